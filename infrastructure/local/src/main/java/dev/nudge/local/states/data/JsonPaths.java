@@ -109,12 +109,39 @@ public final class JsonPaths {
     if (own.equals("$")) {
       return true;
     }
+    if (!bracketsBalance(own)) {
+      return false; // Jayway reads "$.a[" as a property named "a[", which is never what was meant
+    }
     try {
       compile(own);
       return true;
     } catch (InvalidPathException e) {
       return false;
     }
+  }
+
+  private static boolean bracketsBalance(String path) {
+    int depth = 0;
+    char quote = 0;
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (quote != 0) {
+        if (c == '\\') {
+          i++;
+        } else if (c == quote) {
+          quote = 0;
+        }
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '[' || c == '(') {
+        depth++;
+      } else if (c == ']' || c == ')') {
+        if (--depth < 0) {
+          return false;
+        }
+      }
+    }
+    return depth == 0 && quote == 0;
   }
 
   /**
