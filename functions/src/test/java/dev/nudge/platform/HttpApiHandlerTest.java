@@ -13,6 +13,13 @@ class HttpApiHandlerTest {
       route("POST /v1/boom", r -> {
         throw new IllegalStateException("contains ana@example.com");
       });
+      route("POST /v1/throttled", r -> {
+        throw software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException.builder()
+            .message("throttled").statusCode(400)
+            .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                .errorCode("ProvisionedThroughputExceededException").serviceName("DynamoDb").build())
+            .build();
+      });
       route("POST /v1/refuse", r -> {
         throw ApiException.invalid("name", "name is required");
       });
@@ -58,5 +65,13 @@ class HttpApiHandlerTest {
     assertThat(response.statusCode()).isEqualTo(500);
     assertThat(response.body()).doesNotContain("ana@");
     assertThat(captured.toString()).contains("IllegalStateException").doesNotContain("ana@");
+  }
+
+  @Test
+  void aRetryableAwsFailureIs503WithRetryAfter() {
+    HttpResponse response = new Echo().handle(request("POST /v1/throttled", "POST", "/v1/throttled"));
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.headers()).containsEntry("retry-after", "1");
+    assertThat(response.body()).contains("\"code\":\"unavailable\"");
   }
 }
