@@ -109,12 +109,39 @@ public final class JsonPaths {
     if (own.equals("$")) {
       return true;
     }
+    if (!bracketsBalance(own)) {
+      return false; // Jayway reads "$.a[" as a property named "a[", which is never what was meant
+    }
     try {
       compile(own);
       return true;
     } catch (InvalidPathException e) {
       return false;
     }
+  }
+
+  private static boolean bracketsBalance(String path) {
+    int depth = 0;
+    char quote = 0;
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (quote != 0) {
+        if (c == '\\') {
+          i++;
+        } else if (c == quote) {
+          quote = 0;
+        }
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '[' || c == '(') {
+        depth++;
+      } else if (c == ']' || c == ')') {
+        if (--depth < 0) {
+          return false;
+        }
+      }
+    }
+    return depth == 0 && quote == 0;
   }
 
   /**
@@ -145,44 +172,41 @@ public final class JsonPaths {
       boolean last = i == steps.size() - 1;
       if (step.name() != null) {
         if (!(current instanceof ObjectNode object)) {
-          throw resultPathMismatch(resultPath, input);
+          throw resultPathMismatch(step, input);
         }
         if (last) {
           object.set(step.name(), result);
         } else {
           JsonNode child = object.get(step.name());
-          if (child == null) {
-            child = object.putObject(step.name());
-          } else if (!child.isContainerNode()) {
-            throw resultPathMismatch(resultPath, input);
-          }
-          current = child;
+          current = child == null ? object.putObject(step.name()) : child;
         }
       } else {
         if (!(current instanceof ArrayNode array)) {
-          throw resultPathMismatch(resultPath, input);
+          throw resultPathMismatch(step, input);
         }
         int index = step.index() < 0 ? array.size() + step.index() : step.index();
         if (index < 0 || index >= array.size()) {
-          throw resultPathMismatch(resultPath, input);
+          throw resultPathMismatch(step, input);
         }
         if (last) {
           array.set(index, result);
         } else {
-          JsonNode child = array.get(index);
-          if (!child.isContainerNode()) {
-            throw resultPathMismatch(resultPath, input);
-          }
-          current = child;
+          current = array.get(index);
         }
       }
     }
     return copy;
   }
 
-  private static StatesException resultPathMismatch(String resultPath, JsonNode input) {
+  /**
+   * The error name is the one the ASL specification and AWS's error list give for a ResultPath
+   * that cannot be applied; the cause is worded as AWS words it in execution histories
+   * ("Unable to apply step "objects" to input {...}").
+   */
+  private static StatesException resultPathMismatch(Step step, JsonNode input) {
+    String name = step.name() != null ? step.name() : String.valueOf(step.index());
     return new StatesException(StatesException.RESULT_PATH_MATCH_FAILURE,
-        "Unable to apply ResultPath '" + resultPath + "' to input '" + input + "'");
+        "Unable to apply step \"" + name + "\" to input " + input);
   }
 
   /** One step of a reference path: a field name, or (name == null) an array index. */

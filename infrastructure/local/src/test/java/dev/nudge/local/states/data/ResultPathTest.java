@@ -104,6 +104,16 @@ class ResultPathTest {
   @Test
   void writingIntoAScalarFieldFailsWithResultPathMatchFailure() {
     assertThatThrownBy(() -> JsonPaths.applyResultPath("$.a.b", json("{'a': 1}"), json("2"), false))
+        .isInstanceOfSatisfying(StatesException.class, e -> {
+          assertThat(e.error()).isEqualTo("States.ResultPathMatchFailure");
+          assertThat(e.cause()).isEqualTo("Unable to apply step \"b\" to input {\"a\":1}");
+        });
+  }
+
+  // An array input (e.g. a raw SQS batch) cannot take a field.
+  @Test
+  void writingAFieldIntoAnArrayInputFailsWithResultPathMatchFailure() {
+    assertThatThrownBy(() -> JsonPaths.applyResultPath("$.result", json("[1, 2]"), json("2"), false))
         .isInstanceOfSatisfying(StatesException.class,
             e -> assertThat(e.error()).isEqualTo("States.ResultPathMatchFailure"));
   }
