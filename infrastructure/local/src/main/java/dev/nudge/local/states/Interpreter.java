@@ -103,7 +103,6 @@ final class Interpreter {
     if (e.deadlineMillis > 0) {
       loop.schedule(e.deadlineMillis, () -> executionTimeout(e));
     }
-    for (String t : e.timedOutTokens) timedOutTokens.put(t, e.arn);
     for (Run r : new ArrayList<>(e.runs.values())) {
       switch (r.phase) {
         case RUN -> ready(e, r);
@@ -125,6 +124,11 @@ final class Interpreter {
       }
     }
     pump();
+  }
+
+  /** Tokens whose task timed out answer TaskTimedOut rather than TaskDoesNotExist, also after a restart. */
+  void indexTimedOutTokens(Exec e) {
+    for (String t : e.timedOutTokens) timedOutTokens.put(t, e.arn);
   }
 
   void abort(Exec e, String error, String cause) {

@@ -700,6 +700,7 @@ public final class StatesEngine implements AutoCloseable {
       for (Exec e : loaded) {
         executions.put(e.arn, e);
         executionsByMachine.computeIfAbsent(e.machineArn, k -> new ArrayList<>()).add(e);
+        interpreter.indexTimedOutTokens(e);
         if (e.status.equals("RUNNING")) {
           interpreter.resume(e);
         }
