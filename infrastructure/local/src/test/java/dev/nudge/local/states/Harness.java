@@ -22,7 +22,7 @@ final class Harness implements AutoCloseable {
   static final Instant START = Instant.parse("2026-03-02T09:00:00Z");
 
   final VirtualClock clock;
-  final ScriptedInvoker invoker = new ScriptedInvoker();
+  final ScriptedInvoker invoker;
   final StatesEngine engine;
 
   Harness() {
@@ -30,7 +30,13 @@ final class Harness implements AutoCloseable {
   }
 
   Harness(Path dataDir, VirtualClock clock) {
+    this(dataDir, clock, new ScriptedInvoker());
+  }
+
+  /** With an invoker scripted before the engine starts (a restarted engine calls it at once). */
+  Harness(Path dataDir, VirtualClock clock, ScriptedInvoker invoker) {
     this.clock = clock;
+    this.invoker = invoker;
     this.engine = new StatesEngine(clock, invoker, dataDir);
   }
 

@@ -103,8 +103,9 @@ class PersistenceTest {
             "Parameters":{"FunctionName":"slow","Payload":{"n":1}},"OutputPath":"$.Payload","End":true}}}""");
       exec = before.start(machine, "{}");
     }
-    try (Harness after = new Harness(dir, clock)) {
-      after.invoker.answer("slow", "\"second try\"");
+    Harness.ScriptedInvoker restarted = new Harness.ScriptedInvoker();
+    restarted.answer("slow", "\"second try\"");
+    try (Harness after = new Harness(dir, clock, restarted)) {
       after.engine.awaitQuiescence();
       assertThat(after.invoker.requests).singleElement().satisfies(r -> assertThat(r.parameters().get("Payload"))
           .isEqualTo(json("{\"n\":1}")));
