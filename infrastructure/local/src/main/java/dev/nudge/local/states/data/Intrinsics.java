@@ -134,6 +134,7 @@ public final class Intrinsics {
         }
       }
     }
+    checkLiteralTypes(call, problems);
     for (Arg arg : call.args()) {
       if (arg instanceof Call inner) {
         check(inner, depth + 1, problems);
@@ -142,6 +143,60 @@ public final class Intrinsics {
       }
     }
   }
+
+  /** What each argument position must hold, where AWS says: a = array, s = string, n = number, f = false. */
+  private static final Map<String, String> LITERAL_KINDS = Map.ofEntries(
+      Map.entry("States.StringToJson", "s"),
+      Map.entry("States.ArrayPartition", "an"),
+      Map.entry("States.ArrayContains", "a?"),
+      Map.entry("States.ArrayRange", "nnn"),
+      Map.entry("States.ArrayGetItem", "an"),
+      Map.entry("States.ArrayLength", "a"),
+      Map.entry("States.ArrayUnique", "a"),
+      Map.entry("States.Base64Encode", "s"),
+      Map.entry("States.Base64Decode", "s"),
+      Map.entry("States.Hash", "ss"),
+      Map.entry("States.JsonMerge", "oof"),
+      Map.entry("States.MathRandom", "nnn"),
+      Map.entry("States.MathAdd", "nn"),
+      Map.entry("States.StringSplit", "ss"));
+
+  /**
+   * Literal arguments whose type can never be right are reported at creation time; values from
+   * paths and nested calls are checked when the function runs.
+   */
+  private static void checkLiteralTypes(Call call, List<String> problems) {
+    String kinds = LITERAL_KINDS.get(call.name());
+    if (kinds == null) {
+      return;
+    }
+    for (int i = 0; i < Math.min(kinds.length(), call.args().size()); i++) {
+      Arg arg = call.args().get(i);
+      JsonNode literal = arg instanceof StringLiteral s ? TextNode.valueOf(s.value())
+          : arg instanceof Literal l ? l.value() : null;
+      if (literal == null) {
+        continue;
+      }
+      String wrong = switch (kinds.charAt(i)) {
+        case 'a' -> "an array";
+        case 'o' -> "a JSON object";
+        case 's' -> literal.isTextual() ? null : "a string";
+        case 'n' -> literal.isNumber() ? null : "a number";
+        case 'f' -> literal.isBoolean() && !literal.booleanValue() ? null : "false (only shallow merging is supported)";
+        default -> null;
+      };
+      if (wrong != null) {
+        problems.add(ordinal(i) + " argument of " + call.name() + " must be " + wrong + " but was " + literal);
+      }
+    }
+    if (call.name().equals("States.Hash") && call.args().size() == 2
+        && call.args().get(1) instanceof StringLiteral algorithm && !HASH_ALGORITHMS.contains(algorithm.value())) {
+      problems.add("the hash algorithm '" + algorithm.value() + "' is not supported by States.Hash;"
+          + " use MD5, SHA-1, SHA-256, SHA-384 or SHA-512");
+    }
+  }
+
+  private static final List<String> HASH_ALGORITHMS = List.of("MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512");
 
   private static boolean returnsStringOrUnknown(String name) {
     return switch (name) {
@@ -637,7 +692,7 @@ public final class Intrinsics {
   private static JsonNode hash(String name, List<JsonNode> args) {
     String data = boundedString(name, args, 0);
     String algorithm = string(name, args, 1);
-    if (!List.of("MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512").contains(algorithm)) {
+    if (!HASH_ALGORITHMS.contains(algorithm)) {
       throw failure("The hash algorithm '" + algorithm + "' is not supported by " + name
           + "; use MD5, SHA-1, SHA-256, SHA-384 or SHA-512");
     }

@@ -60,6 +60,10 @@ public final class JsonPaths {
     if (own.equals("$")) {
       return target;
     }
+    JsonNode direct = walk(own, target);
+    if (direct != null) {
+      return direct;
+    }
     JsonPath compiled;
     try {
       compiled = compile(own);
@@ -289,6 +293,48 @@ public final class JsonPaths {
       }
     }
     return steps;
+  }
+
+  private static final List<Step> NOT_A_REFERENCE = List.of();
+  private static final Map<String, List<Step>> REFERENCES = new ConcurrentHashMap<>();
+
+  /**
+   * The fast path: a reference path whose every step exists is walked directly (Jayway costs
+   * microseconds per read). Anything else returns null and is left to Jayway, so misses keep
+   * Jayway's results and error texts.
+   */
+  private static JsonNode walk(String path, JsonNode target) {
+    List<Step> steps = REFERENCES.get(path);
+    if (steps == null) {
+      List<Step> parsed = parseReference(path);
+      steps = parsed == null || parsed.isEmpty() ? NOT_A_REFERENCE : List.copyOf(parsed);
+      if (REFERENCES.size() >= CACHE_LIMIT) {
+        REFERENCES.clear();
+      }
+      REFERENCES.put(path, steps);
+    }
+    if (steps == NOT_A_REFERENCE) {
+      return null;
+    }
+    JsonNode current = target;
+    for (Step step : steps) {
+      if (step.name() != null) {
+        if (!current.isObject()) {
+          return null;
+        }
+        current = current.get(step.name());
+      } else {
+        if (!current.isArray()) {
+          return null;
+        }
+        int index = step.index() < 0 ? current.size() + step.index() : step.index();
+        current = index >= 0 && index < current.size() ? current.get(index) : null;
+      }
+      if (current == null) {
+        return null;
+      }
+    }
+    return current;
   }
 
   private static JsonPath compile(String path) {

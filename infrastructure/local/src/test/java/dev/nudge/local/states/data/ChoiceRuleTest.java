@@ -98,6 +98,15 @@ class ChoiceRuleTest {
     assertThat(matches("{'Variable': '$.file', 'StringMatches': 'log-*.csv'}")).isFalse();
   }
 
+  // ASL specification, "StringMatches": foo*.log matches foo23.log, *.log matches zebra.log,
+  // foo*.* matches foobar.zebra.
+  @Test
+  void stringMatchesSpecificationExamples() {
+    assertThat(ChoiceRule.parse(json("{'Variable': '$.s', 'StringMatches': 'foo*.log'}")).matches(json("{'s': 'foo23.log'}"), CONTEXT)).isTrue();
+    assertThat(ChoiceRule.parse(json("{'Variable': '$.s', 'StringMatches': '*.log'}")).matches(json("{'s': 'zebra.log'}"), CONTEXT)).isTrue();
+    assertThat(ChoiceRule.parse(json("{'Variable': '$.s', 'StringMatches': 'foo*.*'}")).matches(json("{'s': 'foobar.zebra'}"), CONTEXT)).isTrue();
+  }
+
   @Test
   void stringMatchesWildcardMatchesAnEmptyRun() {
     assertThat(matches("{'Variable': '$.type', 'StringMatches': 'Private*'}")).isTrue();

@@ -396,17 +396,4 @@ class IntrinsicsTest {
   void whitespaceBetweenArgumentsIsIgnored() {
     assertThat(call("States.Array( 1 ,  'two' )", json("{}"))).isEqualTo(json("[1, 'two']"));
   }
-
-  @Test
-  void problemsReportUnknownFunctionsArityAndNesting() {
-    assertThat(Intrinsics.problems("States.Format('{}', $.a)")).isEmpty();
-    assertThat(Intrinsics.problems("States.Nope()")).hasSize(1);
-    assertThat(Intrinsics.problems("States.UUID(1)")).hasSize(1);
-    assertThat(Intrinsics.problems("States.JsonToString('literal')")).hasSize(1);
-    assertThat(Intrinsics.problems("States.Format('{} {}', 1)")).hasSize(1);
-    String eleven = "States.Array(".repeat(11) + ")".repeat(11);
-    assertThat(Intrinsics.problems(eleven)).isNotEmpty();
-    String ten = "States.Array(".repeat(10) + ")".repeat(10);
-    assertThat(Intrinsics.problems(ten)).isEmpty();
-  }
 }

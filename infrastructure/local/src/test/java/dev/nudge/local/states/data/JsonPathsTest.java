@@ -48,6 +48,16 @@ class JsonPathsTest {
   }
 
   @Test
+  void bracketNameMayContainDots() {
+    assertThat(JsonPaths.read("$['a.b']", json("{'a.b': 1, 'a': {'b': 2}}"), CONTEXT)).isEqualTo(json("1"));
+  }
+
+  @Test
+  void negativeIndexCountsFromTheEnd() {
+    assertThat(JsonPaths.read("$.bar[-1]", REFERENCE_EXAMPLE, CONTEXT)).isEqualTo(TextNode.valueOf("c"));
+  }
+
+  @Test
   void readsANullValueAsNull() {
     assertThat(JsonPaths.read("$.a", json("{'a': null}"), CONTEXT)).isEqualTo(NullNode.getInstance());
   }
