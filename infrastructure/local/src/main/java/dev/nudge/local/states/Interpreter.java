@@ -976,21 +976,15 @@ final class Interpreter {
   private long event(Exec e, Run r, String type, String detailsName, ObjectNode details) {
     long id = ++e.nextEventId;
     long previous = r != null && r.lastEventId > 0 ? r.lastEventId : id - 1;
-    ObjectNode h = NODES.objectNode();
-    h.put("id", id);
-    h.put("p", previous);
-    h.put("t", type);
-    h.put("ts", clock.millis());
-    if (detailsName != null) {
-      h.put("n", detailsName);
-      h.set("d", details);
-    }
-    e.history.add(h);
+    e.history.add(new Records.Event(id, previous, type, clock.millis(), detailsName, details));
     if (r != null) r.lastEventId = id;
     return id;
   }
 
+  // Shared: history details are never mutated (GetExecutionHistory copies before stripping data).
+  private static final ObjectNode NOT_TRUNCATED = NODES.objectNode().put("truncated", false);
+
   private static ObjectNode notTruncated() {
-    return NODES.objectNode().put("truncated", false);
+    return NOT_TRUNCATED;
   }
 }

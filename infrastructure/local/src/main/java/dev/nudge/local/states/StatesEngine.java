@@ -326,7 +326,6 @@ public final class StatesEngine implements AutoCloseable {
       e.inputNode = inputNode;
       e.status = "RUNNING";
       e.startMillis = clock.millis();
-      e.history = JSON.createArrayNode();
       e.definition = definition(t.machine, t.revisionId);
       if (e.definition.timeoutSeconds != null) {
         e.deadlineMillis = e.startMillis + e.definition.timeoutSeconds * 1000L;
@@ -384,15 +383,14 @@ public final class StatesEngine implements AutoCloseable {
     return loop.call(() -> {
       Exec e = execution(executionArn);
       List<HistoryEvent> events = new ArrayList<>(e.history.size());
-      for (JsonNode h : e.history) {
-        JsonNode details = h.get("d");
+      for (Records.Event h : e.history) {
+        JsonNode details = h.details();
         if (details != null && !includeExecutionData) {
-          ObjectNode copy = ((ObjectNode) details).deepCopy();
+          ObjectNode copy = h.details().deepCopy();
           copy.remove(List.of("input", "output", "inputDetails", "outputDetails", "parameters"));
           details = copy;
         }
-        events.add(new HistoryEvent(h.get("id").asLong(), h.get("p").asLong(), h.get("t").asText(),
-            Instant.ofEpochMilli(h.get("ts").asLong()), h.has("n") ? h.get("n").asText() : null, details));
+        events.add(new HistoryEvent(h.id(), h.previous(), h.type(), Instant.ofEpochMilli(h.millis()), h.detailsName(), details));
       }
       if (reverseOrder) Collections.reverse(events);
       return page(events, maxResults, nextToken);
