@@ -149,6 +149,32 @@ public final class StatesEngine implements AutoCloseable {
     });
   }
 
+  /** ValidateStateMachineDefinition: the problems CreateStateMachine would refuse, without creating anything. */
+  public ValidationResult validateStateMachineDefinition(String definition) {
+    if (definition == null) throw validation("definition");
+    List<ValidationDiagnostic> diagnostics = new ArrayList<>();
+    for (String problem : DefinitionParser.problems(definition)) {
+      int colon = problem.indexOf(": ");
+      String code = colon > 0 ? problem.substring(0, colon) : "SCHEMA_VALIDATION_FAILED";
+      String rest = colon > 0 ? problem.substring(colon + 2) : problem;
+      int at = rest.lastIndexOf(" at /");
+      String location = at >= 0 ? rest.substring(at + 4) : null;
+      diagnostics.add(new ValidationDiagnostic("ERROR", code, at >= 0 ? rest.substring(0, at) : rest, location));
+    }
+    return new ValidationResult(diagnostics.isEmpty() ? "OK" : "FAIL", diagnostics, false);
+  }
+
+  /** DescribeStateMachineForExecution: the definition the execution runs (its revision, not the current one). */
+  public StateMachineDescription describeStateMachineForExecution(String executionArn) {
+    return loop.call(() -> {
+      Exec e = execution(executionArn);
+      Machine m = machines.get(e.machineArn);
+      Revision r = m.revisions.get(e.revisionId);
+      return new StateMachineDescription(e.versionArn != null ? e.versionArn : m.arn, m.name, "ACTIVE", r.definition,
+          r.roleArn, "STANDARD", Instant.ofEpochMilli(r.creationMillis), e.revisionId, null);
+    });
+  }
+
   /** Accepts a state machine ARN or a version ARN. */
   public StateMachineDescription describeStateMachine(String stateMachineArn) {
     return loop.call(() -> {
