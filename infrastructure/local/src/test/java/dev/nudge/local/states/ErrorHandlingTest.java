@@ -129,6 +129,46 @@ class ErrorHandlingTest {
     assertThat(h.engine.describeExecution(exec).status()).isEqualTo("FAILED");
   }
 
+  /**
+   * Spec, "Retrying after error": retry counts belong to one entry into the state, so a Catch that loops back
+   * to the same state starts its retriers over.
+   */
+  @Test
+  void retryCountsStartOverWhenACatchReEntersTheState() {
+    AtomicInteger calls = new AtomicInteger();
+    h.invoker.on("f", r -> calls.incrementAndGet() <= 3
+        ? CompletableFuture.failedFuture(new StatesException("E", "x")) : CompletableFuture.completedFuture(json("\"ok\"")));
+    String machine = h.create("loop", """
+        {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f"},
+          "Retry":[{"ErrorEquals":["E"],"IntervalSeconds":10,"MaxAttempts":1}],
+          "Catch":[{"ErrorEquals":["E"],"ResultPath":null,"Next":"Again"}],"End":true},
+          "Again":{"Type":"Pass","Next":"T"}}}""");
+    String exec = h.start(machine, "{}");
+    h.advance(Duration.ofSeconds(10));
+    assertThat(calls).hasValue(3);
+    assertThat(h.engine.describeExecution(exec).status()).isEqualTo("RUNNING");
+    h.advance(Duration.ofSeconds(10));
+    assertThat(calls).hasValue(4);
+    assertThat(h.engine.describeExecution(exec).status()).isEqualTo("SUCCEEDED");
+    assertThat(h.eventTypes(exec).stream().filter("TaskStateEntered"::equals)).hasSize(2);
+  }
+
+  @Test
+  void theContextObjectCountsRetries() {
+    AtomicInteger calls = new AtomicInteger();
+    h.invoker.on("f", r -> calls.incrementAndGet() < 3
+        ? CompletableFuture.failedFuture(new StatesException("E", "x")) : CompletableFuture.completedFuture(r.parameters()));
+    String machine = h.create("retrycount", """
+        {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+          "Parameters":{"FunctionName":"f","attempt.$":"$$.State.RetryCount"},"OutputPath":"$.Payload",
+          "Retry":[{"ErrorEquals":["E"],"IntervalSeconds":1,"BackoffRate":1}],"End":true}}}""");
+    String exec = h.start(machine, "{}");
+    h.advance(Duration.ofSeconds(1));
+    h.advance(Duration.ofSeconds(1));
+    assertThat(h.invoker.requests).extracting(r -> r.parameters().get("attempt").asInt()).containsExactly(0, 1, 2);
+    assertThat(h.engine.describeExecution(exec).status()).isEqualTo("SUCCEEDED");
+  }
+
   @Test
   void catchersAreMatchedInOrder() {
     h.invoker.fail("f", "Specific", "x");
