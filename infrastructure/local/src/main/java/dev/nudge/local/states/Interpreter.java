@@ -250,7 +250,7 @@ final class Interpreter {
         case Map -> map(e, r, s);
       }
     } catch (StatesException x) {
-      handleError(e, r, x);
+      handleError(e, r, inState(r, x));
     }
   }
 
@@ -332,7 +332,7 @@ final class Interpreter {
         ready(e, r);
       }
     } catch (StatesException x) {
-      handleError(e, r, x);
+      handleError(e, r, inState(r, x));
     }
     engine.markDirty(e);
     pump();
@@ -494,7 +494,7 @@ final class Interpreter {
           : PayloadTemplates.evaluate(s.resultSelector, result, context(e, r, null));
       finish(e, r, s, selected);
     } catch (StatesException x) {
-      handleError(e, r, x);
+      handleError(e, r, inState(r, x));
     }
   }
 
@@ -727,7 +727,7 @@ final class Interpreter {
         try {
           startItem(e, parent, s);
         } catch (StatesException x) {
-          childrenFailed(e, parent, s, x);
+          childrenFailed(e, parent, s, inState(parent, x));
           return;
         }
       }
@@ -742,7 +742,7 @@ final class Interpreter {
       try {
         finishWithResult(e, parent, s, results);
       } catch (StatesException x) {
-        handleError(e, parent, x);
+        handleError(e, parent, inState(parent, x));
       }
     }
   }
@@ -852,6 +852,17 @@ final class Interpreter {
   }
 
   /**
+   * Errors of the engine's own data processing (paths, templates, intrinsics) carry AWS's prefix naming the
+   * state and the event it entered at; task errors and Fail states keep their cause as given.
+   */
+  private static StatesException inState(Run r, StatesException x) {
+    String error = x.error() == null ? "" : x.error();
+    boolean processing = error.equals(StatesException.RUNTIME) || error.equals(StatesException.RESULT_PATH_MATCH_FAILURE)
+        || error.equals(StatesException.PARAMETER_PATH_FAILURE) || error.equals(StatesException.INTRINSIC_FAILURE);
+    return processing ? x.inState(r.state, r.enteredEventId) : x;
+  }
+
+  /**
    * Retry, then Catch, as the ASL specification says: the first retrier whose ErrorEquals matches decides;
    * when its attempts are spent, the catchers are tried in order; no match fails the run.
    * States.Runtime and States.DataLimitExceeded are never retried or caught.
@@ -890,7 +901,7 @@ final class Interpreter {
         try {
           output = resultPath(c.resultPath(), c.discardResult(), r.input, errorOutput);
         } catch (StatesException again) {
-          failRun(e, r, again);
+          failRun(e, r, inState(r, again));
           return;
         }
         exited(e, r, s, output);
