@@ -391,16 +391,20 @@ public final class StatesEngine implements AutoCloseable {
     return loop.call(() -> {
       Target t = target(stateMachineArn, false);
       List<Exec> all = executionsByMachine.getOrDefault(t.machine.arn, List.of());
+      int size = pageSize(maxResults);
+      // The token is an absolute position in the start order (newest first), so executions started between
+      // two pages neither repeat nor shift the next page.
+      int from = nextToken == null ? all.size() - 1 : decodeToken(nextToken);
       List<ExecutionListItem> items = new ArrayList<>();
-      for (int i = all.size() - 1; i >= 0; i--) {
+      int i = Math.min(from, all.size() - 1);
+      for (; i >= 0 && items.size() < size; i--) {
         Exec e = all.get(i);
-        if (t.version != null && !t.version.arn.equals(e.versionArn)) continue;
-        if (t.alias != null && !t.alias.arn.equals(e.aliasArn)) continue;
+        if (t.alias != null ? !t.alias.arn.equals(e.aliasArn) : t.version != null && !t.version.arn.equals(e.versionArn)) continue;
         if (statusFilter != null && !statusFilter.equals(e.status)) continue;
         items.add(new ExecutionListItem(e.arn, e.machineArn, e.name, e.status, Instant.ofEpochMilli(e.startMillis),
             e.stopMillis == 0 ? null : Instant.ofEpochMilli(e.stopMillis), e.versionArn, e.aliasArn));
       }
-      return page(items, maxResults, nextToken);
+      return new Page<>(items, i >= 0 ? encodeToken(i) : null);
     });
   }
 
@@ -653,23 +657,34 @@ public final class StatesEngine implements AutoCloseable {
   }
 
   private static <T> Page<T> page(List<T> items, Integer maxResults, String nextToken) {
+    int size = pageSize(maxResults);
+    int from = nextToken == null ? 0 : decodeToken(nextToken);
+    int to = Math.min(items.size(), from + size);
+    String next = to < items.size() ? encodeToken(to) : null;
+    return new Page<>(List.copyOf(items.subList(Math.min(from, items.size()), to)), next);
+  }
+
+  private static int pageSize(Integer maxResults) {
     int size = maxResults == null || maxResults == 0 ? 100 : maxResults;
     if (size < 0 || size > 1000) {
       throw new StatesApiException("ValidationException", "Value '" + maxResults
           + "' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000");
     }
-    int from = 0;
-    if (nextToken != null) {
-      try {
-        from = Integer.parseInt(new String(Base64.getUrlDecoder().decode(nextToken), StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        throw new StatesApiException("InvalidToken", "Invalid Token: '" + nextToken + "'");
-      }
+    return size;
+  }
+
+  private static String encodeToken(int position) {
+    return Base64.getUrlEncoder().encodeToString(Integer.toString(position).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static int decodeToken(String token) {
+    try {
+      int position = Integer.parseInt(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
+      if (position < 0) throw new NumberFormatException();
+      return position;
+    } catch (IllegalArgumentException e) {
+      throw new StatesApiException("InvalidToken", "Invalid Token: '" + token + "'");
     }
-    int to = Math.min(items.size(), from + size);
-    String next = to < items.size()
-        ? Base64.getUrlEncoder().encodeToString(Integer.toString(to).getBytes(StandardCharsets.UTF_8)) : null;
-    return new Page<>(List.copyOf(items.subList(Math.min(from, items.size()), to)), next);
   }
 
   // ---------------------------------------------------------------- persistence
