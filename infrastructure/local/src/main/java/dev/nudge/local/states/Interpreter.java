@@ -693,7 +693,18 @@ final class Interpreter {
     r.remaining = items.size();
     r.nextItem = 0;
     int first = max == 0 ? items.size() : Math.min(max, items.size());
-    for (int i = 0; i < first; i++) startItem(e, r, s);
+    try {
+      for (int i = 0; i < first; i++) startItem(e, r, s);
+    } catch (StatesException x) {
+      // An ItemSelector that fails on a later item: the iterations already started must not run on.
+      for (String id : new ArrayList<>(r.children)) {
+        Run child = e.runs.get(id);
+        if (child != null) abortRun(e, child);
+      }
+      r.children.clear();
+      r.phase = RUN;
+      throw x;
+    }
   }
 
   private void startItem(Exec e, Run r, State s) {
