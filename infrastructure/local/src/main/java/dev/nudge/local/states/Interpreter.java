@@ -915,7 +915,7 @@ final class Interpreter {
           failRun(e, r, inState(r, again));
           return;
         }
-        exited(e, r, s, output);
+        // Real AWS histories of a caught failure read TaskFailed, then the catcher's next state entered: no Exited.
         enter(e, r, c.next(), output);
         ready(e, r);
         return;

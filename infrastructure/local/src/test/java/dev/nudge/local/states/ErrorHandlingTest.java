@@ -175,6 +175,9 @@ class ErrorHandlingTest {
     ExecutionDescription d = h.run(task("""
         ,        "Catch":[{"ErrorEquals":["Other"],"Next":"Other"},{"ErrorEquals":["Specific"],"Next":"Caught"},{"ErrorEquals":["States.ALL"],"Next":"Other"}]"""), "{}");
     assertThat(json(d.output())).isEqualTo(json("{\"Error\":\"Specific\",\"Cause\":\"x\"}"));
+    // As real AWS histories of caught failures show (no TaskStateExited between TaskFailed and the handler).
+    assertThat(h.eventTypes(d.executionArn())).containsExactly("ExecutionStarted", "TaskStateEntered", "TaskScheduled",
+        "TaskStarted", "TaskFailed", "PassStateEntered", "PassStateExited", "ExecutionSucceeded");
   }
 
   @Test
