@@ -314,8 +314,34 @@ class ErrorHandlingTest {
     assertThat(h.engine.describeExecution(exec).status()).isEqualTo("RUNNING");
     h.advance(Duration.ofMinutes(1));
     ExecutionDescription d = h.engine.describeExecution(exec);
+    // As measured on AWS (floci-io/floci#2733): no error/cause on the execution, States.Timeout in the event only.
     assertThat(d.status()).isEqualTo("TIMED_OUT");
-    assertThat(d.error()).isEqualTo("States.Timeout");
-    assertThat(h.eventTypes(exec)).endsWith("ExecutionTimedOut");
+    assertThat(d.error()).isNull();
+    assertThat(d.stopDate()).isEqualTo(Harness.START.plusSeconds(3600));
+    HistoryEvent last = h.history(exec).get(h.history(exec).size() - 1);
+    assertThat(last.type()).isEqualTo("ExecutionTimedOut");
+    assertThat(last.details().get("error").asText()).isEqualTo("States.Timeout");
+    assertThat(last.previousEventId()).isZero();
+  }
+
+  @Test
+  void aTimeoutPassedByALargeAdvanceStillStopsAtStartPlusTimeout() {
+    String machine = h.create("bigjump", """
+        {"TimeoutSeconds":60,"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":86400,"End":true}}}""");
+    String exec = h.start(machine, "{}");
+    h.advance(Duration.ofDays(30));
+    assertThat(h.engine.describeExecution(exec).stopDate()).isEqualTo(Harness.START.plusSeconds(60));
+  }
+
+  /** AWS fails a runaway execution with States.Runtime when its history reaches 25,000 events (floci-io/floci#2734). */
+  @Test
+  void aRunawayLoopFailsAtTwentyFiveThousandEvents() {
+    ExecutionDescription d = h.run("""
+        {"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Choice",
+          "Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"End"}],"Default":"A"},"End":{"Type":"Succeed"}}}""", "{}");
+    assertThat(d.status()).isEqualTo("FAILED");
+    assertThat(d.error()).isEqualTo("States.Runtime");
+    assertThat(d.cause()).isEqualTo("The execution reached the maximum number of history events (25000).");
+    assertThat(h.engine.getExecutionHistory(d.executionArn(), true, 1, null, false).items().get(0).id()).isEqualTo(25000);
   }
 }
