@@ -47,6 +47,7 @@ public final class StatesEngine implements AutoCloseable {
   public static final String DEFAULT_REGION = "us-east-1";
   public static final String DEFAULT_ACCOUNT = "123456789012";
 
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(StatesEngine.class.getName());
   static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   // AWS: names must not contain whitespace, brackets, wildcards, these specials or control characters.
@@ -730,9 +731,14 @@ public final class StatesEngine implements AutoCloseable {
       List<Exec> loaded = new ArrayList<>();
       try (Stream<Path> files = Files.walk(dir)) {
         for (Path p : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".json"))::iterator) {
-          Exec e = JSON.readValue(p.toFile(), Exec.class);
-          e.inputNode = JSON.readTree(e.input);
-          loaded.add(e);
+          try {
+            Exec e = JSON.readValue(p.toFile(), Exec.class);
+            e.inputNode = JSON.readTree(e.input);
+            loaded.add(e);
+          } catch (IOException | RuntimeException unreadable) {
+            // One damaged file must not keep every other journey from resuming.
+            LOG.log(java.util.logging.Level.SEVERE, "skipping unreadable execution file " + p, unreadable);
+          }
         }
       }
       loaded.sort(java.util.Comparator.comparingLong((Exec e) -> e.startMillis).thenComparing(e -> e.arn));
