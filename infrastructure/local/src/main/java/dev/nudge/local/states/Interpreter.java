@@ -157,7 +157,9 @@ final class Interpreter {
     for (Run r : new ArrayList<>(e.runs.values())) {
       if (!r.phase.equals(DONE)) {
         State s = state(e, r);
-        if (s.type == Type.Task || s.type == Type.Wait || s.type == Type.Parallel || s.type == Type.Map) {
+        // A stopped Wait leaves no WaitStateAborted on AWS (ExecutionAborted is event 3 after ExecutionStarted and
+        // WaitStateEntered, floci-io/floci#2965); Task, Parallel and Map have their Aborted event types.
+        if (s.type == Type.Task || s.type == Type.Parallel || s.type == Type.Map) {
           event(e, r, s.type + "StateAborted", null, null);
         }
       }
