@@ -554,13 +554,12 @@ final class Interpreter {
     }
     String error = heartbeat ? StatesException.HEARTBEAT_TIMEOUT : StatesException.TIMEOUT;
     ObjectNode d = s.integration.equals("lambda:function") ? NODES.objectNode() : resourceDetails(s);
+    // AWS reports a task timeout with an error and no cause (floci-io/floci#2733, measured).
     d.put("error", error);
-    d.put("cause", heartbeat ? "The task did not send a heartbeat within " + r.heartbeatSeconds + " seconds."
-        : "The task did not complete within its TimeoutSeconds.");
     event(e, r, s.integration.equals("lambda:function") ? "LambdaFunctionTimedOut" : "TaskTimedOut",
         s.integration.equals("lambda:function") ? "lambdaFunctionTimedOutEventDetails" : "taskTimedOutEventDetails", d);
     r.phase = RUN;
-    handleError(e, r, new StatesException(error, d.get("cause").asText()));
+    handleError(e, r, new StatesException(error, null));
     engine.markDirty(e);
     pump();
   }
@@ -941,7 +940,8 @@ final class Interpreter {
         if (!matches(c.errorEquals(), error)) continue;
         ObjectNode errorOutput = NODES.objectNode();
         errorOutput.put("Error", x.error());
-        errorOutput.put("Cause", x.cause());
+        // ASL spec: the error output has "Error" and may have "Cause".
+        if (x.cause() != null) errorOutput.put("Cause", x.cause());
         JsonNode output;
         try {
           output = resultPath(c.resultPath(), c.discardResult(), r.input, errorOutput);
