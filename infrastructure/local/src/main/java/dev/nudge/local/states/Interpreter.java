@@ -524,6 +524,7 @@ final class Interpreter {
     }
     r.phase = RUN;
     try {
+      checkSize(s, result.toString());
       JsonNode selected = s.resultSelector == null ? result
           : PayloadTemplates.evaluate(s.resultSelector, result, context(e, r, null));
       finish(e, r, s, selected);
@@ -860,9 +861,10 @@ final class Interpreter {
   }
 
   private void exited(Exec e, Run r, State s, JsonNode output) {
+    String text = checkSize(s, output.toString());
     ObjectNode d = NODES.objectNode();
     d.put("name", s.name);
-    d.put("output", output.toString());
+    d.put("output", text);
     d.set("outputDetails", notTruncated());
     event(e, r, s.type + "StateExited", "stateExitedEventDetails", d);
   }
@@ -893,6 +895,18 @@ final class Interpreter {
       return;
     }
     childFailed(e, e.runs.get(r.parentId), r, x);
+  }
+
+  /** AWS's payload quota: 256 KiB of UTF-8 between states; beyond it States.DataLimitExceeded, which nothing catches. */
+  static final int MAX_PAYLOAD_BYTES = 256 * 1024;
+
+  private static String checkSize(State s, String json) {
+    if (json.length() > MAX_PAYLOAD_BYTES / 4
+        && json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+      throw new StatesException(StatesException.DATA_LIMIT_EXCEEDED, "The state/task '" + s.name
+          + "' returned a result with a size exceeding the maximum number of bytes service limit.");
+    }
+    return json;
   }
 
   /**

@@ -317,8 +317,8 @@ public final class StatesEngine implements AutoCloseable {
     String execName = name == null ? UUID.randomUUID().toString() : name;
     checkName(execName);
     String inputText = input == null ? "{}" : input;
-    if (inputText.length() > MAX_INPUT) {
-      throw new StatesApiException("InvalidExecutionInput", "Invalid State Machine Execution Input: 'input size exceeds 262144 characters'");
+    if (inputText.length() > MAX_INPUT / 4 && inputText.getBytes(StandardCharsets.UTF_8).length > MAX_INPUT) {
+      throw new StatesApiException("InvalidExecutionInput", "Invalid State Machine Execution Input: 'input size exceeds 262144 bytes'");
     }
     JsonNode inputNode;
     try {

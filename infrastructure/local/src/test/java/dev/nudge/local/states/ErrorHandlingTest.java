@@ -169,6 +169,15 @@ class ErrorHandlingTest {
     assertThat(h.engine.describeExecution(exec).status()).isEqualTo("SUCCEEDED");
   }
 
+  /** Developer Guide, "Error names": States.DataLimitExceeded is terminal, States.ALL does not catch it. */
+  @Test
+  void aResultOverTheQuotaIsDataLimitExceededAndCannotBeCaught() {
+    h.invoker.on("f", r -> CompletableFuture.completedFuture(json("\"" + "x".repeat(300 * 1024) + "\"")));
+    ExecutionDescription d = h.run(task(",\"Catch\":[{\"ErrorEquals\":[\"States.ALL\"],\"Next\":\"Caught\"}]"), "{}");
+    assertThat(d.status()).isEqualTo("FAILED");
+    assertThat(d.error()).isEqualTo("States.DataLimitExceeded");
+  }
+
   @Test
   void catchersAreMatchedInOrder() {
     h.invoker.fail("f", "Specific", "x");
