@@ -194,8 +194,11 @@ final class Interpreter {
       if (r.token != null) tokens.remove(r.token);
     }
     e.runs.clear();
+    // Only a running execution needs these (idempotent StartExecution compares inputs of running ones only).
     e.definition = null;
     e.executionContext = null;
+    e.machineContext = null;
+    e.inputNode = null;
     engine.markDirty(e);
   }
 

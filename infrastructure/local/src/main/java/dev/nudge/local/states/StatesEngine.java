@@ -733,7 +733,7 @@ public final class StatesEngine implements AutoCloseable {
         for (Path p : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".json"))::iterator) {
           try {
             Exec e = JSON.readValue(p.toFile(), Exec.class);
-            e.inputNode = JSON.readTree(e.input);
+            if (e.status.equals("RUNNING")) e.inputNode = JSON.readTree(e.input);
             loaded.add(e);
           } catch (IOException | RuntimeException unreadable) {
             // One damaged file must not keep every other journey from resuming.
