@@ -509,7 +509,7 @@ final class Interpreter {
       event(e, r, "TaskSubmitted", "taskSubmittedEventDetails", d);
       return;
     }
-    taskSucceeded(e, r, s, shape(s, result));
+    taskSucceeded(e, r, s, shape(s, r.taskParameters, result));
   }
 
   private void taskSucceeded(Exec e, Run r, State s, JsonNode result) {
@@ -637,24 +637,30 @@ final class Interpreter {
   }
 
   /** The result as Step Functions returns it for each integration (invokers return the bare service answer). */
-  private JsonNode shape(State s, JsonNode result) {
+  private JsonNode shape(State s, JsonNode parameters, JsonNode result) {
     JsonNode payload = result == null ? NODES.nullNode() : result;
     String requestId = UUID.randomUUID().toString();
     switch (s.integration) {
       case "lambda:invoke" -> {
+        // InvocationType Event: Lambda accepts the call (202) and returns no payload.
+        boolean async = parameters != null && parameters.path("InvocationType").asText("").equals("Event");
         ObjectNode out = NODES.objectNode();
         out.put("ExecutedVersion", "$LATEST");
-        out.set("Payload", payload);
-        out.set("SdkHttpMetadata", httpMetadata(requestId, true));
+        if (async) {
+          out.put("Payload", "");
+        } else {
+          out.set("Payload", payload);
+        }
+        out.set("SdkHttpMetadata", httpMetadata(requestId, true, async ? 202 : 200));
         out.set("SdkResponseMetadata", NODES.objectNode().put("RequestId", requestId));
-        out.put("StatusCode", 200);
+        out.put("StatusCode", async ? 202 : 200);
         return out;
       }
       case "dynamodb:getItem", "dynamodb:putItem", "dynamodb:updateItem", "dynamodb:deleteItem", "sns:publish",
           "states:startExecution" -> {
         if (!payload.isObject()) return payload;
         ObjectNode out = ((ObjectNode) payload).deepCopy();
-        if (!out.has("SdkHttpMetadata")) out.set("SdkHttpMetadata", httpMetadata(requestId, false));
+        if (!out.has("SdkHttpMetadata")) out.set("SdkHttpMetadata", httpMetadata(requestId, false, 200));
         if (!out.has("SdkResponseMetadata")) out.set("SdkResponseMetadata", NODES.objectNode().put("RequestId", requestId));
         return out;
       }
@@ -664,7 +670,7 @@ final class Interpreter {
     }
   }
 
-  private ObjectNode httpMetadata(String requestId, boolean lambda) {
+  private ObjectNode httpMetadata(String requestId, boolean lambda, int status) {
     ObjectNode headers = NODES.objectNode();
     headers.put("Connection", "keep-alive");
     headers.put("Content-Type", lambda ? "application/json" : "application/x-amz-json-1.0");
@@ -677,7 +683,7 @@ final class Interpreter {
     ObjectNode meta = NODES.objectNode();
     meta.set("AllHttpHeaders", all);
     meta.set("HttpHeaders", headers);
-    meta.put("HttpStatusCode", 200);
+    meta.put("HttpStatusCode", status);
     return meta;
   }
 

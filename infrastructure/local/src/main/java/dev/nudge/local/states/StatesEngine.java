@@ -463,7 +463,8 @@ public final class StatesEngine implements AutoCloseable {
 
   /**
    * Waits until nothing can happen without time passing or an outside call: no queued work, no task
-   * invocation still inside the invoker, no timer due at the clock's current time. For tests and demos.
+   * invocation still inside the invoker, no timer due at the clock's current time. For tests and demos;
+   * never call it from inside a TaskInvoker (it would wait for itself, and give up after 30 s).
    */
   public void awaitQuiescence() {
     loop.awaitQuiescence();

@@ -152,6 +152,17 @@ class InputOutputProcessingTest {
   }
 
   @Test
+  void anEventInvocationIsAcceptedWithoutPayload() {
+    h.invoker.answer("f", "{\"ignored\":true}");
+    ExecutionDescription d = h.run("""
+        {"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+          "Parameters":{"FunctionName":"f","InvocationType":"Event","Payload":{}},"End":true}}}""", "{}");
+    var out = json(d.output());
+    assertThat(out.get("StatusCode").asInt()).isEqualTo(202);
+    assertThat(out.get("Payload").asText()).isEmpty();
+  }
+
+  @Test
   void optimizedIntegrationsAddTheSdkMetadataStepFunctionsAdds() {
     h.invoker.answer("arn:aws:states:::sns:publish", "{\"MessageId\":\"m-1\"}");
     h.invoker.answer("arn:aws:states:::dynamodb:getItem", "{\"Item\":{\"id\":{\"S\":\"c-1\"}}}");
