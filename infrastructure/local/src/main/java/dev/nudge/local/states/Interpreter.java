@@ -630,7 +630,8 @@ final class Interpreter {
 
   private ObjectNode resourceDetails(State s) {
     ObjectNode d = NODES.objectNode();
-    int colon = s.integration.indexOf(':');
+    // aws-sdk:dynamodb:getItem → resourceType "aws-sdk:dynamodb", resource "getItem", as AWS's history shows.
+    int colon = s.integration.lastIndexOf(':');
     d.put("resourceType", s.integration.substring(0, colon));
     d.put("resource", s.integration.substring(colon + 1) + (s.pattern == Pattern.WAIT_FOR_TASK_TOKEN ? ".waitForTaskToken" : ""));
     return d;

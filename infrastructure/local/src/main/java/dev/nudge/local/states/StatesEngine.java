@@ -56,6 +56,7 @@ public final class StatesEngine implements AutoCloseable {
   private static final int MAX_INPUT = 256 * 1024;
 
   private final Clock clock;
+  private final TaskInvoker invoker;
   private final Path dataDir;
   private final String region;
   private final String account;
@@ -74,6 +75,7 @@ public final class StatesEngine implements AutoCloseable {
 
   public StatesEngine(Clock clock, TaskInvoker invoker, Path dataDir, String region, String accountId) {
     this.clock = Objects.requireNonNull(clock);
+    this.invoker = Objects.requireNonNull(invoker);
     this.dataDir = dataDir;
     this.region = region;
     this.account = accountId;
@@ -105,7 +107,7 @@ public final class StatesEngine implements AutoCloseable {
       throw new StatesApiException(type.equals("EXPRESS") ? "ValidationException" : "ValidationException",
           "Value '" + type + "' at 'type' failed to satisfy constraint: the local Step Functions engine runs STANDARD state machines only");
     }
-    StateDefinition parsed = DefinitionParser.parse(definition);
+    StateDefinition parsed = DefinitionParser.parse(definition, invoker::supports);
     return loop.call(() -> {
       String arn = machineArn(name);
       Machine existing = machines.get(arn);
@@ -132,7 +134,7 @@ public final class StatesEngine implements AutoCloseable {
   /** Null definition or roleArn keeps the current one. */
   public UpdateStateMachineResult updateStateMachine(
       String stateMachineArn, String definition, String roleArn, boolean publish, String versionDescription) {
-    StateDefinition parsed = definition == null ? null : DefinitionParser.parse(definition);
+    StateDefinition parsed = definition == null ? null : DefinitionParser.parse(definition, invoker::supports);
     if (definition == null && roleArn == null && !publish) {
       throw new StatesApiException("MissingRequiredParameter", "Either the definition, the roleArn or publish must be specified");
     }
@@ -154,7 +156,7 @@ public final class StatesEngine implements AutoCloseable {
   public ValidationResult validateStateMachineDefinition(String definition) {
     if (definition == null) throw validation("definition");
     List<ValidationDiagnostic> diagnostics = new ArrayList<>();
-    for (String problem : DefinitionParser.problems(definition)) {
+    for (String problem : DefinitionParser.problems(definition, invoker::supports)) {
       int colon = problem.indexOf(": ");
       String code = colon > 0 ? problem.substring(0, colon) : "SCHEMA_VALIDATION_FAILED";
       String rest = colon > 0 ? problem.substring(colon + 2) : problem;
@@ -479,7 +481,7 @@ public final class StatesEngine implements AutoCloseable {
   // ---------------------------------------------------------------- internals (loop thread)
 
   StateDefinition definition(Machine m, String revisionId) {
-    return definitions.computeIfAbsent(revisionId, id -> DefinitionParser.parse(m.revisions.get(id).definition));
+    return definitions.computeIfAbsent(revisionId, id -> DefinitionParser.parse(m.revisions.get(id).definition, invoker::supports));
   }
 
   StateDefinition definitionFor(Exec e) {
