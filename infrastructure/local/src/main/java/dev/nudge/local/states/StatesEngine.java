@@ -219,11 +219,6 @@ public final class StatesEngine implements AutoCloseable {
         throw new StatesApiException("ConflictException", "Failed to publish the State Machine version for revision "
             + revisionId + ". The current State Machine revision is " + m.revisionId + ".");
       }
-      // AWS: publishing the revision the latest version already has returns that version.
-      Version latest = m.versions.isEmpty() ? null : m.versions.get(m.versions.size() - 1);
-      if (latest != null && latest.revisionId.equals(m.revisionId)) {
-        return new PublishVersionResult(Instant.ofEpochMilli(latest.creationMillis), latest.arn);
-      }
       Version v = publish(m, description);
       saveMachines();
       return new PublishVersionResult(Instant.ofEpochMilli(v.creationMillis), v.arn);
@@ -507,6 +502,11 @@ public final class StatesEngine implements AutoCloseable {
   }
 
   private Version publish(Machine m, String description) {
+    // AWS: publishing the revision the latest version already has returns that version.
+    Version latest = m.versions.isEmpty() ? null : m.versions.get(m.versions.size() - 1);
+    if (latest != null && latest.revisionId.equals(m.revisionId)) {
+      return latest;
+    }
     Version v = new Version();
     v.number = m.nextVersion++;
     v.arn = m.arn + ":" + v.number;
