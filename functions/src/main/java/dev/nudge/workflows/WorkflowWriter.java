@@ -100,7 +100,9 @@ public final class WorkflowWriter {
       ObjectNode window = node.putObject("sendWindow");
       window.put("from", w.from().toString());
       window.put("to", w.to().toString());
-      window.set("days", days(w.days()));
+      if (w.days().size() < 7) {
+        window.set("days", days(w.days()));
+      }
       window.put("timezone", w.timezone());
     }
     Workflow.FrequencyCap cap = settings.frequencyCap();
