@@ -52,6 +52,10 @@ public final class WorkflowValidator {
         problems.add(new Problem(step.id(), path + "/id", "\"end\" is reserved for the end of the journey"));
       }
       if (step.action() == null) {
+        // The action could not be read (already reported); its next can still be checked.
+        if (step.next() != null && !step.next().equals(Step.END) && !indexes.containsKey(step.next())) {
+          problems.add(new Problem(step.id(), path + "/next", "no step with id \"" + step.next() + "\""));
+        }
         continue;
       }
       for (StepGraph.Edge edge : StepGraph.successors(workflow, i)) {
