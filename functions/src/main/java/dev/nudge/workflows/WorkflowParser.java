@@ -462,6 +462,8 @@ public final class WorkflowParser {
         s.fields().forEachRemaining(f -> {
           if (!NAME.matcher(f.getKey()).matches()) {
             problem(path + "/set/" + f.getKey(), "attribute names are letters, digits, _ and -");
+          } else if (!f.getValue().isValueNode() || f.getValue().isNull()) {
+            problem(path + "/set/" + f.getKey(), "a text, number or true/false (to remove an attribute, use unset)");
           }
           set.put(f.getKey(), f.getValue());
         });
