@@ -95,10 +95,60 @@ public final class JourneyStore {
       ddb.updateItem(b -> b.tableName(table).key(journeyKey(contactId, workflowId, executionId))
           .updateExpression(expression).conditionExpression("#st = :active")
           .expressionAttributeNames(names).expressionAttributeValues(values));
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+    releaseActive(contactId, workflowId, executionName(executionId));
+    return true;
+  }
+
+  /** The last part of an execution ARN. */
+  public static String executionName(String executionArn) {
+    return executionArn.substring(executionArn.lastIndexOf(':') + 1);
+  }
+
+  private static Map<String, AttributeValue> activeKey(String contactId, String workflowId) {
+    return Map.of("pk", AttributeValue.fromS(contactKey(contactId)), "sk", AttributeValue.fromS("A#" + workflowId));
+  }
+
+  /**
+   * At most one active journey per contact and workflow: the router claims this marker before
+   * starting an execution. The same execution name may claim again (a replayed event).
+   */
+  public boolean claimActive(String contactId, String workflowId, String executionName, Instant now) {
+    Map<String, AttributeValue> item = new HashMap<>(activeKey(contactId, workflowId));
+    item.put("executionName", AttributeValue.fromS(executionName));
+    item.put("claimedAt", AttributeValue.fromS(Times.format(now)));
+    try {
+      ddb.putItem(b -> b.tableName(table).item(item)
+          .conditionExpression("attribute_not_exists(pk) OR executionName = :n")
+          .expressionAttributeValues(Map.of(":n", AttributeValue.fromS(executionName))));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
     }
+  }
+
+  /** Frees the marker, only if it is still this execution's. */
+  public void releaseActive(String contactId, String workflowId, String executionName) {
+    try {
+      ddb.deleteItem(b -> b.tableName(table).key(activeKey(contactId, workflowId))
+          .conditionExpression("executionName = :n")
+          .expressionAttributeValues(Map.of(":n", AttributeValue.fromS(executionName))));
+    } catch (ConditionalCheckFailedException e) {
+      // Another journey holds it, or nobody.
+    }
+  }
+
+  /** The journeys of one workflow for a contact, any status. */
+  public List<Journey> forContact(String contactId, String workflowId) {
+    List<Journey> journeys = new ArrayList<>();
+    ddb.queryPaginator(b -> b.tableName(table).consistentRead(true)
+        .keyConditionExpression("pk = :pk AND begins_with(sk, :j)")
+        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(contactKey(contactId)),
+            ":j", AttributeValue.fromS("J#" + workflowId + "#"))))
+        .items().forEach(i -> journeys.add(journey(i)));
+    return journeys;
   }
 
   public Optional<Journey> find(String contactId, String workflowId, String executionId) {
