@@ -10,6 +10,7 @@ import java.util.Set;
  * A template resolved for one local stack: every intrinsic function evaluated, conditions
  * applied (resources whose condition is false are absent) and SAM Globals merged into functions.
  *
+ * @param globals the resolved SAM Globals (implicit resources such as ServerlessHttpApi use them)
  * @param baseDir the template's folder, against which CodeUri and DefinitionUri are resolved
  */
 public record Stack(
@@ -19,7 +20,8 @@ public record Stack(
     Path baseDir,
     Map<String, JsonNode> parameters,
     Map<String, Resource> resources,
-    Map<String, JsonNode> outputs) {
+    Map<String, JsonNode> outputs,
+    JsonNode globals) {
 
   public List<Resource> ofType(String... types) {
     Set<String> wanted = Set.of(types);

@@ -142,7 +142,8 @@ public final class StackLoader {
       }
     });
     return new Stack(stackName, region, accountId, baseDir, Map.copyOf(parameters),
-        java.util.Collections.unmodifiableMap(resolved), java.util.Collections.unmodifiableMap(outputs));
+        java.util.Collections.unmodifiableMap(resolved), java.util.Collections.unmodifiableMap(outputs),
+        evaluate(globals, "Globals"));
   }
 
   private static String globalsSection(String type) {
@@ -509,13 +510,14 @@ public final class StackLoader {
       throw TemplateException.at(at, "parameter " + name + " has no value");
     }
     String type = typeOf(name, at);
-    String physical = physicalName(name);
+    String physical = type.endsWith("Api") ? name : physicalName(name);
     return TextNode.valueOf(switch (type) {
       case "AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine" ->
           arn("states", "stateMachine:" + physical);
       case "AWS::SNS::Topic" -> arn("sns", physical);
       case "AWS::SQS::Queue" -> "https://sqs." + region + ".amazonaws.com/" + accountId + "/" + physical;
-      case "AWS::Serverless::HttpApi", "AWS::Serverless::Api", "AWS::ApiGatewayV2::Api" -> "local";
+      // API Gateway makes up an id; locally the logical id serves, so routes can name their API.
+      case "AWS::Serverless::HttpApi", "AWS::Serverless::Api", "AWS::ApiGatewayV2::Api" -> name;
       default -> physical;
     });
   }

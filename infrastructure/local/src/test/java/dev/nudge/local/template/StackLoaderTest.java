@@ -80,7 +80,7 @@ class StackLoaderTest {
   @Test
   void resolvesOutputsThatReferToImplicitSamResources() {
     assertThat(load(Map.of()).outputs().get("ApiUrl").asText())
-        .isEqualTo("https://local.execute-api.eu-west-1.amazonaws.com");
+        .isEqualTo("https://ServerlessHttpApi.execute-api.eu-west-1.amazonaws.com");
   }
 
   @Test
