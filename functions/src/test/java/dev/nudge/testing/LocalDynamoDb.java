@@ -47,6 +47,15 @@ public final class LocalDynamoDb {
         .build();
   }
 
+  public static software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streamsClient() {
+    return software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient.builder()
+        .endpointOverride(endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
   private static void stop() {
     try {
       server.stop();

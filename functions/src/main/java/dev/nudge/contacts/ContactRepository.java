@@ -1,0 +1,500 @@
+package dev.nudge.contacts;
+
+import dev.nudge.platform.Times;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The contacts table. A contact is one partition {@code C#<id>}: the profile item (sk PROFILE)
+ * and one small counter item per event type (sk COUNT#&lt;type&gt;), so counting an event rewrites
+ * a sub-1 KB item instead of the whole profile. Access patterns and their costs are in
+ * docs/data-model.md.
+ */
+public final class ContactRepository {
+  static final String PROFILE = "PROFILE";
+  static final String COUNT_PREFIX = "COUNT#";
+  static final String EMAIL_INDEX = "byEmail";
+  static final String PHONE_INDEX = "byPhone";
+  /** A transaction holds at most 100 items; a merge needs two of them plus two per event type. */
+  static final int MAX_MERGE_EVENT_TYPES = 49;
+
+  private final DynamoDbClient ddb;
+  private final String table;
+
+  public ContactRepository(DynamoDbClient ddb, String table) {
+    this.ddb = ddb;
+    this.table = table;
+  }
+
+  /** What identity resolution needs of a profile: does it exist, and was it merged away. */
+  public record ProfileRef(String id, String mergedInto) {}
+
+  public static String partition(String contactId) {
+    return "C#" + contactId;
+  }
+
+  private static Map<String, AttributeValue> key(String contactId, String sk) {
+    return Map.of("pk", AttributeValue.fromS(partition(contactId)), "sk", AttributeValue.fromS(sk));
+  }
+
+  public Optional<ProfileRef> findRef(String contactId) {
+    var item = ddb.getItem(b -> b.tableName(table).key(key(contactId, PROFILE)).consistentRead(true)
+        .projectionExpression("id, mergedInto")).item();
+    if (item == null || item.isEmpty()) {
+      return Optional.empty();
+    }
+    AttributeValue merged = item.get("mergedInto");
+    return Optional.of(new ProfileRef(contactId, merged == null ? null : merged.s()));
+  }
+
+  /** The profile and its event counters, read consistently (one query on the contact's partition). */
+  public Optional<Contact> find(String contactId) {
+    List<Map<String, AttributeValue>> items = partitionItems(contactId, null);
+    Map<String, AttributeValue> profile = null;
+    Map<String, EventStats> events = new LinkedHashMap<>();
+    for (var item : items) {
+      String sk = item.get("sk").s();
+      if (sk.equals(PROFILE)) {
+        profile = item;
+      } else if (sk.startsWith(COUNT_PREFIX)) {
+        EventStats stats = stats(item);
+        events.put(stats.type(), stats);
+      }
+    }
+    return profile == null ? Optional.empty() : Optional.of(toContact(profile, events));
+  }
+
+  public Optional<String> idByEmail(String email) {
+    return idByIndex(EMAIL_INDEX, "email", email);
+  }
+
+  public Optional<String> idByPhone(String phone) {
+    return idByIndex(PHONE_INDEX, "phone", phone);
+  }
+
+  private Optional<String> idByIndex(String index, String attribute, String value) {
+    QueryResponse response = ddb.query(b -> b.tableName(table).indexName(index)
+        .keyConditionExpression("#a = :v")
+        .expressionAttributeNames(Map.of("#a", attribute))
+        .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(value)))
+        .limit(1));
+    return response.items().stream().findFirst().map(i -> i.get("pk").s().substring(2));
+  }
+
+  /** Creates an empty profile; false if one exists already (the conditional write makes creation race-free). */
+  public boolean createIfAbsent(String contactId, Instant now) {
+    Map<String, AttributeValue> item = new HashMap<>(key(contactId, PROFILE));
+    item.put("id", AttributeValue.fromS(contactId));
+    item.put("attrs", AttributeValue.fromM(Map.of()));
+    item.put("consent", AttributeValue.fromM(Map.of()));
+    item.put("suppression", AttributeValue.fromM(Map.of()));
+    item.put("leadScore", AttributeValue.fromN("0"));
+    item.put("createdAt", AttributeValue.fromS(Times.format(now)));
+    item.put("updatedAt", AttributeValue.fromS(Times.format(now)));
+    try {
+      ddb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  /** Applies an identify call's changes to an existing profile. */
+  public void update(String contactId, ProfileUpdate update, Instant now) {
+    Expression e = new Expression();
+    e.set("updatedAt", AttributeValue.fromS(Times.format(now)));
+    if (update.email() != null) {
+      e.set("email", AttributeValue.fromS(update.email()));
+    }
+    if (update.phone() != null) {
+      e.set("phone", AttributeValue.fromS(update.phone()));
+    }
+    if (update.timezone() != null) {
+      e.set("timezone", AttributeValue.fromS(update.timezone()));
+    }
+    if (update.locale() != null) {
+      e.set("locale", AttributeValue.fromS(update.locale()));
+    }
+    if (update.leadScore() != null) {
+      e.set("leadScore", AttributeValue.fromN(Long.toString(update.leadScore())));
+    }
+    update.attributes().forEach((name, value) -> {
+      if (value.isPresent()) {
+        e.setIn("attrs", name, attribute(value.get()));
+      } else {
+        e.removeIn("attrs", name);
+      }
+    });
+    update.consent().forEach((channel, consent) -> e.setIn("consent", channel.wireName(), consent(consent)));
+    if (!update.listsAdd().isEmpty()) {
+      e.add("lists", AttributeValue.fromSs(List.copyOf(update.listsAdd())));
+    }
+    ddb.updateItem(e.request(table, key(contactId, PROFILE)).conditionExpression("attribute_exists(pk)").build());
+    if (!update.listsRemove().isEmpty()) {
+      // DynamoDB refuses ADD and DELETE on one attribute in one expression.
+      Expression remove = new Expression();
+      remove.delete("lists", AttributeValue.fromSs(List.copyOf(update.listsRemove())));
+      ddb.updateItem(remove.request(table, key(contactId, PROFILE)).build());
+    }
+  }
+
+  /**
+   * Sets a channel's consent only if it is currently {@code expected} (status and time): a
+   * confirmation token confirms the pending request it was issued for, not a later one.
+   */
+  public boolean replaceConsent(String contactId, Channel channel, Consent expected, Consent replacement, Instant now) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":c", consent(replacement));
+    values.put(":now", AttributeValue.fromS(Times.format(now)));
+    String condition = "attribute_exists(pk)";
+    if (expected != null) {
+      values.put(":st", AttributeValue.fromS(expected.status().wireName()));
+      values.put(":at", AttributeValue.fromS(Times.format(expected.at())));
+      condition += " AND consent.#ch.#st = :st AND consent.#ch.#at = :at";
+    }
+    String finalCondition = condition;
+    try {
+      ddb.updateItem(b -> b.tableName(table).key(key(contactId, PROFILE))
+          .updateExpression("SET consent.#ch = :c, updatedAt = :now")
+          .conditionExpression(finalCondition)
+          .expressionAttributeNames(expected != null
+              ? Map.of("#ch", channel.wireName(), "#st", "status", "#at", "at")
+              : Map.of("#ch", channel.wireName()))
+          .expressionAttributeValues(values));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  /** Marks a channel suppressed (a hard bounce or a complaint). */
+  public void suppress(String contactId, Channel channel, Suppression suppression) {
+    ddb.updateItem(b -> b.tableName(table).key(key(contactId, PROFILE))
+        .updateExpression("SET suppression.#ch = :s")
+        .conditionExpression("attribute_exists(pk)")
+        .expressionAttributeNames(Map.of("#ch", channel.wireName()))
+        .expressionAttributeValues(Map.of(":s", AttributeValue.fromM(Map.of(
+            "reason", AttributeValue.fromS(suppression.reason().wireName()),
+            "at", AttributeValue.fromS(Times.format(suppression.at())))))));
+  }
+
+  /** Adds {@code delta} to the lead score (workflows score contacts as they act). */
+  public void addLeadScore(String contactId, long delta) {
+    ddb.updateItem(b -> b.tableName(table).key(key(contactId, PROFILE))
+        .updateExpression("ADD leadScore :d")
+        .conditionExpression("attribute_exists(pk)")
+        .expressionAttributeValues(Map.of(":d", AttributeValue.fromN(Long.toString(delta)))));
+  }
+
+  /**
+   * Counts one event of {@code type}: one write of the small counter item when events arrive in
+   * order (the hot path). An event older than the last one of its type (a backfill) takes a second
+   * write, because DynamoDB cannot take a maximum inside an update expression.
+   */
+  public void countEvent(String contactId, String type, Instant occurredAt) {
+    AttributeValue at = AttributeValue.fromS(Times.format(occurredAt));
+    Map<String, AttributeValue> k = key(contactId, COUNT_PREFIX + type);
+    try {
+      ddb.updateItem(b -> b.tableName(table).key(k)
+          .updateExpression("SET #type = :type, #count = if_not_exists(#count, :zero) + :one, "
+              + "firstAt = if_not_exists(firstAt, :at), lastAt = :at")
+          .conditionExpression("attribute_not_exists(lastAt) OR lastAt <= :at")
+          .expressionAttributeNames(Map.of("#type", "type", "#count", "count"))
+          .expressionAttributeValues(Map.of(":type", AttributeValue.fromS(type), ":zero", AttributeValue.fromN("0"),
+              ":one", AttributeValue.fromN("1"), ":at", at)));
+    } catch (ConditionalCheckFailedException newerSeen) {
+      try {
+        ddb.updateItem(b -> b.tableName(table).key(k)
+            .updateExpression("SET #count = #count + :one, firstAt = :at")
+            .conditionExpression("firstAt > :at")
+            .expressionAttributeNames(Map.of("#count", "count"))
+            .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":at", at)));
+      } catch (ConditionalCheckFailedException notOlderThanFirst) {
+        ddb.updateItem(b -> b.tableName(table).key(k)
+            .updateExpression("ADD #count :one")
+            .expressionAttributeNames(Map.of("#count", "count"))
+            .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
+      }
+    }
+  }
+
+  /**
+   * Folds the anonymous contact {@code anonymousContactId} into {@code knownId} in one transaction:
+   * the anonymous profile points to the known one (created as a bare alias if it never existed),
+   * the known one lists it among its merged ids (its events stay where they are and are read with
+   * the known contact's), and the event counters are added up. Returns false if it was already
+   * merged. Throws {@link ConcurrentMergeException} when a concurrent write changed what was read.
+   */
+  public boolean merge(String anonymousContactId, String knownId, Instant now) {
+    Optional<Contact> anonymous = find(anonymousContactId);
+    if (anonymous.isPresent() && anonymous.get().mergedInto() != null) {
+      return false;
+    }
+    Map<String, EventStats> known = find(knownId).map(Contact::events).orElse(Map.of());
+    Map<String, EventStats> anonymousEvents = anonymous.map(Contact::events).orElse(Map.of());
+    if (anonymousEvents.size() > MAX_MERGE_EVENT_TYPES) {
+      throw new IllegalStateException("an anonymous contact with more than " + MAX_MERGE_EVENT_TYPES
+          + " event types cannot be merged in one transaction");
+    }
+    String nowText = Times.format(now);
+    List<TransactWriteItem> writes = new ArrayList<>();
+    if (anonymous.isPresent()) {
+      writes.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
+          .key(key(anonymousContactId, PROFILE))
+          .updateExpression("SET mergedInto = :k, updatedAt = :now")
+          .conditionExpression("attribute_exists(pk) AND attribute_not_exists(mergedInto)")
+          .expressionAttributeValues(Map.of(":k", AttributeValue.fromS(knownId), ":now", AttributeValue.fromS(nowText)))
+          .build()).build());
+    } else {
+      Map<String, AttributeValue> alias = new HashMap<>(key(anonymousContactId, PROFILE));
+      alias.put("id", AttributeValue.fromS(anonymousContactId));
+      alias.put("mergedInto", AttributeValue.fromS(knownId));
+      alias.put("createdAt", AttributeValue.fromS(nowText));
+      alias.put("updatedAt", AttributeValue.fromS(nowText));
+      writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(alias)
+          .conditionExpression("attribute_not_exists(pk)").build()).build());
+    }
+    writes.add(TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(knownId, PROFILE))
+        .updateExpression("ADD mergedIds :a SET updatedAt = :now")
+        .conditionExpression("attribute_exists(pk)")
+        .expressionAttributeValues(Map.of(":a", AttributeValue.fromSs(List.of(anonymousContactId)),
+            ":now", AttributeValue.fromS(nowText)))
+        .build()).build());
+    for (EventStats from : anonymousEvents.values()) {
+      EventStats into = known.get(from.type());
+      EventStats sum = into == null ? from : new EventStats(from.type(), into.count() + from.count(),
+          min(into.firstAt(), from.firstAt()), max(into.lastAt(), from.lastAt()));
+      Map<String, AttributeValue> item = new HashMap<>(key(knownId, COUNT_PREFIX + from.type()));
+      item.putAll(statsAttributes(sum));
+      Put.Builder put = Put.builder().tableName(table).item(item);
+      if (into == null) {
+        put.conditionExpression("attribute_not_exists(pk)");
+      } else {
+        put.conditionExpression("#count = :expected")
+            .expressionAttributeNames(Map.of("#count", "count"))
+            .expressionAttributeValues(Map.of(":expected", AttributeValue.fromN(Long.toString(into.count()))));
+      }
+      writes.add(TransactWriteItem.builder().put(put.build()).build());
+      writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+          .key(key(anonymousContactId, COUNT_PREFIX + from.type()))
+          .conditionExpression("#count = :expected")
+          .expressionAttributeNames(Map.of("#count", "count"))
+          .expressionAttributeValues(Map.of(":expected", AttributeValue.fromN(Long.toString(from.count()))))
+          .build()).build());
+    }
+    try {
+      ddb.transactWriteItems(b -> b.transactItems(writes));
+      return true;
+    } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException e) {
+      throw new ConcurrentMergeException(anonymousContactId, knownId);
+    }
+  }
+
+  /** Thrown when a merge lost a race with another write to the same contacts; retrying is safe. */
+  public static final class ConcurrentMergeException extends RuntimeException {
+    ConcurrentMergeException(String anonymousContactId, String knownId) {
+      super("merge of " + anonymousContactId + " into " + knownId + " conflicted with a concurrent write");
+    }
+  }
+
+  /** Deletes every item of the contact's partition (profile and counters). */
+  public int deletePartition(String contactId) {
+    List<Map<String, AttributeValue>> items = partitionItems(contactId, "pk, sk");
+    List<WriteRequest> deletes = new ArrayList<>();
+    for (var item : items) {
+      deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))).build());
+    }
+    BatchWriter.write(ddb, table, deletes);
+    return items.size();
+  }
+
+  private List<Map<String, AttributeValue>> partitionItems(String contactId, String projection) {
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
+          .keyConditionExpression("pk = :pk")
+          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition(contactId))));
+      if (projection != null) {
+        q.projectionExpression(projection);
+      }
+      if (start != null) {
+        q.exclusiveStartKey(start);
+      }
+      QueryResponse page = ddb.query(q.build());
+      items.addAll(page.items());
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return items;
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+
+  private static Map<String, AttributeValue> statsAttributes(EventStats stats) {
+    return Map.of("type", AttributeValue.fromS(stats.type()),
+        "count", AttributeValue.fromN(Long.toString(stats.count())),
+        "firstAt", AttributeValue.fromS(Times.format(stats.firstAt())),
+        "lastAt", AttributeValue.fromS(Times.format(stats.lastAt())));
+  }
+
+  private static EventStats stats(Map<String, AttributeValue> item) {
+    return new EventStats(item.get("type").s(), Long.parseLong(item.get("count").n()),
+        Times.parse(item.get("firstAt").s()), Times.parse(item.get("lastAt").s()));
+  }
+
+  static AttributeValue attribute(Attribute value) {
+    if (value instanceof Attribute.Text t) {
+      return AttributeValue.fromS(t.value());
+    }
+    if (value instanceof Attribute.Number n) {
+      return AttributeValue.fromN(n.value().toPlainString());
+    }
+    return AttributeValue.fromBool(((Attribute.Flag) value).value());
+  }
+
+  private static Attribute attribute(AttributeValue value) {
+    if (value.s() != null) {
+      return new Attribute.Text(value.s());
+    }
+    if (value.n() != null) {
+      return new Attribute.Number(new BigDecimal(value.n()));
+    }
+    return new Attribute.Flag(Boolean.TRUE.equals(value.bool()));
+  }
+
+  private static AttributeValue consent(Consent consent) {
+    return AttributeValue.fromM(Map.of("status", AttributeValue.fromS(consent.status().wireName()),
+        "source", AttributeValue.fromS(consent.source()),
+        "at", AttributeValue.fromS(Times.format(consent.at()))));
+  }
+
+  private static Contact toContact(Map<String, AttributeValue> item, Map<String, EventStats> events) {
+    Map<String, Attribute> attributes = new LinkedHashMap<>();
+    if (item.containsKey("attrs")) {
+      item.get("attrs").m().forEach((k, v) -> attributes.put(k, attribute(v)));
+    }
+    Map<Channel, Consent> consent = new HashMap<>();
+    if (item.containsKey("consent")) {
+      item.get("consent").m().forEach((k, v) -> Channel.fromWire(k).ifPresent(ch -> consent.put(ch, new Consent(
+          ConsentStatus.fromWire(v.m().get("status").s()).orElseThrow(), v.m().get("source").s(),
+          Times.parse(v.m().get("at").s())))));
+    }
+    Map<Channel, Suppression> suppression = new HashMap<>();
+    if (item.containsKey("suppression")) {
+      item.get("suppression").m().forEach((k, v) -> Channel.fromWire(k).ifPresent(ch -> suppression.put(ch,
+          new Suppression(Suppression.Reason.valueOf(v.m().get("reason").s().toUpperCase(java.util.Locale.ROOT)),
+              Times.parse(v.m().get("at").s())))));
+    }
+    return new Contact(
+        item.get("id").s(),
+        text(item, "email"),
+        text(item, "phone"),
+        attributes,
+        consent,
+        suppression,
+        text(item, "timezone"),
+        text(item, "locale"),
+        item.containsKey("lists") ? new HashSet<>(item.get("lists").ss()) : Set.of(),
+        item.containsKey("leadScore") ? Long.parseLong(item.get("leadScore").n()) : 0,
+        Times.parse(item.get("createdAt").s()),
+        Times.parse(item.get("updatedAt").s()),
+        events,
+        item.containsKey("mergedIds") ? new HashSet<>(item.get("mergedIds").ss()) : Set.of(),
+        text(item, "mergedInto"));
+  }
+
+  private static String text(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null ? null : v.s();
+  }
+
+  /** Builds SET/REMOVE/ADD/DELETE update expressions with placeholder names and values. */
+  private static final class Expression {
+    private final List<String> set = new ArrayList<>();
+    private final List<String> remove = new ArrayList<>();
+    private final List<String> add = new ArrayList<>();
+    private final List<String> delete = new ArrayList<>();
+    private final Map<String, String> names = new HashMap<>();
+    private final Map<String, AttributeValue> values = new HashMap<>();
+    private int counter;
+
+    private String name(String n) {
+      String placeholder = "#n" + counter++;
+      names.put(placeholder, n);
+      return placeholder;
+    }
+
+    private String value(AttributeValue v) {
+      String placeholder = ":v" + counter++;
+      values.put(placeholder, v);
+      return placeholder;
+    }
+
+    void set(String attribute, AttributeValue v) {
+      set.add(name(attribute) + " = " + value(v));
+    }
+
+    void setIn(String map, String key, AttributeValue v) {
+      set.add(name(map) + "." + name(key) + " = " + value(v));
+    }
+
+    void removeIn(String map, String key) {
+      remove.add(name(map) + "." + name(key));
+    }
+
+    void add(String attribute, AttributeValue v) {
+      add.add(name(attribute) + " " + value(v));
+    }
+
+    void delete(String attribute, AttributeValue v) {
+      delete.add(name(attribute) + " " + value(v));
+    }
+
+    UpdateItemRequest.Builder request(String table, Map<String, AttributeValue> key) {
+      StringBuilder expression = new StringBuilder();
+      if (!set.isEmpty()) {
+        expression.append("SET ").append(String.join(", ", set)).append(' ');
+      }
+      if (!remove.isEmpty()) {
+        expression.append("REMOVE ").append(String.join(", ", remove)).append(' ');
+      }
+      if (!add.isEmpty()) {
+        expression.append("ADD ").append(String.join(", ", add)).append(' ');
+      }
+      if (!delete.isEmpty()) {
+        expression.append("DELETE ").append(String.join(", ", delete));
+      }
+      UpdateItemRequest.Builder b = UpdateItemRequest.builder().tableName(table).key(key)
+          .updateExpression(expression.toString().trim()).expressionAttributeNames(names);
+      if (!values.isEmpty()) {
+        b.expressionAttributeValues(values);
+      }
+      return b;
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package dev.nudge.contacts;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nudge.platform.ApiException;
+import dev.nudge.platform.Json;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The contacts capability: identity resolution, identify (profile, consent, merge), lookup with
+ * timeline, and erasure. Reads happen before writes, and every refusal is thrown before the first
+ * write, so a refused request leaves nothing behind.
+ */
+public final class ContactService {
+  /** Where a request's identity points: an existing contact, or one to create under this id. */
+  public record Resolved(String contactId, boolean exists, Identity identity) {}
+
+  /** What an identify call asks for a channel's consent. */
+  public record ConsentRequest(ConsentStatus status, String source, boolean doubleOptIn) {}
+
+  public record IdentifyCommand(Identity identity, ProfileUpdate profile, Map<Channel, ConsentRequest> consent) {}
+
+  /** {@code pending} maps each channel left waiting for confirmation to the pending request's time. */
+  public record IdentifyResult(String contactId, boolean created, boolean merged, Map<Channel, Consent> consent,
+      Map<Channel, Instant> pending) {}
+
+  public record Erasure(String contactId, List<String> contactIds, int eventsDeleted) {}
+
+  public static final String CONSENT_EVENT = "consent.changed";
+
+  private final ContactRepository contacts;
+  private final EventRepository events;
+  private final Clock clock;
+  private final Duration eventRetention;
+
+  public ContactService(ContactRepository contacts, EventRepository events, Clock clock, Duration eventRetention) {
+    this.contacts = contacts;
+    this.events = events;
+    this.clock = clock;
+    this.eventRetention = eventRetention;
+  }
+
+  /**
+   * Finds the contact an identity names, reading only: by contact id, else by e-mail, else by
+   * phone (the indexes first, then the id derived from the address), else by anonymous id (an
+   * anonymous id merged into a known contact resolves to that contact).
+   */
+  public Resolved resolve(Identity identity) {
+    if (identity.contactId() != null) {
+      return follow(identity.contactId(), identity);
+    }
+    if (identity.email() != null) {
+      Optional<String> indexed = contacts.idByEmail(identity.email());
+      return indexed.isPresent() ? new Resolved(indexed.get(), true, identity)
+          : follow(ContactIds.forEmail(identity.email()), identity);
+    }
+    if (identity.phone() != null) {
+      Optional<String> indexed = contacts.idByPhone(identity.phone());
+      return indexed.isPresent() ? new Resolved(indexed.get(), true, identity)
+          : follow(ContactIds.forPhone(identity.phone()), identity);
+    }
+    return follow(ContactIds.anonymous(identity.anonymousId()), identity);
+  }
+
+  private Resolved follow(String contactId, Identity identity) {
+    Optional<ContactRepository.ProfileRef> ref = contacts.findRef(contactId);
+    if (ref.isPresent() && ref.get().mergedInto() != null) {
+      return new Resolved(ref.get().mergedInto(), true, identity);
+    }
+    return new Resolved(contactId, ref.isPresent(), identity);
+  }
+
+  /** Creates the resolved contact if it does not exist yet, with the address it was found by. */
+  public boolean ensureExists(Resolved resolved, Instant now) {
+    if (resolved.exists()) {
+      return false;
+    }
+    boolean created = contacts.createIfAbsent(resolved.contactId(), now);
+    if (created) {
+      // Only the address the id was derived from: any other is checked for conflicts by identify first.
+      Identity id = resolved.identity();
+      String email = id.email() != null && resolved.contactId().equals(ContactIds.forEmail(id.email())) ? id.email() : null;
+      String phone = id.phone() != null && resolved.contactId().equals(ContactIds.forPhone(id.phone())) ? id.phone() : null;
+      if (email != null || phone != null) {
+        contacts.update(resolved.contactId(), new ProfileUpdate(email, phone, Map.of(), null, null,
+            java.util.Set.of(), java.util.Set.of(), null, Map.of()), now);
+      }
+    }
+    return created;
+  }
+
+  public IdentifyResult identify(IdentifyCommand command) {
+    Instant now = clock.instant();
+    Identity identity = command.identity();
+    Resolved target = resolve(identity.isAnonymousOnly() ? identity
+        : new Identity(identity.contactId(), identity.email(), identity.phone(), null));
+    Optional<Contact> existing = target.exists() ? contacts.find(target.contactId()) : Optional.empty();
+
+    if (identity.email() != null) {
+      checkAddressIsFree("email", contacts.idByEmail(identity.email()), target, existing);
+    }
+    if (identity.phone() != null) {
+      checkAddressIsFree("phone", contacts.idByPhone(identity.phone()), target, existing);
+    }
+
+    Map<Channel, Consent> consentChanges = new EnumMap<>(Channel.class);
+    Map<Channel, Instant> pending = new EnumMap<>(Channel.class);
+    for (var entry : command.consent().entrySet()) {
+      Channel channel = entry.getKey();
+      ConsentRequest request = entry.getValue();
+      boolean hasAddress = channel == Channel.EMAIL
+          ? identity.email() != null || existing.map(Contact::email).isPresent()
+          : identity.phone() != null || existing.map(Contact::phone).isPresent();
+      if (!hasAddress && request.status() == ConsentStatus.SUBSCRIBED) {
+        throw ApiException.invalid("consent." + channel.wireName(),
+            "subscribing to " + channel.wireName() + " needs the contact's " + (channel == Channel.EMAIL ? "email" : "phone"));
+      }
+      Optional<ConsentStatus> current = existing.flatMap(c -> c.consent(channel)).map(Consent::status);
+      ConsentStatus wanted = request.status() == ConsentStatus.SUBSCRIBED && request.doubleOptIn()
+          ? ConsentStatus.PENDING : request.status();
+      if (current.isPresent() && (current.get() == wanted
+          || (current.get() == ConsentStatus.SUBSCRIBED && wanted == ConsentStatus.PENDING))) {
+        continue; // already so, or already confirmed: no new consent record, no new event
+      }
+      consentChanges.put(channel, new Consent(wanted, request.source(), now));
+      if (wanted == ConsentStatus.PENDING) {
+        pending.put(channel, now);
+      }
+    }
+
+    boolean created = ensureExists(target, now);
+    ProfileUpdate p = command.profile();
+    contacts.update(target.contactId(), new ProfileUpdate(p.email(), p.phone(), p.attributes(), p.timezone(),
+        p.locale(), p.listsAdd(), p.listsRemove(), p.leadScore(), consentChanges), now);
+
+    boolean merged = false;
+    if (identity.anonymousId() != null) {
+      String anonymous = ContactIds.anonymous(identity.anonymousId());
+      if (!anonymous.equals(target.contactId())) {
+        merged = contacts.merge(anonymous, target.contactId(), now);
+      }
+    }
+    for (var change : consentChanges.entrySet()) {
+      ObjectNode properties = Json.object();
+      properties.put("channel", change.getKey().wireName());
+      properties.put("status", change.getValue().status().wireName());
+      properties.put("source", change.getValue().source());
+      recordEvent(target.contactId(), "consent:" + change.getKey().wireName() + ":" + now.toEpochMilli(),
+          properties, "identify", now);
+    }
+    return new IdentifyResult(target.contactId(), created, merged, consentChanges, pending);
+  }
+
+  private static void checkAddressIsFree(String field, Optional<String> holder, Resolved target,
+      Optional<Contact> existing) {
+    if (holder.isEmpty() || holder.get().equals(target.contactId())) {
+      return;
+    }
+    if (existing.map(c -> c.mergedIds().contains(holder.get())).orElse(false)) {
+      return;
+    }
+    throw new ApiException(409, "conflict", field + " belongs to another contact", field);
+  }
+
+  /**
+   * Moves one channel's consent from {@code expected} to {@code replacement} (the confirmation and
+   * unsubscribe links) and records a consent event; false if the consent is no longer {@code expected}.
+   */
+  public boolean changeConsent(String contactId, Channel channel, Consent expected, Consent replacement) {
+    if (!contacts.replaceConsent(contactId, channel, expected, replacement, replacement.at())) {
+      return false;
+    }
+    ObjectNode properties = Json.object();
+    properties.put("channel", channel.wireName());
+    properties.put("status", replacement.status().wireName());
+    properties.put("source", replacement.source());
+    recordEvent(contactId, "consent:" + channel.wireName() + ":" + replacement.at().toEpochMilli(), properties,
+        replacement.source(), replacement.at());
+    return true;
+  }
+
+  private void recordEvent(String contactId, String eventId, ObjectNode properties, String source, Instant now) {
+    TrackedEvent event = new TrackedEvent(contactId, eventId, CONSENT_EVENT, properties, now, now, source);
+    if (events.putIfAbsent(event, now.plus(eventRetention))) {
+      contacts.countEvent(contactId, CONSENT_EVENT, now);
+    }
+  }
+
+  /** The contact (following a merge), or empty. */
+  public Optional<Contact> find(String contactId) {
+    Optional<Contact> contact = contacts.find(contactId);
+    if (contact.isPresent() && contact.get().mergedInto() != null) {
+      return contacts.find(contact.get().mergedInto());
+    }
+    return contact;
+  }
+
+  public List<TrackedEvent> timeline(Contact contact, int limit) {
+    List<String> ids = new ArrayList<>();
+    ids.add(contact.id());
+    ids.addAll(contact.mergedIds());
+    return events.timeline(ids, limit);
+  }
+
+  /**
+   * Erases the contact, the anonymous contacts merged into it, and all their events. Events go
+   * first, the profile last, so an interrupted erasure is finished by repeating it.
+   */
+  public Optional<Erasure> erase(String contactId) {
+    Optional<Contact> contact = find(contactId);
+    if (contact.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> ids = new ArrayList<>(contact.get().mergedIds());
+    ids.add(contact.get().id());
+    int deleted = 0;
+    for (String id : ids) {
+      deleted += events.deleteAll(id);
+    }
+    for (String id : ids) {
+      contacts.deletePartition(id);
+    }
+    return Optional.of(new Erasure(contact.get().id(), List.copyOf(ids), deleted));
+  }
+}

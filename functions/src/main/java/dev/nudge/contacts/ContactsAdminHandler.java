@@ -1,0 +1,80 @@
+package dev.nudge.contacts;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nudge.platform.ApiException;
+import dev.nudge.platform.AwsClients;
+import dev.nudge.platform.Environment;
+import dev.nudge.platform.HttpApiHandler;
+import dev.nudge.platform.HttpRequest;
+import dev.nudge.platform.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * GET /v1/contacts/{id} (profile and timeline) and DELETE /v1/contacts/{id} (GDPR erasure). Only
+ * IAM-signed requests reach it: the template puts the AWS_IAM authorizer on both routes.
+ */
+public final class ContactsAdminHandler extends HttpApiHandler {
+  static final int DEFAULT_TIMELINE = 100;
+  static final int MAX_TIMELINE = 1000;
+
+  private final ContactService contacts;
+
+  public ContactsAdminHandler() {
+    this(Environment.current(), AwsClients.dynamoDb());
+  }
+
+  public ContactsAdminHandler(Environment env, DynamoDbClient ddb) {
+    this(new ContactService(new ContactRepository(ddb, env.require("CONTACTS_TABLE")),
+        new EventRepository(ddb, env.require("EVENTS_TABLE")), env.clock(), Duration.ofDays(400)));
+  }
+
+  public ContactsAdminHandler(ContactService contacts) {
+    super("contacts-admin");
+    this.contacts = contacts;
+    route("GET /v1/contacts/{id}", this::get);
+    route("DELETE /v1/contacts/{id}", this::delete);
+  }
+
+  private HttpResponse get(HttpRequest request) {
+    String id = request.pathParameters().getOrDefault("id", "");
+    int limit = limit(request.queryParameters().get("limit"));
+    Contact contact = contacts.find(id).orElseThrow(() -> notFound());
+    ObjectNode body = dev.nudge.platform.Json.object();
+    body.set("contact", ContactJson.contact(contact));
+    body.set("timeline", ContactJson.timeline(contacts.timeline(contact, limit)));
+    return HttpResponse.json(200, body);
+  }
+
+  private HttpResponse delete(HttpRequest request) {
+    String id = request.pathParameters().getOrDefault("id", "");
+    ContactService.Erasure erasure = contacts.erase(id).orElseThrow(() -> notFound());
+    log().info("erased", Map.of("contactId", erasure.contactId(), "contactIds", erasure.contactIds().size(),
+        "events", erasure.eventsDeleted()));
+    ObjectNode body = dev.nudge.platform.Json.object();
+    body.put("contactId", erasure.contactId());
+    body.put("erased", true);
+    body.put("eventsDeleted", erasure.eventsDeleted());
+    return HttpResponse.json(200, body);
+  }
+
+  private static int limit(String raw) {
+    if (raw == null) {
+      return DEFAULT_TIMELINE;
+    }
+    try {
+      int limit = Integer.parseInt(raw);
+      if (limit >= 1 && limit <= MAX_TIMELINE) {
+        return limit;
+      }
+    } catch (NumberFormatException ignored) {
+      // falls through to the refusal
+    }
+    throw ApiException.invalid("limit", "limit must be an integer from 1 to " + MAX_TIMELINE);
+  }
+
+  private static ApiException notFound() {
+    return new ApiException(404, "not_found", "no such contact", "id");
+  }
+}

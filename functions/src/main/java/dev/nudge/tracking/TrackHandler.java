@@ -1,0 +1,140 @@
+package dev.nudge.tracking;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nudge.contacts.Channel;
+import dev.nudge.contacts.ConsentTokens;
+import dev.nudge.contacts.ContactRepository;
+import dev.nudge.contacts.ContactService;
+import dev.nudge.contacts.EventRepository;
+import dev.nudge.platform.ApiException;
+import dev.nudge.platform.AwsClients;
+import dev.nudge.platform.CachingSecretSource;
+import dev.nudge.platform.Environment;
+import dev.nudge.platform.HttpApiHandler;
+import dev.nudge.platform.HttpRequest;
+import dev.nudge.platform.HttpResponse;
+import dev.nudge.platform.Json;
+import dev.nudge.platform.SecretSource;
+import dev.nudge.platform.SsmSecretSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** POST /v1/track and POST /v1/identify: authenticate, validate, then hand over to the capabilities. */
+public final class TrackHandler extends HttpApiHandler {
+  private final RequestAuthenticator authenticator;
+  private final TrackService tracking;
+  private final ContactService contacts;
+  private final ConsentTokens tokens;
+  private final Clock clock;
+  private final Duration retention;
+  private final String publicBaseUrl;
+
+  public TrackHandler() {
+    this(Environment.current(), AwsClients.dynamoDb(),
+        new CachingSecretSource(new SsmSecretSource(AwsClients.ssm()), Environment.current().clock(), Duration.ofMinutes(5)));
+  }
+
+  /** Wires the handler from {@code env} with the given DynamoDB client and secret source (tests, the local cloud). */
+  public TrackHandler(Environment env, DynamoDbClient ddb, SecretSource secrets) {
+    this(TrackingConfig.from(env), env.clock(), ddb, secrets);
+  }
+
+  private TrackHandler(TrackingConfig config, Clock clock, DynamoDbClient ddb, SecretSource secrets) {
+    super("track");
+    ContactRepository contactRepository = new ContactRepository(ddb, config.contactsTable());
+    EventRepository events = new EventRepository(ddb, config.eventsTable());
+    this.contacts = new ContactService(contactRepository, events, clock, config.eventRetention());
+    this.tracking = new TrackService(contacts, contactRepository, events, config.eventRetention());
+    this.authenticator = new RequestAuthenticator(secrets, config.signingKeysParameter(), config.publicWriteKeys(),
+        config.allowedOrigins(), clock);
+    this.tokens = new ConsentTokens(secrets, config.tokenSecretParameter(), clock);
+    this.clock = clock;
+    this.retention = config.eventRetention();
+    this.publicBaseUrl = config.publicBaseUrl();
+    route("POST /v1/track", this::track);
+    route("POST /v1/identify", this::identify);
+  }
+
+  private HttpResponse track(HttpRequest request) {
+    Caller caller = admit(request);
+    Instant now = clock.instant();
+    JsonNode body = parseJson(request);
+    List<TrackCommand> commands = TrackCommand.parse(body, caller, now, retention);
+    List<TrackService.Result> results = tracking.ingest(commands, caller.source(), now);
+    if (!body.has("batch")) {
+      return HttpResponse.json(200, result(Json.object(), results.get(0)));
+    }
+    ObjectNode out = Json.object();
+    ArrayNode items = out.putArray("results");
+    results.forEach(r -> result(items.addObject(), r));
+    return HttpResponse.json(200, out);
+  }
+
+  private static ObjectNode result(ObjectNode node, TrackService.Result r) {
+    node.put("id", r.eventId());
+    node.put("contactId", r.contactId());
+    node.put("status", r.duplicate() ? "duplicate" : "created");
+    return node;
+  }
+
+  private HttpResponse identify(HttpRequest request) {
+    Caller caller = admit(request);
+    var command = IdentifyRequest.parse(parseJson(request), caller);
+    ContactService.IdentifyResult result;
+    try {
+      result = contacts.identify(command);
+    } catch (dev.nudge.contacts.ContactRepository.ConcurrentMergeException e) {
+      throw new ApiException(409, "conflict", "a concurrent request changed this contact; retry", null);
+    }
+    ObjectNode out = Json.object();
+    out.put("contactId", result.contactId());
+    out.put("created", result.created());
+    out.put("merged", result.merged());
+    ObjectNode consent = out.putObject("consent");
+    result.consent().forEach((channel, c) -> consent.putObject(channel.wireName()).put("status", c.status().wireName()));
+    for (Map.Entry<Channel, Instant> pending : result.pending().entrySet()) {
+      // The token confirms an address; only a signed backend (which e-mails it itself) may see it.
+      // For a browser the confirmation goes out through the consent.changed event.
+      if (caller instanceof Caller.Server) {
+        String token = tokens.confirmation(result.contactId(), pending.getKey(), pending.getValue());
+        ObjectNode c = (ObjectNode) consent.get(pending.getKey().wireName());
+        c.put("confirmationToken", token);
+        c.put("confirmationUrl", baseUrl(request) + "/v1/confirm/" + token);
+      }
+    }
+    return HttpResponse.json(200, out);
+  }
+
+  private String baseUrl(HttpRequest request) {
+    return publicBaseUrl != null ? publicBaseUrl.replaceAll("/+$", "") : "https://" + request.domainName();
+  }
+
+  private Caller admit(HttpRequest request) {
+    if (request.body().length > Validation.MAX_BODY_BYTES) {
+      throw new ApiException(413, "payload_too_large",
+          "the body is larger than " + Validation.MAX_BODY_BYTES + " bytes", "body");
+    }
+    return authenticator.authenticate(request);
+  }
+
+  private static JsonNode parseJson(HttpRequest request) {
+    try {
+      JsonNode node = Json.MAPPER.readTree(request.body());
+      if (node == null) {
+        throw ApiException.invalid("body", "the body is empty");
+      }
+      return node;
+    } catch (JacksonException e) {
+      throw ApiException.invalid("body", "the body is not valid JSON");
+    } catch (java.io.IOException e) {
+      throw ApiException.invalid("body", "the body could not be read");
+    }
+  }
+}

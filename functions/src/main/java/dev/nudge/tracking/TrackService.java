@@ -1,0 +1,61 @@
+package dev.nudge.tracking;
+
+import dev.nudge.contacts.ContactRepository;
+import dev.nudge.contacts.ContactService;
+import dev.nudge.contacts.EventRepository;
+import dev.nudge.contacts.Identity;
+import dev.nudge.contacts.TrackedEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Ingests validated events. For an event of a known contact that is two writes: the conditional
+ * put of the event (the idempotency check and the stream record in one) and the update of the
+ * small per-type counter item. A contact seen for the first time is created first.
+ */
+public final class TrackService {
+  public record Result(String eventId, String contactId, boolean duplicate) {}
+
+  private final ContactService contacts;
+  private final ContactRepository contactRepository;
+  private final EventRepository events;
+  private final Duration retention;
+
+  public TrackService(ContactService contacts, ContactRepository contactRepository, EventRepository events,
+      Duration retention) {
+    this.contacts = contacts;
+    this.contactRepository = contactRepository;
+    this.events = events;
+    this.retention = retention;
+  }
+
+  public List<Result> ingest(List<TrackCommand> commands, String source, Instant receivedAt) {
+    // Resolve every identity before the first write, so a failing lookup leaves nothing behind.
+    Map<Identity, ContactService.Resolved> resolved = new HashMap<>();
+    for (TrackCommand command : commands) {
+      resolved.computeIfAbsent(command.identity(), contacts::resolve);
+    }
+    Set<String> ensured = new HashSet<>();
+    List<Result> results = new ArrayList<>(commands.size());
+    for (TrackCommand command : commands) {
+      ContactService.Resolved target = resolved.get(command.identity());
+      if (ensured.add(target.contactId())) {
+        contacts.ensureExists(target, receivedAt);
+      }
+      TrackedEvent event = new TrackedEvent(target.contactId(), command.eventId(), command.type(),
+          command.properties(), command.occurredAt(), receivedAt, source);
+      boolean stored = events.putIfAbsent(event, command.occurredAt().plus(retention));
+      if (stored) {
+        contactRepository.countEvent(target.contactId(), command.type(), command.occurredAt());
+      }
+      results.add(new Result(command.eventId(), target.contactId(), !stored));
+    }
+    return results;
+  }
+}
