@@ -60,15 +60,19 @@ public final class LocalCloud implements AutoCloseable {
   private final LocalPage page;
   private final long startedNanos;
   private final long readyNanos;
+  private final Map<String, Long> phases = new LinkedHashMap<>();
+  private long phaseStart;
 
   private LocalCloud(LocalCloudOptions options) {
     this.startedNanos = System.nanoTime();
+    this.phaseStart = startedNanos;
     this.options = options;
     this.stack = StackLoader.load(options.template(), LocalCloudOptions.STACK_NAME, LocalCloudOptions.REGION,
         LocalCloudOptions.ACCOUNT_ID, options.parameters());
     this.clock = new VirtualClock(Instant.now(), options.timeScale());
     this.log = new EventLog(clock);
     Wiring.checkResourceTypes(stack);
+    phase("template");
     Path data = options.dataDir();
     int port = options.port() == 0 ? freePort() : options.port();
     String endpoint = "http://127.0.0.1:" + port;
@@ -78,7 +82,9 @@ public final class LocalCloud implements AutoCloseable {
     try {
       this.dynamo = DynamoDbServer.start(data == null ? null : data.resolve("dynamodb"));
       started.add(dynamo);
+      phase("dynamodb");
       this.tables = Tables.create(stack, dynamo);
+      phase("tables");
       this.config = LocalConfig.open(data == null ? null : data.resolve("config.json"));
       Wiring.defaultSecrets(stack, config);
       config.save();
@@ -97,6 +103,7 @@ public final class LocalCloud implements AutoCloseable {
       this.functions = new Functions(stack, common, clock, log);
       started.add(functions);
       this.httpApi = new HttpApi(stack, functions, clock, log);
+      phase("functions");
       LocalTasks tasks = new LocalTasks(functions, dynamo, sns, ses, buses, this::engine);
       StatesEngine createdEngine = null;
       String problem = null;
@@ -110,6 +117,7 @@ public final class LocalCloud implements AutoCloseable {
       this.engine = createdEngine;
       this.engineProblem = problem;
       this.stateMachines = Wiring.stateMachines(stack, engine, engineProblem);
+      phase("engine");
       Wiring.rules(stack, buses, functions, stateMachines);
       buses.setDeliverer(new Wiring.Deliverer(functions, () -> engine, buses, log));
       this.pollers = Wiring.streamPollers(stack, tables, functions, dynamo, log, clock, data);
@@ -119,6 +127,7 @@ public final class LocalCloud implements AutoCloseable {
       this.page = new LocalPage(this);
       this.server = LocalServer.start("127.0.0.1", port, request -> route(request, aws));
       started.add(server);
+      phase("server");
       pollers.forEach(StreamPoller::start);
       buses.startScheduler();
     } catch (RuntimeException e) {
@@ -132,6 +141,23 @@ public final class LocalCloud implements AutoCloseable {
       throw e;
     }
     this.readyNanos = System.nanoTime();
+  }
+
+  private void phase(String name) {
+    long now = System.nanoTime();
+    phases.put(name, (now - phaseStart) / 1_000_000);
+    phaseStart = now;
+  }
+
+  /** Milliseconds each start-up phase took, in order. */
+  public Map<String, Long> phases() {
+    return Map.copyOf(phases);
+  }
+
+  public String phasesText() {
+    StringBuilder text = new StringBuilder();
+    phases.forEach((name, ms) -> text.append(text.length() == 0 ? "" : ", ").append(name).append(' ').append(ms).append(" ms"));
+    return text.toString();
   }
 
   public static LocalCloud start(LocalCloudOptions options) {

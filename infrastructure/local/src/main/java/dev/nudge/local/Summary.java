@@ -17,7 +17,7 @@ final class Summary {
   static String of(LocalCloud cloud) {
     StringBuilder s = new StringBuilder();
     String url = cloud.endpoint().toString();
-    s.append("Nudge local cloud ready in ").append(cloud.startupMillis()).append(" ms\n");
+    s.append("Nudge local cloud ready in ").append(cloud.startupMillis()).append(" ms (").append(cloud.phasesText()).append(")\n");
     s.append("  data:        ").append(cloud.options().dataDir() == null ? "in memory" : cloud.options().dataDir()).append('\n');
     s.append("  clock:       ").append(cloud.clock().instant()).append(" at ").append(cloud.clock().scale()).append("x\n");
     s.append("  AWS endpoint ").append(url).append("  (AWS_ENDPOINT_URL; region ").append(cloud.stack().region())
@@ -80,9 +80,9 @@ final class Summary {
     }
     var json = Json.parse(keys.get());
     String keyId = json.fieldNames().next();
-    String secret = json.get(keyId).asText();
-    String body = "{\"type\":\"page.viewed\",\"contactId\":\"demo-1\",\"properties\":{\"path\":\"/pricing\"}}";
     long timestamp = cloud.clock().instant().getEpochSecond();
+    String secret = json.get(keyId).asText();
+    String body = "{\"id\":\"evt-" + timestamp + "\",\"type\":\"page.viewed\",\"contactId\":\"demo-1\",\"properties\":{\"path\":\"/pricing\"}}";
     String signature = sign(secret, Long.toString(timestamp), body);
     return Optional.of("\nWebhook signing key: id '" + keyId + "', secret " + secret
         + "\n  (config: " + (cloud.config().file() == null ? "in memory" : cloud.config().file()) + ")\n"
