@@ -1,0 +1,66 @@
+package dev.nudge.local.cloud;
+
+import static dev.nudge.local.testing.TestClouds.client;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nudge.local.LocalCloud;
+import dev.nudge.local.testing.RecordingHandler;
+import dev.nudge.local.testing.TestClouds;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/** The template's state machines in the engine, their tasks routed to the local services, on the virtual clock. */
+class StateMachinesTest {
+  private static LocalCloud cloud;
+
+  @BeforeAll
+  static void start() {
+    cloud = TestClouds.start(TestClouds.fixture("local-cloud.yaml"), 0);
+  }
+
+  @AfterAll
+  static void stop() {
+    cloud.close();
+  }
+
+  @Test
+  void runsAJourneyThroughDynamoDbAWaitSnsATaskTokenAndALambdaInvoke() throws Exception {
+    String machine = "arn:aws:states:us-east-1:000000000000:stateMachine:nudge-journey";
+    try (SfnClient sfn = client(SfnClient.builder(), cloud); DynamoDbClient dynamo = client(DynamoDbClient.builder(), cloud)) {
+      String execution = sfn.startExecution(b -> b.stateMachineArn(machine).name("journey-1").input("{\"key\":\"k-1\"}"))
+          .executionArn();
+      assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(machine).name("journey-1").input("{\"key\":\"other\"}")))
+          .isInstanceOf(ExecutionAlreadyExistsException.class);
+      assertThat(TestClouds.eventually(Duration.ofSeconds(10), () -> dynamo.getItem(b -> b.tableName("nudge-Settings")
+          .key(Map.of("key", AttributeValue.fromS("k-1")))).hasItem())).isTrue();
+      assertThat(cloud.outbox().all()).noneMatch(m -> "k-1".equals(m.text()));
+
+      cloud.clock().advance(Duration.ofHours(24));
+
+      JsonNode tokenCall = RecordingHandler.received("nudge-DomainFunction").poll(10, TimeUnit.SECONDS);
+      assertThat(tokenCall).isNotNull();
+      assertThat(cloud.outbox().all()).anyMatch(m -> m.channel().equals("sms") && "k-1".equals(m.text()));
+      assertThat(sfn.describeExecution(b -> b.executionArn(execution)).status()).isEqualTo(ExecutionStatus.RUNNING);
+
+      sfn.sendTaskSuccess(b -> b.taskToken(tokenCall.path("token").asText()).output("{\"opened\":true}"));
+
+      JsonNode finalCall = RecordingHandler.received("nudge-DomainFunction").poll(10, TimeUnit.SECONDS);
+      assertThat(finalCall).isNotNull();
+      assertThat(finalCall.path("event").path("opened").asBoolean()).isTrue();
+      assertThat(finalCall.path("sms").path("MessageId").asText()).isNotEmpty();
+      assertThat(TestClouds.eventually(Duration.ofSeconds(10), () ->
+          sfn.describeExecution(b -> b.executionArn(execution)).status() == ExecutionStatus.SUCCEEDED)).isTrue();
+    }
+  }
+}
