@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 
 /** The one ObjectMapper of the local cloud. */
 public final class Json {
-  public static final ObjectMapper MAPPER = new ObjectMapper();
+  public static final ObjectMapper MAPPER = new ObjectMapper()
+      .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+      .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
   private Json() {}
 

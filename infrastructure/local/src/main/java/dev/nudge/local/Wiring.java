@@ -157,6 +157,12 @@ final class Wiring {
     List<String> arns = new ArrayList<>();
     for (Resource machine : stack.ofType("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")) {
       boolean sam = machine.type().equals("AWS::Serverless::StateMachine");
+      Set<String> supported = sam ? SAM_MACHINE_PROPERTIES : CFN_MACHINE_PROPERTIES;
+      machine.properties().fieldNames().forEachRemaining(property -> {
+        if (!supported.contains(property) && !MACHINE_NO_LOCAL_EFFECT.contains(property)) {
+          throw TemplateException.at(machine.where(property), "is not supported by the local cloud");
+        }
+      });
       String definition = definition(stack, machine, sam);
       JsonNode parsed = Json.parse(definition);
       checkResources(parsed, machine);
@@ -179,10 +185,41 @@ final class Wiring {
           throw TemplateException.at("Resources." + machine.logicalId(), e.errorType() + ": " + e.getMessage());
         }
       }
+      String alias = sam ? machine.text("AutoPublishAlias", null) : null;
+      if (alias != null) {
+        publishAlias(engine, arn, alias);
+      }
       arns.add(arn);
     }
     return arns;
   }
+
+  /** SAM's AutoPublishAlias: publish a version of the current definition and point the alias at it. */
+  private static void publishAlias(StatesEngine engine, String arn, String alias) {
+    String version = engine.publishStateMachineVersion(arn, null, "published by the local cloud at start-up")
+        .stateMachineVersionArn();
+    List<dev.nudge.local.states.StatesModel.RoutingEntry> routing =
+        List.of(new dev.nudge.local.states.StatesModel.RoutingEntry(version, 100));
+    String aliasArn = arn + ":" + alias;
+    try {
+      engine.describeStateMachineAlias(aliasArn);
+      engine.updateStateMachineAlias(aliasArn, null, routing);
+    } catch (StatesApiException e) {
+      if (!e.errorType().equals("ResourceNotFound")) {
+        throw e;
+      }
+      engine.createStateMachineAlias(alias, null, routing);
+    }
+  }
+
+  private static final Set<String> SAM_MACHINE_PROPERTIES = Set.of("Definition", "DefinitionUri",
+      "DefinitionSubstitutions", "Name", "Type", "Events", "AutoPublishAlias");
+  private static final Set<String> CFN_MACHINE_PROPERTIES = Set.of("Definition", "DefinitionString",
+      "DefinitionSubstitutions", "StateMachineName", "StateMachineType");
+  /** Permissions, logging and tracing: nothing to do on one machine. */
+  private static final Set<String> MACHINE_NO_LOCAL_EFFECT = Set.of("Role", "RoleArn", "RolePath", "Policies",
+      "Logging", "LoggingConfiguration", "Tracing", "TracingConfiguration", "Tags", "PermissionsBoundary",
+      "PropagateTags", "EncryptionConfiguration");
 
   private static String definition(Stack stack, Resource machine, boolean sam) {
     String text;

@@ -92,6 +92,19 @@ class StreamsAndScheduleTest {
   }
 
   @Test
+  void servesTheEventLogAndOutboxAsJson() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> log = http.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + "/_local/api/log")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(log.statusCode()).isEqualTo(200);
+    assertThat(log.body()).startsWith("[").contains("\"at\":\"");
+    HttpResponse<String> outbox = http.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + "/_local/api/outbox")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(outbox.statusCode()).isEqualTo(200);
+    assertThat(outbox.body()).startsWith("[");
+  }
+
+  @Test
   void refusesAClockAdvanceThatIsNotADuration() throws Exception {
     HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create(cloud.endpoint() + "/_local/clock")).header("content-type", "application/json")

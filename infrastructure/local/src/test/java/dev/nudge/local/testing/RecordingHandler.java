@@ -33,6 +33,11 @@ public final class RecordingHandler implements RequestStreamHandler {
     this.failOn = env.optional("FAIL_ON").orElse(null);
   }
 
+  /** Forgets what was received (a new cloud is a new world; function names repeat across test clouds). */
+  public static void forgetReceived() {
+    RECEIVED.values().forEach(BlockingQueue::clear);
+  }
+
   public static BlockingQueue<JsonNode> received(String functionName) {
     return RECEIVED.computeIfAbsent(functionName, k -> new LinkedBlockingQueue<>());
   }

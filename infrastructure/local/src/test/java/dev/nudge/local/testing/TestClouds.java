@@ -40,6 +40,7 @@ public final class TestClouds {
   }
 
   public static LocalCloud start(Path template, double timeScale) {
+    RecordingHandler.forgetReceived();
     return LocalCloud.start(new LocalCloudOptions(template, null, PORT, timeScale, Map.of()));
   }
 
