@@ -64,6 +64,16 @@ final class DefinitionParser {
 
   private DefinitionParser() {}
 
+  /** Every problem, as "CODE: message at /pointer" (empty when valid): ValidateStateMachineDefinition's view. */
+  static List<String> problems(String definition) {
+    try {
+      parse(definition);
+      return List.of();
+    } catch (InvalidDefinition e) {
+      return e.problems;
+    }
+  }
+
   /** @throws StatesApiException InvalidDefinition with every problem found */
   static StateDefinition parse(String definition) {
     JsonNode root;
@@ -83,9 +93,18 @@ final class DefinitionParser {
     return result;
   }
 
-  private static StatesApiException invalid(List<String> problems) {
-    return new StatesApiException("InvalidDefinition",
-        "Invalid State Machine Definition: '" + String.join(", ", problems) + "'");
+  private static InvalidDefinition invalid(List<String> problems) {
+    return new InvalidDefinition(problems);
+  }
+
+  /** InvalidDefinition that keeps its problems one by one. */
+  static final class InvalidDefinition extends StatesApiException {
+    final List<String> problems;
+
+    InvalidDefinition(List<String> problems) {
+      super("InvalidDefinition", "Invalid State Machine Definition: '" + String.join(", ", problems) + "'");
+      this.problems = List.copyOf(problems);
+    }
   }
 
   private StateDefinition top(JsonNode root) {

@@ -42,6 +42,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Interpreter {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  static final int MAX_EVENTS = 25_000;
   static final String RUN = "RUN", WAIT = "WAIT", RETRY = "RETRY", TASK = "TASK", CHILDREN = "CHILDREN", DONE = "DONE";
 
   private record TokenRef(String executionArn, String runId, int epoch) {}
@@ -58,6 +59,7 @@ final class Interpreter {
   private final Map<String, String> timedOutTokens = new HashMap<>();
   private final ArrayDeque<Ready> ready = new ArrayDeque<>();
   private boolean pumping;
+  private long actingAt = -1;
 
   Interpreter(StatesEngine engine, Clock clock, TaskInvoker invoker, EngineLoop loop, String region) {
     this.engine = engine;
@@ -78,6 +80,26 @@ final class Interpreter {
     workers.shutdownNow();
   }
 
+  /**
+   * The time the engine is acting at. While a timer fires it is the timer's due time, not the clock's: after
+   * advance(Duration.ofDays(7)) a one-hour Wait still exits one hour after it was entered, as it would in AWS.
+   */
+  private long now() {
+    return actingAt >= 0 ? actingAt : clock.millis();
+  }
+
+  private void schedule(long due, Runnable action) {
+    loop.schedule(due, () -> {
+      long previous = actingAt;
+      actingAt = Math.max(due, previous);
+      try {
+        action.run();
+      } finally {
+        actingAt = previous;
+      }
+    });
+  }
+
   // ---------------------------------------------------------------- lifecycle
 
   void start(Exec e) {
@@ -89,7 +111,7 @@ final class Interpreter {
     if (e.versionArn != null) details.put("stateMachineVersionArn", e.versionArn);
     event(e, null, "ExecutionStarted", "executionStartedEventDetails", details);
     if (e.deadlineMillis > 0) {
-      loop.schedule(e.deadlineMillis, () -> executionTimeout(e));
+      schedule(e.deadlineMillis, () -> executionTimeout(e));
     }
     Run root = newRun(e, null, 0, "");
     enter(e, root, engine.definitionFor(e).root.startAt, e.inputNode);
@@ -101,14 +123,14 @@ final class Interpreter {
   void resume(Exec e) {
     engine.definitionFor(e);
     if (e.deadlineMillis > 0) {
-      loop.schedule(e.deadlineMillis, () -> executionTimeout(e));
+      schedule(e.deadlineMillis, () -> executionTimeout(e));
     }
     for (Run r : new ArrayList<>(e.runs.values())) {
       switch (r.phase) {
         case RUN -> ready(e, r);
         case WAIT, RETRY -> {
           int epoch = r.epoch;
-          loop.schedule(r.dueMillis, () -> timerFired(e, r, epoch));
+          schedule(r.dueMillis, () -> timerFired(e, r, epoch));
         }
         case TASK -> {
           State s = state(e, r);
@@ -146,12 +168,15 @@ final class Interpreter {
     close(e, "ABORTED", error, cause, "ExecutionAborted", "executionAbortedEventDetails", d);
   }
 
+  /**
+   * As measured on AWS (floci-io/floci#2733, #2965): TIMED_OUT with stopDate = start + TimeoutSeconds,
+   * ExecutionTimedOut details {"error":"States.Timeout"} without cause, and no error or cause on the execution.
+   */
   private void executionTimeout(Exec e) {
     if (!e.status.equals("RUNNING")) return;
     ObjectNode d = NODES.objectNode();
     d.put("error", StatesException.TIMEOUT);
-    d.put("cause", "The execution timed out after " + engine.definitionFor(e).timeoutSeconds + " seconds.");
-    close(e, "TIMED_OUT", StatesException.TIMEOUT, d.get("cause").asText(), "ExecutionTimedOut", "executionTimedOutEventDetails", d);
+    close(e, "TIMED_OUT", null, null, "ExecutionTimedOut", "executionTimedOutEventDetails", d);
     pump();
   }
 
@@ -159,7 +184,7 @@ final class Interpreter {
     e.status = status;
     e.error = error;
     e.cause = cause;
-    e.stopMillis = clock.millis();
+    e.stopMillis = now();
     event(e, null, type, detailsName, details);
     for (Run r : e.runs.values()) {
       r.epoch++;
@@ -194,7 +219,7 @@ final class Interpreter {
   private void enter(Exec e, Run r, String name, JsonNode input) {
     r.state = name;
     r.input = input;
-    r.enteredMillis = clock.millis();
+    r.enteredMillis = now();
     r.epoch++;
     r.phase = RUN;
     r.retryCounts = null;
@@ -221,6 +246,13 @@ final class Interpreter {
         Exec e = next.exec;
         Run r = next.run;
         if (!e.status.equals("RUNNING") || !r.phase.equals(RUN)) continue;
+        if (e.nextEventId >= MAX_EVENTS - 1) {
+          // AWS ends a runaway execution when its history reaches 25,000 events, the last being ExecutionFailed.
+          String cause = "The execution reached the maximum number of history events (" + MAX_EVENTS + ").";
+          close(e, "FAILED", StatesException.RUNTIME, cause, "ExecutionFailed", "executionFailedEventDetails",
+              NODES.objectNode().put("error", StatesException.RUNTIME).put("cause", cause));
+          continue;
+        }
         step(e, r);
         engine.markDirty(e);
       }
@@ -250,7 +282,7 @@ final class Interpreter {
         case Map -> map(e, r, s);
       }
     } catch (StatesException x) {
-      handleError(e, r, x);
+      handleError(e, r, inState(r, x));
     }
   }
 
@@ -279,7 +311,7 @@ final class Interpreter {
 
   private void waitState(Exec e, Run r, State s) {
     JsonNode effective = inputPath(e, r, s);
-    long now = clock.millis();
+    long now = now();
     long due;
     if (s.seconds != null) {
       due = now + s.seconds * 1000;
@@ -312,7 +344,7 @@ final class Interpreter {
     r.phase = WAIT;
     r.dueMillis = due;
     int epoch = r.epoch;
-    loop.schedule(due, () -> timerFired(e, r, epoch));
+    schedule(due, () -> timerFired(e, r, epoch));
   }
 
   private void finishWait(Exec e, Run r, State s) {
@@ -332,7 +364,7 @@ final class Interpreter {
         ready(e, r);
       }
     } catch (StatesException x) {
-      handleError(e, r, x);
+      handleError(e, r, inState(r, x));
     }
     engine.markDirty(e);
     pump();
@@ -381,7 +413,7 @@ final class Interpreter {
       if (ctx == null) ctx = context(e, r, token);
       heartbeat = positiveAt(s.heartbeatSecondsPath, inputPath(e, r, s), ctx, "HeartbeatSecondsPath");
     }
-    long now = clock.millis();
+    long now = now();
     r.phase = TASK;
     r.taskParameters = params;
     r.taskDeadlineMillis = timeout == null ? 0 : now + timeout * 1000;
@@ -420,11 +452,11 @@ final class Interpreter {
   private void armTaskTimers(Exec e, Run r) {
     int epoch = r.epoch;
     if (r.taskDeadlineMillis > 0) {
-      loop.schedule(r.taskDeadlineMillis, () -> taskTimedOut(e, r, epoch, false));
+      schedule(r.taskDeadlineMillis, () -> taskTimedOut(e, r, epoch, false));
     }
     if (r.heartbeatDeadlineMillis > 0) {
       long deadline = r.heartbeatDeadlineMillis;
-      loop.schedule(deadline, () -> {
+      schedule(deadline, () -> {
         if (r.heartbeatDeadlineMillis == deadline) taskTimedOut(e, r, epoch, true);
       });
     }
@@ -494,7 +526,7 @@ final class Interpreter {
           : PayloadTemplates.evaluate(s.resultSelector, result, context(e, r, null));
       finish(e, r, s, selected);
     } catch (StatesException x) {
-      handleError(e, r, x);
+      handleError(e, r, inState(r, x));
     }
   }
 
@@ -551,10 +583,10 @@ final class Interpreter {
     Run r = tokenRun(token);
     if (r.heartbeatSeconds > 0) {
       Exec e = engine.executions.get(tokens.get(token).executionArn());
-      r.heartbeatDeadlineMillis = clock.millis() + r.heartbeatSeconds * 1000;
+      r.heartbeatDeadlineMillis = now() + r.heartbeatSeconds * 1000;
       long deadline = r.heartbeatDeadlineMillis;
       int epoch = r.epoch;
-      loop.schedule(deadline, () -> {
+      schedule(deadline, () -> {
         if (r.heartbeatDeadlineMillis == deadline) taskTimedOut(e, r, epoch, true);
       });
       engine.markDirty(e);
@@ -693,7 +725,18 @@ final class Interpreter {
     r.remaining = items.size();
     r.nextItem = 0;
     int first = max == 0 ? items.size() : Math.min(max, items.size());
-    for (int i = 0; i < first; i++) startItem(e, r, s);
+    try {
+      for (int i = 0; i < first; i++) startItem(e, r, s);
+    } catch (StatesException x) {
+      // An ItemSelector that fails on a later item: the iterations already started must not run on.
+      for (String id : new ArrayList<>(r.children)) {
+        Run child = e.runs.get(id);
+        if (child != null) abortRun(e, child);
+      }
+      r.children.clear();
+      r.phase = RUN;
+      throw x;
+    }
   }
 
   private void startItem(Exec e, Run r, State s) {
@@ -727,7 +770,7 @@ final class Interpreter {
         try {
           startItem(e, parent, s);
         } catch (StatesException x) {
-          childrenFailed(e, parent, s, x);
+          childrenFailed(e, parent, s, inState(parent, x));
           return;
         }
       }
@@ -742,7 +785,7 @@ final class Interpreter {
       try {
         finishWithResult(e, parent, s, results);
       } catch (StatesException x) {
-        handleError(e, parent, x);
+        handleError(e, parent, inState(parent, x));
       }
     }
   }
@@ -852,6 +895,17 @@ final class Interpreter {
   }
 
   /**
+   * Errors of the engine's own data processing (paths, templates, intrinsics) carry AWS's prefix naming the
+   * state and the event it entered at; task errors and Fail states keep their cause as given.
+   */
+  private static StatesException inState(Run r, StatesException x) {
+    String error = x.error() == null ? "" : x.error();
+    boolean processing = error.equals(StatesException.RUNTIME) || error.equals(StatesException.RESULT_PATH_MATCH_FAILURE)
+        || error.equals(StatesException.PARAMETER_PATH_FAILURE) || error.equals(StatesException.INTRINSIC_FAILURE);
+    return processing ? x.inState(r.state, r.enteredEventId) : x;
+  }
+
+  /**
    * Retry, then Catch, as the ASL specification says: the first retrier whose ErrorEquals matches decides;
    * when its attempts are spent, the catchers are tried in order; no match fails the run.
    * States.Runtime and States.DataLimitExceeded are never retried or caught.
@@ -874,9 +928,9 @@ final class Interpreter {
           if (retrier.fullJitter()) delay = ThreadLocalRandom.current().nextDouble() * delay;
           r.phase = RETRY;
           r.epoch++;
-          r.dueMillis = clock.millis() + (long) (delay * 1000);
+          r.dueMillis = now() + (long) (delay * 1000);
           int epoch = r.epoch;
-          loop.schedule(r.dueMillis, () -> timerFired(e, r, epoch));
+          schedule(r.dueMillis, () -> timerFired(e, r, epoch));
           return;
         }
         break;
@@ -890,10 +944,10 @@ final class Interpreter {
         try {
           output = resultPath(c.resultPath(), c.discardResult(), r.input, errorOutput);
         } catch (StatesException again) {
-          failRun(e, r, again);
+          failRun(e, r, inState(r, again));
           return;
         }
-        exited(e, r, s, output);
+        // Real AWS histories of a caught failure read TaskFailed, then the catcher's next state entered: no Exited.
         enter(e, r, c.next(), output);
         ready(e, r);
         return;
@@ -974,23 +1028,23 @@ final class Interpreter {
   }
 
   private long event(Exec e, Run r, String type, String detailsName, ObjectNode details) {
-    long id = ++e.nextEventId;
-    long previous = r != null && r.lastEventId > 0 ? r.lastEventId : id - 1;
-    ObjectNode h = NODES.objectNode();
-    h.put("id", id);
-    h.put("p", previous);
-    h.put("t", type);
-    h.put("ts", clock.millis());
-    if (detailsName != null) {
-      h.put("n", detailsName);
-      h.set("d", details);
+    if (e.nextEventId >= MAX_EVENTS - 1 && !type.startsWith("Execution")) {
+      // The history is full: only the terminal event may follow (pump() fails the execution next).
+      return e.nextEventId;
     }
-    e.history.add(h);
+    long id = ++e.nextEventId;
+    // AWS reports previousEventId 0 on ExecutionAborted and ExecutionTimedOut (measured, floci-io/floci#2965).
+    long previous = type.equals("ExecutionAborted") || type.equals("ExecutionTimedOut") ? 0
+        : r != null && r.lastEventId > 0 ? r.lastEventId : id - 1;
+    e.history.add(new Records.Event(id, previous, type, now(), detailsName, details));
     if (r != null) r.lastEventId = id;
     return id;
   }
 
+  // Shared: history details are never mutated (GetExecutionHistory copies before stripping data).
+  private static final ObjectNode NOT_TRUNCATED = NODES.objectNode().put("truncated", false);
+
   private static ObjectNode notTruncated() {
-    return NODES.objectNode().put("truncated", false);
+    return NOT_TRUNCATED;
   }
 }

@@ -56,6 +56,9 @@ final class Records {
     public long updateMillis;
   }
 
+  /** One history event; details is AWS's details object, named detailsName (both null when AWS has none). */
+  record Event(long id, long previous, String type, long millis, String detailsName, ObjectNode details) {}
+
   static final class Exec {
     public String arn;
     public String name;
@@ -75,9 +78,9 @@ final class Records {
     public long deadlineMillis;
     public long nextEventId;
     public long runSeq;
-    public ArrayNode history;
+    public List<Event> history = new ArrayList<>();
     public Map<String, Run> runs = new LinkedHashMap<>();
-    public Set<String> timedOutTokens = new HashSet<>();
+    public Set<String> timedOutTokens = new HashSet<>(0);
     @JsonIgnore public JsonNode inputNode;
     @JsonIgnore public ObjectNode executionContext;
     @JsonIgnore public ObjectNode machineContext;

@@ -5,7 +5,7 @@ package dev.nudge.local.states;
  * (InvalidDefinition, ExecutionAlreadyExists, TaskDoesNotExist...), returned as {@code __type} by the
  * JSON API with HTTP 400.
  */
-public final class StatesApiException extends RuntimeException {
+public class StatesApiException extends RuntimeException {
   private final String errorType;
 
   public StatesApiException(String errorType, String message) {

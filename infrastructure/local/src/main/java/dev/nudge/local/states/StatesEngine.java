@@ -149,6 +149,32 @@ public final class StatesEngine implements AutoCloseable {
     });
   }
 
+  /** ValidateStateMachineDefinition: the problems CreateStateMachine would refuse, without creating anything. */
+  public ValidationResult validateStateMachineDefinition(String definition) {
+    if (definition == null) throw validation("definition");
+    List<ValidationDiagnostic> diagnostics = new ArrayList<>();
+    for (String problem : DefinitionParser.problems(definition)) {
+      int colon = problem.indexOf(": ");
+      String code = colon > 0 ? problem.substring(0, colon) : "SCHEMA_VALIDATION_FAILED";
+      String rest = colon > 0 ? problem.substring(colon + 2) : problem;
+      int at = rest.lastIndexOf(" at /");
+      String location = at >= 0 ? rest.substring(at + 4) : null;
+      diagnostics.add(new ValidationDiagnostic("ERROR", code, at >= 0 ? rest.substring(0, at) : rest, location));
+    }
+    return new ValidationResult(diagnostics.isEmpty() ? "OK" : "FAIL", diagnostics, false);
+  }
+
+  /** DescribeStateMachineForExecution: the definition the execution runs (its revision, not the current one). */
+  public StateMachineDescription describeStateMachineForExecution(String executionArn) {
+    return loop.call(() -> {
+      Exec e = execution(executionArn);
+      Machine m = machines.get(e.machineArn);
+      Revision r = m.revisions.get(e.revisionId);
+      return new StateMachineDescription(e.versionArn != null ? e.versionArn : m.arn, m.name, "ACTIVE", r.definition,
+          r.roleArn, "STANDARD", Instant.ofEpochMilli(r.creationMillis), e.revisionId, null);
+    });
+  }
+
   /** Accepts a state machine ARN or a version ARN. */
   public StateMachineDescription describeStateMachine(String stateMachineArn) {
     return loop.call(() -> {
@@ -326,7 +352,6 @@ public final class StatesEngine implements AutoCloseable {
       e.inputNode = inputNode;
       e.status = "RUNNING";
       e.startMillis = clock.millis();
-      e.history = JSON.createArrayNode();
       e.definition = definition(t.machine, t.revisionId);
       if (e.definition.timeoutSeconds != null) {
         e.deadlineMillis = e.startMillis + e.definition.timeoutSeconds * 1000L;
@@ -366,16 +391,20 @@ public final class StatesEngine implements AutoCloseable {
     return loop.call(() -> {
       Target t = target(stateMachineArn, false);
       List<Exec> all = executionsByMachine.getOrDefault(t.machine.arn, List.of());
+      int size = pageSize(maxResults);
+      // The token is an absolute position in the start order (newest first), so executions started between
+      // two pages neither repeat nor shift the next page.
+      int from = nextToken == null ? all.size() - 1 : decodeToken(nextToken);
       List<ExecutionListItem> items = new ArrayList<>();
-      for (int i = all.size() - 1; i >= 0; i--) {
+      int i = Math.min(from, all.size() - 1);
+      for (; i >= 0 && items.size() < size; i--) {
         Exec e = all.get(i);
-        if (t.version != null && !t.version.arn.equals(e.versionArn)) continue;
-        if (t.alias != null && !t.alias.arn.equals(e.aliasArn)) continue;
+        if (t.alias != null ? !t.alias.arn.equals(e.aliasArn) : t.version != null && !t.version.arn.equals(e.versionArn)) continue;
         if (statusFilter != null && !statusFilter.equals(e.status)) continue;
         items.add(new ExecutionListItem(e.arn, e.machineArn, e.name, e.status, Instant.ofEpochMilli(e.startMillis),
             e.stopMillis == 0 ? null : Instant.ofEpochMilli(e.stopMillis), e.versionArn, e.aliasArn));
       }
-      return page(items, maxResults, nextToken);
+      return new Page<>(items, i >= 0 ? encodeToken(i) : null);
     });
   }
 
@@ -384,15 +413,14 @@ public final class StatesEngine implements AutoCloseable {
     return loop.call(() -> {
       Exec e = execution(executionArn);
       List<HistoryEvent> events = new ArrayList<>(e.history.size());
-      for (JsonNode h : e.history) {
-        JsonNode details = h.get("d");
+      for (Records.Event h : e.history) {
+        JsonNode details = h.details();
         if (details != null && !includeExecutionData) {
-          ObjectNode copy = ((ObjectNode) details).deepCopy();
+          ObjectNode copy = h.details().deepCopy();
           copy.remove(List.of("input", "output", "inputDetails", "outputDetails", "parameters"));
           details = copy;
         }
-        events.add(new HistoryEvent(h.get("id").asLong(), h.get("p").asLong(), h.get("t").asText(),
-            Instant.ofEpochMilli(h.get("ts").asLong()), h.has("n") ? h.get("n").asText() : null, details));
+        events.add(new HistoryEvent(h.id(), h.previous(), h.type(), Instant.ofEpochMilli(h.millis()), h.detailsName(), details));
       }
       if (reverseOrder) Collections.reverse(events);
       return page(events, maxResults, nextToken);
@@ -629,23 +657,34 @@ public final class StatesEngine implements AutoCloseable {
   }
 
   private static <T> Page<T> page(List<T> items, Integer maxResults, String nextToken) {
+    int size = pageSize(maxResults);
+    int from = nextToken == null ? 0 : decodeToken(nextToken);
+    int to = Math.min(items.size(), from + size);
+    String next = to < items.size() ? encodeToken(to) : null;
+    return new Page<>(List.copyOf(items.subList(Math.min(from, items.size()), to)), next);
+  }
+
+  private static int pageSize(Integer maxResults) {
     int size = maxResults == null || maxResults == 0 ? 100 : maxResults;
     if (size < 0 || size > 1000) {
       throw new StatesApiException("ValidationException", "Value '" + maxResults
           + "' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000");
     }
-    int from = 0;
-    if (nextToken != null) {
-      try {
-        from = Integer.parseInt(new String(Base64.getUrlDecoder().decode(nextToken), StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        throw new StatesApiException("InvalidToken", "Invalid Token: '" + nextToken + "'");
-      }
+    return size;
+  }
+
+  private static String encodeToken(int position) {
+    return Base64.getUrlEncoder().encodeToString(Integer.toString(position).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static int decodeToken(String token) {
+    try {
+      int position = Integer.parseInt(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
+      if (position < 0) throw new NumberFormatException();
+      return position;
+    } catch (IllegalArgumentException e) {
+      throw new StatesApiException("InvalidToken", "Invalid Token: '" + token + "'");
     }
-    int to = Math.min(items.size(), from + size);
-    String next = to < items.size()
-        ? Base64.getUrlEncoder().encodeToString(Integer.toString(to).getBytes(StandardCharsets.UTF_8)) : null;
-    return new Page<>(List.copyOf(items.subList(Math.min(from, items.size()), to)), next);
   }
 
   // ---------------------------------------------------------------- persistence

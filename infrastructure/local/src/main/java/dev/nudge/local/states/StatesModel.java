@@ -32,6 +32,12 @@ public final class StatesModel {
       String revisionId,
       String description) {}
 
+  /** One problem found by ValidateStateMachineDefinition; severity is always ERROR here. */
+  public record ValidationDiagnostic(String severity, String code, String message, String location) {}
+
+  /** result: OK or FAIL. */
+  public record ValidationResult(String result, List<ValidationDiagnostic> diagnostics, boolean truncated) {}
+
   public record StateMachineListItem(
       String stateMachineArn, String name, String type, Instant creationDate) {}
 

@@ -76,6 +76,14 @@ public final class StepFunctionsJsonApi {
           opt(r, "type"), r.path("publish").asBoolean(false), opt(r, "versionDescription")));
       case "UpdateStateMachine" -> tree(engine.updateStateMachine(req(r, "stateMachineArn"), opt(r, "definition"),
           opt(r, "roleArn"), r.path("publish").asBoolean(false), opt(r, "versionDescription")));
+      case "ValidateStateMachineDefinition" -> tree(engine.validateStateMachineDefinition(req(r, "definition")));
+      case "DescribeStateMachineForExecution" -> {
+        ObjectNode d = (ObjectNode) tree(engine.describeStateMachineForExecution(req(r, "executionArn")));
+        d.set("updateDate", d.remove("creationDate"));
+        d.remove("status");
+        d.remove("type");
+        yield d;
+      }
       case "DescribeStateMachine" -> tree(engine.describeStateMachine(req(r, "stateMachineArn")));
       case "ListStateMachines" -> page(engine.listStateMachines(max(r), opt(r, "nextToken")), "stateMachines");
       case "DeleteStateMachine" -> {

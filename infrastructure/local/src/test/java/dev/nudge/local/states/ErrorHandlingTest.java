@@ -129,12 +129,55 @@ class ErrorHandlingTest {
     assertThat(h.engine.describeExecution(exec).status()).isEqualTo("FAILED");
   }
 
+  /**
+   * Spec, "Retrying after error": retry counts belong to one entry into the state, so a Catch that loops back
+   * to the same state starts its retriers over.
+   */
+  @Test
+  void retryCountsStartOverWhenACatchReEntersTheState() {
+    AtomicInteger calls = new AtomicInteger();
+    h.invoker.on("f", r -> calls.incrementAndGet() <= 3
+        ? CompletableFuture.failedFuture(new StatesException("E", "x")) : CompletableFuture.completedFuture(json("\"ok\"")));
+    String machine = h.create("loop", """
+        {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f"},
+          "Retry":[{"ErrorEquals":["E"],"IntervalSeconds":10,"MaxAttempts":1}],
+          "Catch":[{"ErrorEquals":["E"],"ResultPath":null,"Next":"Again"}],"End":true},
+          "Again":{"Type":"Pass","Next":"T"}}}""");
+    String exec = h.start(machine, "{}");
+    h.advance(Duration.ofSeconds(10));
+    assertThat(calls).hasValue(3);
+    assertThat(h.engine.describeExecution(exec).status()).isEqualTo("RUNNING");
+    h.advance(Duration.ofSeconds(10));
+    assertThat(calls).hasValue(4);
+    assertThat(h.engine.describeExecution(exec).status()).isEqualTo("SUCCEEDED");
+    assertThat(h.eventTypes(exec).stream().filter("TaskStateEntered"::equals)).hasSize(2);
+  }
+
+  @Test
+  void theContextObjectCountsRetries() {
+    AtomicInteger calls = new AtomicInteger();
+    h.invoker.on("f", r -> calls.incrementAndGet() < 3
+        ? CompletableFuture.failedFuture(new StatesException("E", "x")) : CompletableFuture.completedFuture(r.parameters()));
+    String machine = h.create("retrycount", """
+        {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+          "Parameters":{"FunctionName":"f","attempt.$":"$$.State.RetryCount"},"OutputPath":"$.Payload",
+          "Retry":[{"ErrorEquals":["E"],"IntervalSeconds":1,"BackoffRate":1}],"End":true}}}""");
+    String exec = h.start(machine, "{}");
+    h.advance(Duration.ofSeconds(1));
+    h.advance(Duration.ofSeconds(1));
+    assertThat(h.invoker.requests).extracting(r -> r.parameters().get("attempt").asInt()).containsExactly(0, 1, 2);
+    assertThat(h.engine.describeExecution(exec).status()).isEqualTo("SUCCEEDED");
+  }
+
   @Test
   void catchersAreMatchedInOrder() {
     h.invoker.fail("f", "Specific", "x");
     ExecutionDescription d = h.run(task("""
         ,        "Catch":[{"ErrorEquals":["Other"],"Next":"Other"},{"ErrorEquals":["Specific"],"Next":"Caught"},{"ErrorEquals":["States.ALL"],"Next":"Other"}]"""), "{}");
     assertThat(json(d.output())).isEqualTo(json("{\"Error\":\"Specific\",\"Cause\":\"x\"}"));
+    // As real AWS histories of caught failures show (no TaskStateExited between TaskFailed and the handler).
+    assertThat(h.eventTypes(d.executionArn())).containsExactly("ExecutionStarted", "TaskStateEntered", "TaskScheduled",
+        "TaskStarted", "TaskFailed", "PassStateEntered", "PassStateExited", "ExecutionSucceeded");
   }
 
   @Test
@@ -271,8 +314,34 @@ class ErrorHandlingTest {
     assertThat(h.engine.describeExecution(exec).status()).isEqualTo("RUNNING");
     h.advance(Duration.ofMinutes(1));
     ExecutionDescription d = h.engine.describeExecution(exec);
+    // As measured on AWS (floci-io/floci#2733): no error/cause on the execution, States.Timeout in the event only.
     assertThat(d.status()).isEqualTo("TIMED_OUT");
-    assertThat(d.error()).isEqualTo("States.Timeout");
-    assertThat(h.eventTypes(exec)).endsWith("ExecutionTimedOut");
+    assertThat(d.error()).isNull();
+    assertThat(d.stopDate()).isEqualTo(Harness.START.plusSeconds(3600));
+    HistoryEvent last = h.history(exec).get(h.history(exec).size() - 1);
+    assertThat(last.type()).isEqualTo("ExecutionTimedOut");
+    assertThat(last.details().get("error").asText()).isEqualTo("States.Timeout");
+    assertThat(last.previousEventId()).isZero();
+  }
+
+  @Test
+  void aTimeoutPassedByALargeAdvanceStillStopsAtStartPlusTimeout() {
+    String machine = h.create("bigjump", """
+        {"TimeoutSeconds":60,"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":86400,"End":true}}}""");
+    String exec = h.start(machine, "{}");
+    h.advance(Duration.ofDays(30));
+    assertThat(h.engine.describeExecution(exec).stopDate()).isEqualTo(Harness.START.plusSeconds(60));
+  }
+
+  /** AWS fails a runaway execution with States.Runtime when its history reaches 25,000 events (floci-io/floci#2734). */
+  @Test
+  void aRunawayLoopFailsAtTwentyFiveThousandEvents() {
+    ExecutionDescription d = h.run("""
+        {"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Choice",
+          "Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"End"}],"Default":"A"},"End":{"Type":"Succeed"}}}""", "{}");
+    assertThat(d.status()).isEqualTo("FAILED");
+    assertThat(d.error()).isEqualTo("States.Runtime");
+    assertThat(d.cause()).isEqualTo("The execution reached the maximum number of history events (25000).");
+    assertThat(h.engine.getExecutionHistory(d.executionArn(), true, 1, null, false).items().get(0).id()).isEqualTo(25000);
   }
 }

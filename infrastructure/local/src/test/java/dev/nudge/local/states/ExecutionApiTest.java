@@ -134,6 +134,17 @@ class ExecutionApiTest {
   }
 
   @Test
+  void executionsStartedBetweenTwoPagesDoNotShiftTheNextPage() {
+    String machine = h.create("journey", WAIT);
+    for (int i = 0; i < 4; i++) h.engine.startExecution(machine, "e" + i, "{}");
+    Page<ExecutionListItem> first = h.engine.listExecutions(machine, null, 2, null);
+    h.engine.startExecution(machine, "late", "{}");
+    Page<ExecutionListItem> second = h.engine.listExecutions(machine, null, 2, first.nextToken());
+    assertThat(first.items()).extracting(ExecutionListItem::name).containsExactly("e3", "e2");
+    assertThat(second.items()).extracting(ExecutionListItem::name).containsExactly("e1", "e0");
+  }
+
+  @Test
   void historyEventsChainTheirIdsAndCarryDetails() {
     h.invoker.answer("f", "{\"sent\":true}");
     String machine = h.create("hist", """

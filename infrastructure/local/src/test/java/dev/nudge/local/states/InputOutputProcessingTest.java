@@ -121,6 +121,7 @@ class InputOutputProcessingTest {
         {"StartAt":"A","States":{"A":{"Type":"Pass","InputPath":"$.missing","End":true}}}""", "{}");
     assertThat(d.status()).isEqualTo("FAILED");
     assertThat(d.error()).isEqualTo("States.Runtime");
+    assertThat(d.cause()).startsWith("An error occurred while executing the state 'A' (entered at the event id #2). ");
   }
 
   /** Developer Guide, "Error handling": a Catch on States.ALL does not catch States.Runtime. */

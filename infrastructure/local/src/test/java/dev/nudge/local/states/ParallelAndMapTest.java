@@ -150,6 +150,22 @@ class ParallelAndMapTest {
   }
 
   @Test
+  void anItemSelectorFailingOnALaterItemStopsTheIterationsAlreadyStarted() {
+    h.invoker.answer("f", "{}");
+    ExecutionDescription d = h.run("""
+        {"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","ItemSelector":{"v.$":"$$.Map.Item.Value.v"},
+          "ItemProcessor":{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":5,"Next":"T"},
+            "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f"},"End":true}}},
+          "Catch":[{"ErrorEquals":["States.ALL"],"Next":"Handled"}],"End":true},"Handled":{"Type":"Pass","End":true}}}""",
+        "{\"items\":[{\"v\":1},{\"other\":2}]}");
+    h.advance(Duration.ofSeconds(5));
+    ExecutionDescription after = h.engine.describeExecution(d.executionArn());
+    assertThat(after.status()).isEqualTo("FAILED");
+    assertThat(after.error()).isEqualTo("States.Runtime");
+    assertThat(h.invoker.requests).isEmpty();
+  }
+
+  @Test
   void anItemsPathThatIsNotAnArrayFailsWithStatesRuntime() {
     ExecutionDescription d = h.run("""
         {"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.x","End":true,

@@ -129,6 +129,34 @@ class StepFunctionsJsonApiTest {
   }
 
   @Test
+  void theSdkValidatesADefinitionWithDiagnostics() {
+    var ok = sfn.validateStateMachineDefinition(b -> b.definition("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Succeed\"}}}"));
+    assertThat(ok.resultAsString()).isEqualTo("OK");
+    assertThat(ok.diagnostics()).isEmpty();
+    var bad = sfn.validateStateMachineDefinition(b -> b.definition(
+        "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"Nope\"},\"B\":{\"Type\":\"Succeed\"}}}"));
+    assertThat(bad.resultAsString()).isEqualTo("FAIL");
+    assertThat(bad.diagnostics()).anySatisfy(d -> {
+      assertThat(d.code()).isEqualTo("MISSING_TRANSITION_TARGET");
+      assertThat(d.location()).isEqualTo("/States/A/Next");
+      assertThat(d.message()).isEqualTo("Missing 'Next' target: Nope");
+    });
+    assertThat(sfn.listStateMachines().stateMachines()).isEmpty();
+  }
+
+  @Test
+  void theSdkDescribesTheDefinitionAnExecutionRuns() {
+    String machine = sfn.createStateMachine(b -> b.name("m").roleArn(Harness.ROLE)
+        .definition("{\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Wait\",\"Seconds\":5,\"End\":true}}}")).stateMachineArn();
+    String exec = sfn.startExecution(b -> b.stateMachineArn(machine)).executionArn();
+    sfn.updateStateMachine(b -> b.stateMachineArn(machine)
+        .definition("{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}"));
+    var described = sfn.describeStateMachineForExecution(b -> b.executionArn(exec));
+    assertThat(described.definition()).contains("Wait");
+    assertThat(described.stateMachineArn()).isEqualTo(machine);
+  }
+
+  @Test
   void anUnknownOperationIsRefused() {
     ApiResponse r = new StepFunctionsJsonApi(h.engine).handle("AWSStepFunctions.CreateActivity", "{}".getBytes(StandardCharsets.UTF_8));
     assertThat(r.status()).isEqualTo(400);

@@ -106,6 +106,7 @@ class VersionsAndAliasesTest {
     int onV1 = h.engine.listExecutions(v1, null, 1000, null).items().size();
     assertThat(onV1).isBetween(50, 150);
     assertThat(h.engine.listExecutions(v2, null, 1000, null).items()).hasSize(200 - onV1);
+    assertThat(h.engine.listExecutions(canary, null, 1000, null).items()).hasSize(200);
   }
 
   @Test

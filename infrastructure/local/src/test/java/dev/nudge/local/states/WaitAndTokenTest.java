@@ -44,6 +44,18 @@ class WaitAndTokenTest {
   }
 
   @Test
+  void consecutiveWaitsPassedByOneAdvanceKeepTheirOwnTimes() {
+    String machine = h.create("chain", """
+        {"StartAt":"W1","States":{"W1":{"Type":"Wait","Seconds":3600,"Next":"W2"},"W2":{"Type":"Wait","Seconds":3600,"End":true}}}""");
+    String exec = h.start(machine, "{}");
+    h.advance(Duration.ofDays(7));
+    var events = h.history(exec);
+    assertThat(events.get(3).type()).isEqualTo("WaitStateEntered");
+    assertThat(events.get(3).timestamp()).isEqualTo(Harness.START.plusSeconds(3600));
+    assertThat(h.engine.describeExecution(exec).stopDate()).isEqualTo(Harness.START.plusSeconds(7200));
+  }
+
+  @Test
   void waitSecondsPathReadsTheInput() {
     String exec = h.start(waitMachine("\"SecondsPath\":\"$.delay\""), "{\"delay\":60}");
     h.advance(Duration.ofSeconds(59));
