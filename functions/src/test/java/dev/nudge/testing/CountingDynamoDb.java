@@ -1,0 +1,101 @@
+package dev.nudge.testing;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.DoubleAdder;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * A real DynamoDB Local client that records every operation it sends and the capacity DynamoDB
+ * reports for it (an SDK execution interceptor adds ReturnConsumedCapacity; no mock), so tests pin
+ * what a path costs.
+ */
+public final class CountingDynamoDb {
+  private final List<String> operations = new CopyOnWriteArrayList<>();
+  private final DoubleAdder writeUnits = new DoubleAdder();
+  private final DoubleAdder readUnits = new DoubleAdder();
+  private final DynamoDbClient client;
+
+  public CountingDynamoDb() {
+    this.client = DynamoDbClient.builder()
+        .endpointOverride(LocalDynamoDb.endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.addExecutionInterceptor(new Recorder()))
+        .build();
+  }
+
+  public DynamoDbClient client() {
+    return client;
+  }
+
+  public List<String> operations() {
+    return List.copyOf(operations);
+  }
+
+  public double writeUnits() {
+    return writeUnits.sum();
+  }
+
+  public double readUnits() {
+    return readUnits.sum();
+  }
+
+  private final class Recorder implements ExecutionInterceptor {
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+      operations.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+    }
+
+    @Override
+    public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+      SdkRequest request = context.request();
+      if (request instanceof PutItemRequest put) {
+        return put.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+      }
+      if (request instanceof UpdateItemRequest update) {
+        return update.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+      }
+      if (request instanceof GetItemRequest get) {
+        return get.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+      }
+      return request;
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+      Object response = context.response();
+      if (response instanceof PutItemResponse put) {
+        add(writeUnits, put.consumedCapacity());
+      } else if (response instanceof UpdateItemResponse update) {
+        add(writeUnits, update.consumedCapacity());
+      } else if (response instanceof GetItemResponse get) {
+        add(readUnits, get.consumedCapacity());
+      }
+    }
+
+    private void add(DoubleAdder adder, ConsumedCapacity capacity) {
+      if (capacity != null && capacity.capacityUnits() != null) {
+        adder.add(capacity.capacityUnits());
+      }
+    }
+  }
+}
