@@ -1,6 +1,5 @@
 package dev.nudge.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,8 +28,10 @@ public final class Benchmark {
   public static void main(String[] args) throws Exception {
     int seconds = 20;
     int clients = 8;
+    boolean inMemory = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
+        case "--in-memory" -> inMemory = true;
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--clients" -> clients = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -46,11 +47,11 @@ public final class Benchmark {
     long warm = startAndStop(data, port);
     System.out.printf("command to ready, warm (persisted data):  %d ms%n", warm);
 
-    Process cloud = start(data, port);
+    Process cloud = inMemory ? startInMemory(data, port) : start(data, port);
     try {
       long ready = awaitReady(port, cloud);
       System.out.printf("command to ready, third start:             %d ms%n", ready);
-      track(data, port, clients, seconds);
+      track(data, port, clients, seconds, inMemory);
     } finally {
       stop(cloud);
     }
@@ -58,6 +59,12 @@ public final class Benchmark {
 
   private static Process start(Path data, int port) throws IOException {
     return new ProcessBuilder("./nudge", "local", "--data", data.toString(), "--port", Integer.toString(port))
+        .redirectErrorStream(true).redirectOutput(data.resolve("cloud.log").toFile()).start();
+  }
+
+  /** Same command with --in-memory: the config.json it reads is still written by the earlier starts. */
+  private static Process startInMemory(Path data, int port) throws IOException {
+    return new ProcessBuilder("./nudge", "local", "--in-memory", "--port", Integer.toString(port))
         .redirectErrorStream(true).redirectOutput(data.resolve("cloud.log").toFile()).start();
   }
 
@@ -92,12 +99,23 @@ public final class Benchmark {
     throw new IllegalStateException("./nudge local exited with " + process.exitValue());
   }
 
-  private static void track(Path data, int port, int clients, int seconds) throws Exception {
-    JsonNode config = Json.parse(Files.readAllBytes(data.resolve("config.json")));
-    String keysName = "/nudge/signing-keys";
-    JsonNode keys = Json.parse(config.path("ssmParameters").path(keysName).asText());
-    String keyId = keys.fieldNames().next();
-    String secret = keys.get(keyId).asText();
+  private static void track(Path data, int port, int clients, int seconds, boolean inMemoryRun) throws Exception {
+    // The key as the start-up summary prints it (with --in-memory it exists only in that process).
+    java.util.regex.Matcher key = null;
+    for (int attempt = 0; attempt < 100 && key == null; attempt++) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("Webhook signing key: id '([^']+)', secret (\\S+)")
+          .matcher(Files.readString(data.resolve("cloud.log")));
+      if (m.find()) {
+        key = m;
+      } else {
+        Thread.sleep(100);
+      }
+    }
+    if (key == null) {
+      throw new IllegalStateException("the summary printed no webhook signing key");
+    }
+    String keyId = key.group(1);
+    String secret = key.group(2);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     URI uri = URI.create("http://127.0.0.1:" + port + "/v1/track");
     AtomicLong sequence = new AtomicLong();
@@ -126,7 +144,7 @@ public final class Benchmark {
     double elapsed = (System.nanoTime() - started) / 1e9;
     List<Long> sorted = new ArrayList<>(latencies);
     Collections.sort(sorted);
-    System.out.printf("POST /v1/track (signed, persisted, %d clients, %d s): %d requests, %.0f req/s, p50 %.1f ms, "
+    System.out.printf("POST /v1/track (signed, " + (inMemoryRun ? "in memory" : "persisted") + ", %d clients, %d s): %d requests, %.0f req/s, p50 %.1f ms, "
             + "p99 %.1f ms, errors %d%n", clients, seconds, sorted.size(), sorted.size() / elapsed,
         sorted.get(sorted.size() / 2) / 1000.0, sorted.get((int) (sorted.size() * 0.99)) / 1000.0, errors.get());
   }
