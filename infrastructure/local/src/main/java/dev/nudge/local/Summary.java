@@ -91,6 +91,8 @@ final class Summary {
         + "    -H 'content-type: application/json' -H 'x-nudge-key-id: " + keyId + "' \\\n"
         + "    -H 'x-nudge-timestamp: " + timestamp + "' -H 'x-nudge-signature: v1=" + signature + "' \\\n"
         + "    -d '" + body + "'\n"
+        + (cloud.clock().scale() == 1.0 ? "" : "  (with --time-scale the local clock runs ahead of `date`: take the timestamp from "
+            + "GET " + cloud.endpoint() + "/_local/clock)\n")
         + "Sign your own: ts=$(date +%s); sig=$(printf '%s.%s' \"$ts\" \"$BODY\" | openssl dgst -sha256 -hmac '"
         + secret + "' | sed 's/^.* //')\n");
   }

@@ -109,6 +109,14 @@ class HttpApiTest {
   }
 
   @Test
+  void answers500LikeApiGatewayWhenTheFunctionFails() throws Exception {
+    HttpResponse<String> response = send(at("/boom").header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"note\":\"poison\"}")));
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.body()).isEqualTo("{\"message\":\"Internal Server Error\"}");
+  }
+
+  @Test
   void answers404ForAPathNoRouteMatches() throws Exception {
     HttpResponse<String> response = send(at("/nothing/here").GET());
     assertThat(response.statusCode()).isEqualTo(404);

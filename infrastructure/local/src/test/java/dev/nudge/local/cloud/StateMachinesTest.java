@@ -59,6 +59,7 @@ class StateMachinesTest {
       assertThat(TestClouds.eventually(Duration.ofSeconds(10), () -> dynamo.getItem(b -> b.tableName("nudge-Settings")
           .key(Map.of("key", AttributeValue.fromS("k-1")))).hasItem())).isTrue();
       assertThat(cloud.outbox().all()).noneMatch(m -> "k-1".equals(m.text()));
+      assertThat(TestClouds.eventually(Duration.ofSeconds(5), () -> journeyWaitingFor("journey-1").contains("Wait"))).isTrue();
 
       cloud.clock().advance(Duration.ofHours(24));
 
@@ -75,6 +76,22 @@ class StateMachinesTest {
       assertThat(finalCall.path("sms").path("MessageId").asText()).isNotEmpty();
       assertThat(TestClouds.eventually(Duration.ofSeconds(10), () ->
           sfn.describeExecution(b -> b.executionArn(execution)).status() == ExecutionStatus.SUCCEEDED)).isTrue();
+    }
+  }
+
+  /** What the local page says the execution {@code name} waits for ("" when it is not running). */
+  private static String journeyWaitingFor(String name) {
+    try {
+      var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(cloud.endpoint() + "/_local/api/journeys")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      for (JsonNode journey : new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body())) {
+        if (journey.path("execution").asText().equals(name)) {
+          return journey.path("waitingFor").asText();
+        }
+      }
+      return "";
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
