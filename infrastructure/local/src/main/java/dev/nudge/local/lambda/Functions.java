@@ -142,20 +142,28 @@ public final class Functions implements AutoCloseable {
     long start = System.nanoTime();
     long deadline = start + TimeUnit.SECONDS.toNanos(function.timeoutSeconds());
     Deque<RequestStreamHandler> pool = idle.get(function.name());
+    java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
     Future<byte[]> future = workers.submit(() -> {
       RequestStreamHandler handler = pool.pollFirst();
       if (handler == null) {
         handler = construct(function);
       }
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      handler.handleRequest(new ByteArrayInputStream(payload), out, new LambdaContext(requestId, function, deadline));
-      pool.addFirst(handler);
-      return out.toByteArray();
+      try {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(payload), out, new LambdaContext(requestId, function, deadline));
+        return out.toByteArray();
+      } finally {
+        // Like Lambda's Java runtime, an exception keeps the container; a timeout discards it.
+        if (!abandoned.get()) {
+          pool.addFirst(handler);
+        }
+      }
     });
     try {
       byte[] output = future.get(function.timeoutSeconds(), TimeUnit.SECONDS);
       return new Invocation(requestId, output, null, null, (System.nanoTime() - start) / 1_000_000);
     } catch (TimeoutException e) {
+      abandoned.set(true);
       future.cancel(true);
       String message = String.format("%s Task timed out after %d.00 seconds", requestId, function.timeoutSeconds());
       log.add("error", function.logicalId() + ": " + message, null);

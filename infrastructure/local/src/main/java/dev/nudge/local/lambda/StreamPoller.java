@@ -113,12 +113,21 @@ public final class StreamPoller implements AutoCloseable {
 
   /** Reads each open shard once; true when any records were processed. */
   boolean pollOnce() throws InterruptedException {
-    JsonNode description = dynamo.call("DynamoDBStreams_20120810.DescribeStream",
-        Json.object().put("StreamArn", config.streamArn())).path("StreamDescription");
+    List<JsonNode> shards = new ArrayList<>();
+    String startAfter = null;
+    do {
+      ObjectNode request = Json.object().put("StreamArn", config.streamArn());
+      if (startAfter != null) {
+        request.put("ExclusiveStartShardId", startAfter);
+      }
+      JsonNode description = dynamo.call("DynamoDBStreams_20120810.DescribeStream", request).path("StreamDescription");
+      description.path("Shards").forEach(shards::add);
+      startAfter = description.path("LastEvaluatedShardId").asText(null);
+    } while (startAfter != null);
     Set<String> known = new HashSet<>();
-    description.path("Shards").forEach(s -> known.add(s.path("ShardId").asText()));
+    shards.forEach(s -> known.add(s.path("ShardId").asText()));
     boolean worked = false;
-    for (JsonNode shard : description.path("Shards")) {
+    for (JsonNode shard : shards) {
       String shardId = shard.path("ShardId").asText();
       String parent = shard.path("ParentShardId").asText(null);
       if (finishedShards.contains(shardId) || (parent != null && known.contains(parent) && !finishedShards.contains(parent))) {

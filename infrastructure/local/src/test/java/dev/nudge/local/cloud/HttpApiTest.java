@@ -117,6 +117,15 @@ class HttpApiTest {
   }
 
   @Test
+  void answersWithAnErrorWhenTheFunctionOutlivesItsTimeout() throws Exception {
+    long start = System.nanoTime();
+    HttpResponse<String> response = send(at("/slow").GET());
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2900);
+    assertThat(cloud.log().recent(50)).anyMatch(e -> e.summary().contains("Task timed out after 1.00 seconds"));
+  }
+
+  @Test
   void answers404ForAPathNoRouteMatches() throws Exception {
     HttpResponse<String> response = send(at("/nothing/here").GET());
     assertThat(response.statusCode()).isEqualTo(404);

@@ -25,6 +25,13 @@ public final class EchoHandler implements RequestStreamHandler {
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     JsonNode event = JSON.readTree(input);
+    if (event.path("rawPath").asText().endsWith("/slow")) {
+      try {
+        Thread.sleep(3000); // longer than the SlowFunction's 1 s Timeout
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     ObjectNode body = JSON.createObjectNode();
     body.set("event", event);
     body.put("functionName", context.getFunctionName());
