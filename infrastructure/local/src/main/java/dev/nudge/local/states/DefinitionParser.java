@@ -55,19 +55,23 @@ final class DefinitionParser {
   private static final Set<String> TOKEN_CAPABLE = Set.of("lambda:invoke", "sns:publish", "events:putEvents",
       "states:startExecution");
   private static final java.util.regex.Pattern OPTIMIZED_ARN =
-      java.util.regex.Pattern.compile("arn:aws[a-z-]*:states:::([a-zA-Z0-9]+:[a-zA-Z0-9]+)(\\.[a-zA-Z0-9:]+)?");
+      java.util.regex.Pattern.compile("arn:aws[a-z-]*:states:::((?:aws-sdk:)?[a-zA-Z0-9-]+:[a-zA-Z0-9]+)(\\.[a-zA-Z0-9:]+)?");
   private static final java.util.regex.Pattern FUNCTION_ARN =
       java.util.regex.Pattern.compile("arn:aws[a-z-]*:lambda:[a-z0-9-]+:\\d{12}:function:[a-zA-Z0-9_-]+(:[a-zA-Z0-9$_-]+)?");
 
   private final List<String> problems = new ArrayList<>();
   private final Map<String, Scope> scopes = new LinkedHashMap<>();
 
-  private DefinitionParser() {}
+  private final java.util.function.Predicate<String> extraResources;
+
+  private DefinitionParser(java.util.function.Predicate<String> extraResources) {
+    this.extraResources = extraResources;
+  }
 
   /** Every problem, as "CODE: message at /pointer" (empty when valid): ValidateStateMachineDefinition's view. */
-  static List<String> problems(String definition) {
+  static List<String> problems(String definition, java.util.function.Predicate<String> extraResources) {
     try {
-      parse(definition);
+      parse(definition, extraResources);
       return List.of();
     } catch (InvalidDefinition e) {
       return e.problems;
@@ -76,6 +80,11 @@ final class DefinitionParser {
 
   /** @throws StatesApiException InvalidDefinition with every problem found */
   static StateDefinition parse(String definition) {
+    return parse(definition, r -> false);
+  }
+
+  /** @param extraResources resources (without suffix) the invoker runs beyond the built-in list, e.g. aws-sdk:* */
+  static StateDefinition parse(String definition, java.util.function.Predicate<String> extraResources) {
     JsonNode root;
     try {
       root = JSON.readTree(definition);
@@ -85,7 +94,7 @@ final class DefinitionParser {
     if (root == null || !root.isObject()) {
       throw invalid(List.of("INVALID_JSON_DESCRIPTION: The definition must be a JSON object"));
     }
-    DefinitionParser parser = new DefinitionParser();
+    DefinitionParser parser = new DefinitionParser(extraResources);
     StateDefinition result = parser.top(root);
     if (!parser.problems.isEmpty()) {
       throw invalid(parser.problems);
@@ -308,14 +317,16 @@ final class DefinitionParser {
     if (m.matches()) {
       String integration = m.group(1);
       String suffix = m.group(2);
-      if (!OPTIMIZED.contains(integration)) {
+      String base = "arn:aws:states:::" + integration;
+      boolean extra = !OPTIMIZED.contains(integration) && extraResources.test(base);
+      if (!OPTIMIZED.contains(integration) && !extra) {
         problems.add(schema("The resource provided " + s.resource + " is not recognized. The local Step Functions engine"
-            + " supports " + OPTIMIZED + " and Lambda function ARNs", at));
+            + " supports " + OPTIMIZED + ", Lambda function ARNs and what its task invoker declares", at));
         return;
       }
       if (suffix == null) {
         s.pattern = Pattern.REQUEST_RESPONSE;
-      } else if (suffix.equals(".waitForTaskToken") && TOKEN_CAPABLE.contains(integration)) {
+      } else if (suffix.equals(".waitForTaskToken") && (TOKEN_CAPABLE.contains(integration) || extra)) {
         s.pattern = Pattern.WAIT_FOR_TASK_TOKEN;
       } else {
         problems.add(schema("The resource provided " + s.resource + " is not recognized. The integration pattern '"

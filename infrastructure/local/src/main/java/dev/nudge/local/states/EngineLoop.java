@@ -69,11 +69,12 @@ final class EngineLoop {
 
   /** Runs work on the loop thread and waits for its result (directly when already on it). */
   <T> T call(Callable<T> work) {
-    if (onLoop() || !thread.isAlive()) {
-      return StatesEngine.unchecked(work);
-    }
     if (closed) {
       throw new IllegalStateException("the Step Functions engine is closed");
+    }
+    if (onLoop() || !thread.isAlive()) {
+      // On the loop already, or still in the constructor (loading) before the loop starts.
+      return StatesEngine.unchecked(work);
     }
     FutureTask<T> task = new FutureTask<>(work);
     post(task);

@@ -157,7 +157,9 @@ final class Interpreter {
     for (Run r : new ArrayList<>(e.runs.values())) {
       if (!r.phase.equals(DONE)) {
         State s = state(e, r);
-        if (s.type == Type.Task || s.type == Type.Wait || s.type == Type.Parallel || s.type == Type.Map) {
+        // A stopped Wait leaves no WaitStateAborted on AWS (ExecutionAborted is event 3 after ExecutionStarted and
+        // WaitStateEntered, floci-io/floci#2965); Task, Parallel and Map have their Aborted event types.
+        if (s.type == Type.Task || s.type == Type.Parallel || s.type == Type.Map) {
           event(e, r, s.type + "StateAborted", null, null);
         }
       }
@@ -192,8 +194,11 @@ final class Interpreter {
       if (r.token != null) tokens.remove(r.token);
     }
     e.runs.clear();
+    // Only a running execution needs these (idempotent StartExecution compares inputs of running ones only).
     e.definition = null;
     e.executionContext = null;
+    e.machineContext = null;
+    e.inputNode = null;
     engine.markDirty(e);
   }
 
@@ -504,7 +509,7 @@ final class Interpreter {
       event(e, r, "TaskSubmitted", "taskSubmittedEventDetails", d);
       return;
     }
-    taskSucceeded(e, r, s, shape(s, result));
+    taskSucceeded(e, r, s, shape(s, r.taskParameters, result));
   }
 
   private void taskSucceeded(Exec e, Run r, State s, JsonNode result) {
@@ -522,6 +527,7 @@ final class Interpreter {
     }
     r.phase = RUN;
     try {
+      checkSize(s, result.toString());
       JsonNode selected = s.resultSelector == null ? result
           : PayloadTemplates.evaluate(s.resultSelector, result, context(e, r, null));
       finish(e, r, s, selected);
@@ -552,13 +558,12 @@ final class Interpreter {
     }
     String error = heartbeat ? StatesException.HEARTBEAT_TIMEOUT : StatesException.TIMEOUT;
     ObjectNode d = s.integration.equals("lambda:function") ? NODES.objectNode() : resourceDetails(s);
+    // AWS reports a task timeout with an error and no cause (floci-io/floci#2733, measured).
     d.put("error", error);
-    d.put("cause", heartbeat ? "The task did not send a heartbeat within " + r.heartbeatSeconds + " seconds."
-        : "The task did not complete within its TimeoutSeconds.");
     event(e, r, s.integration.equals("lambda:function") ? "LambdaFunctionTimedOut" : "TaskTimedOut",
         s.integration.equals("lambda:function") ? "lambdaFunctionTimedOutEventDetails" : "taskTimedOutEventDetails", d);
     r.phase = RUN;
-    handleError(e, r, new StatesException(error, d.get("cause").asText()));
+    handleError(e, r, new StatesException(error, null));
     engine.markDirty(e);
     pump();
   }
@@ -625,31 +630,38 @@ final class Interpreter {
 
   private ObjectNode resourceDetails(State s) {
     ObjectNode d = NODES.objectNode();
-    int colon = s.integration.indexOf(':');
+    // aws-sdk:dynamodb:getItem → resourceType "aws-sdk:dynamodb", resource "getItem", as AWS's history shows.
+    int colon = s.integration.lastIndexOf(':');
     d.put("resourceType", s.integration.substring(0, colon));
     d.put("resource", s.integration.substring(colon + 1) + (s.pattern == Pattern.WAIT_FOR_TASK_TOKEN ? ".waitForTaskToken" : ""));
     return d;
   }
 
   /** The result as Step Functions returns it for each integration (invokers return the bare service answer). */
-  private JsonNode shape(State s, JsonNode result) {
+  private JsonNode shape(State s, JsonNode parameters, JsonNode result) {
     JsonNode payload = result == null ? NODES.nullNode() : result;
     String requestId = UUID.randomUUID().toString();
     switch (s.integration) {
       case "lambda:invoke" -> {
+        // InvocationType Event: Lambda accepts the call (202) and returns no payload.
+        boolean async = parameters != null && parameters.path("InvocationType").asText("").equals("Event");
         ObjectNode out = NODES.objectNode();
         out.put("ExecutedVersion", "$LATEST");
-        out.set("Payload", payload);
-        out.set("SdkHttpMetadata", httpMetadata(requestId, true));
+        if (async) {
+          out.put("Payload", "");
+        } else {
+          out.set("Payload", payload);
+        }
+        out.set("SdkHttpMetadata", httpMetadata(requestId, true, async ? 202 : 200));
         out.set("SdkResponseMetadata", NODES.objectNode().put("RequestId", requestId));
-        out.put("StatusCode", 200);
+        out.put("StatusCode", async ? 202 : 200);
         return out;
       }
       case "dynamodb:getItem", "dynamodb:putItem", "dynamodb:updateItem", "dynamodb:deleteItem", "sns:publish",
           "states:startExecution" -> {
         if (!payload.isObject()) return payload;
         ObjectNode out = ((ObjectNode) payload).deepCopy();
-        if (!out.has("SdkHttpMetadata")) out.set("SdkHttpMetadata", httpMetadata(requestId, false));
+        if (!out.has("SdkHttpMetadata")) out.set("SdkHttpMetadata", httpMetadata(requestId, false, 200));
         if (!out.has("SdkResponseMetadata")) out.set("SdkResponseMetadata", NODES.objectNode().put("RequestId", requestId));
         return out;
       }
@@ -659,7 +671,7 @@ final class Interpreter {
     }
   }
 
-  private ObjectNode httpMetadata(String requestId, boolean lambda) {
+  private ObjectNode httpMetadata(String requestId, boolean lambda, int status) {
     ObjectNode headers = NODES.objectNode();
     headers.put("Connection", "keep-alive");
     headers.put("Content-Type", lambda ? "application/json" : "application/x-amz-json-1.0");
@@ -672,7 +684,7 @@ final class Interpreter {
     ObjectNode meta = NODES.objectNode();
     meta.set("AllHttpHeaders", all);
     meta.set("HttpHeaders", headers);
-    meta.put("HttpStatusCode", 200);
+    meta.put("HttpStatusCode", status);
     return meta;
   }
 
@@ -859,9 +871,10 @@ final class Interpreter {
   }
 
   private void exited(Exec e, Run r, State s, JsonNode output) {
+    String text = checkSize(s, output.toString());
     ObjectNode d = NODES.objectNode();
     d.put("name", s.name);
-    d.put("output", output.toString());
+    d.put("output", text);
     d.set("outputDetails", notTruncated());
     event(e, r, s.type + "StateExited", "stateExitedEventDetails", d);
   }
@@ -892,6 +905,18 @@ final class Interpreter {
       return;
     }
     childFailed(e, e.runs.get(r.parentId), r, x);
+  }
+
+  /** AWS's payload quota: 256 KiB of UTF-8 between states; beyond it States.DataLimitExceeded, which nothing catches. */
+  static final int MAX_PAYLOAD_BYTES = 256 * 1024;
+
+  private static String checkSize(State s, String json) {
+    if (json.length() > MAX_PAYLOAD_BYTES / 4
+        && json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+      throw new StatesException(StatesException.DATA_LIMIT_EXCEEDED, "The state/task '" + s.name
+          + "' returned a result with a size exceeding the maximum number of bytes service limit.");
+    }
+    return json;
   }
 
   /**
@@ -939,7 +964,8 @@ final class Interpreter {
         if (!matches(c.errorEquals(), error)) continue;
         ObjectNode errorOutput = NODES.objectNode();
         errorOutput.put("Error", x.error());
-        errorOutput.put("Cause", x.cause());
+        // ASL spec: the error output has "Error" and may have "Cause".
+        if (x.cause() != null) errorOutput.put("Cause", x.cause());
         JsonNode output;
         try {
           output = resultPath(c.resultPath(), c.discardResult(), r.input, errorOutput);

@@ -47,6 +47,7 @@ public final class StatesEngine implements AutoCloseable {
   public static final String DEFAULT_REGION = "us-east-1";
   public static final String DEFAULT_ACCOUNT = "123456789012";
 
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(StatesEngine.class.getName());
   static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   // AWS: names must not contain whitespace, brackets, wildcards, these specials or control characters.
@@ -55,6 +56,7 @@ public final class StatesEngine implements AutoCloseable {
   private static final int MAX_INPUT = 256 * 1024;
 
   private final Clock clock;
+  private final TaskInvoker invoker;
   private final Path dataDir;
   private final String region;
   private final String account;
@@ -73,6 +75,7 @@ public final class StatesEngine implements AutoCloseable {
 
   public StatesEngine(Clock clock, TaskInvoker invoker, Path dataDir, String region, String accountId) {
     this.clock = Objects.requireNonNull(clock);
+    this.invoker = Objects.requireNonNull(invoker);
     this.dataDir = dataDir;
     this.region = region;
     this.account = accountId;
@@ -104,7 +107,7 @@ public final class StatesEngine implements AutoCloseable {
       throw new StatesApiException(type.equals("EXPRESS") ? "ValidationException" : "ValidationException",
           "Value '" + type + "' at 'type' failed to satisfy constraint: the local Step Functions engine runs STANDARD state machines only");
     }
-    StateDefinition parsed = DefinitionParser.parse(definition);
+    StateDefinition parsed = DefinitionParser.parse(definition, invoker::supports);
     return loop.call(() -> {
       String arn = machineArn(name);
       Machine existing = machines.get(arn);
@@ -131,7 +134,7 @@ public final class StatesEngine implements AutoCloseable {
   /** Null definition or roleArn keeps the current one. */
   public UpdateStateMachineResult updateStateMachine(
       String stateMachineArn, String definition, String roleArn, boolean publish, String versionDescription) {
-    StateDefinition parsed = definition == null ? null : DefinitionParser.parse(definition);
+    StateDefinition parsed = definition == null ? null : DefinitionParser.parse(definition, invoker::supports);
     if (definition == null && roleArn == null && !publish) {
       throw new StatesApiException("MissingRequiredParameter", "Either the definition, the roleArn or publish must be specified");
     }
@@ -153,7 +156,7 @@ public final class StatesEngine implements AutoCloseable {
   public ValidationResult validateStateMachineDefinition(String definition) {
     if (definition == null) throw validation("definition");
     List<ValidationDiagnostic> diagnostics = new ArrayList<>();
-    for (String problem : DefinitionParser.problems(definition)) {
+    for (String problem : DefinitionParser.problems(definition, invoker::supports)) {
       int colon = problem.indexOf(": ");
       String code = colon > 0 ? problem.substring(0, colon) : "SCHEMA_VALIDATION_FAILED";
       String rest = colon > 0 ? problem.substring(colon + 2) : problem;
@@ -215,11 +218,6 @@ public final class StatesEngine implements AutoCloseable {
       if (revisionId != null && !revisionId.equals(m.revisionId)) {
         throw new StatesApiException("ConflictException", "Failed to publish the State Machine version for revision "
             + revisionId + ". The current State Machine revision is " + m.revisionId + ".");
-      }
-      // AWS: publishing the revision the latest version already has returns that version.
-      Version latest = m.versions.isEmpty() ? null : m.versions.get(m.versions.size() - 1);
-      if (latest != null && latest.revisionId.equals(m.revisionId)) {
-        return new PublishVersionResult(Instant.ofEpochMilli(latest.creationMillis), latest.arn);
       }
       Version v = publish(m, description);
       saveMachines();
@@ -316,8 +314,8 @@ public final class StatesEngine implements AutoCloseable {
     String execName = name == null ? UUID.randomUUID().toString() : name;
     checkName(execName);
     String inputText = input == null ? "{}" : input;
-    if (inputText.length() > MAX_INPUT) {
-      throw new StatesApiException("InvalidExecutionInput", "Invalid State Machine Execution Input: 'input size exceeds 262144 characters'");
+    if (inputText.length() > MAX_INPUT / 4 && inputText.getBytes(StandardCharsets.UTF_8).length > MAX_INPUT) {
+      throw new StatesApiException("InvalidExecutionInput", "Invalid State Machine Execution Input: 'input size exceeds 262144 bytes'");
     }
     JsonNode inputNode;
     try {
@@ -462,7 +460,8 @@ public final class StatesEngine implements AutoCloseable {
 
   /**
    * Waits until nothing can happen without time passing or an outside call: no queued work, no task
-   * invocation still inside the invoker, no timer due at the clock's current time. For tests and demos.
+   * invocation still inside the invoker, no timer due at the clock's current time. For tests and demos;
+   * never call it from inside a TaskInvoker (it would wait for itself, and give up after 30 s).
    */
   public void awaitQuiescence() {
     loop.awaitQuiescence();
@@ -477,7 +476,7 @@ public final class StatesEngine implements AutoCloseable {
   // ---------------------------------------------------------------- internals (loop thread)
 
   StateDefinition definition(Machine m, String revisionId) {
-    return definitions.computeIfAbsent(revisionId, id -> DefinitionParser.parse(m.revisions.get(id).definition));
+    return definitions.computeIfAbsent(revisionId, id -> DefinitionParser.parse(m.revisions.get(id).definition, invoker::supports));
   }
 
   StateDefinition definitionFor(Exec e) {
@@ -503,6 +502,11 @@ public final class StatesEngine implements AutoCloseable {
   }
 
   private Version publish(Machine m, String description) {
+    // AWS: publishing the revision the latest version already has returns that version.
+    Version latest = m.versions.isEmpty() ? null : m.versions.get(m.versions.size() - 1);
+    if (latest != null && latest.revisionId.equals(m.revisionId)) {
+      return latest;
+    }
     Version v = new Version();
     v.number = m.nextVersion++;
     v.arn = m.arn + ":" + v.number;
@@ -730,9 +734,14 @@ public final class StatesEngine implements AutoCloseable {
       List<Exec> loaded = new ArrayList<>();
       try (Stream<Path> files = Files.walk(dir)) {
         for (Path p : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".json"))::iterator) {
-          Exec e = JSON.readValue(p.toFile(), Exec.class);
-          e.inputNode = JSON.readTree(e.input);
-          loaded.add(e);
+          try {
+            Exec e = JSON.readValue(p.toFile(), Exec.class);
+            if (e.status.equals("RUNNING")) e.inputNode = JSON.readTree(e.input);
+            loaded.add(e);
+          } catch (IOException | RuntimeException unreadable) {
+            // One damaged file must not keep every other journey from resuming.
+            LOG.log(java.util.logging.Level.SEVERE, "skipping unreadable execution file " + p, unreadable);
+          }
         }
       }
       loaded.sort(java.util.Comparator.comparingLong((Exec e) -> e.startMillis).thenComparing(e -> e.arn));

@@ -27,4 +27,14 @@ import java.util.concurrent.CompletionStage;
  */
 public interface TaskInvoker {
   CompletionStage<JsonNode> invoke(TaskRequest request);
+
+  /**
+   * Whether this invoker also runs {@code resource} (an {@code arn:aws:states:::...} ARN without its
+   * {@code .waitForTaskToken} suffix), beyond the engine's own list: e.g. {@code arn:aws:states:::aws-sdk:sesv2:sendEmail}.
+   * Asked when a state machine is created, so that what cannot run is refused then. Such results are passed
+   * through as the invoker returns them (AWS SDK integrations add no metadata).
+   */
+  default boolean supports(String resource) {
+    return false;
+  }
 }

@@ -120,6 +120,42 @@ class DefinitionValidationTest {
   }
 
   @Test
+  void rejectsAnAwsSdkIntegrationTheInvokerDoesNotDeclare() {
+    assertThat(refused("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::aws-sdk:sesv2:sendEmail\",\"End\":true}}}")
+        .getMessage()).contains("aws-sdk:sesv2:sendEmail");
+  }
+
+  @Test
+  void runsAnAwsSdkIntegrationTheInvokerDeclares() {
+    TaskInvoker sdk = new TaskInvoker() {
+      @Override
+      public java.util.concurrent.CompletionStage<com.fasterxml.jackson.databind.JsonNode> invoke(TaskRequest r) {
+        return java.util.concurrent.CompletableFuture.completedFuture(Harness.json("{\"MessageId\":\"m-1\"}"));
+      }
+
+      @Override
+      public boolean supports(String resource) {
+        return resource.equals("arn:aws:states:::aws-sdk:sesv2:sendEmail");
+      }
+    };
+    try (StatesEngine engine = new StatesEngine(h.clock, sdk, null)) {
+      String machine = engine.createStateMachine("sdk", """
+          {"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:sesv2:sendEmail","End":true}}}""",
+          Harness.ROLE, null, false, null).stateMachineArn();
+      String exec = engine.startExecution(machine, "e", "{}").executionArn();
+      engine.awaitQuiescence();
+      assertThat(engine.describeExecution(exec).output()).isEqualTo("{\"MessageId\":\"m-1\"}");
+      var scheduled = engine.getExecutionHistory(exec, false, 100, null, true).items().stream()
+          .filter(e -> e.type().equals("TaskScheduled")).findFirst().orElseThrow();
+      assertThat(scheduled.details().get("resourceType").asText()).isEqualTo("aws-sdk:sesv2");
+      assertThat(scheduled.details().get("resource").asText()).isEqualTo("sendEmail");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.createStateMachine("sync", """
+          {"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:sesv2:sendEmail.sync","End":true}}}""",
+          Harness.ROLE, null, false, null)).isInstanceOf(StatesApiException.class);
+    }
+  }
+
+  @Test
   void rejectsJsonataAsUnsupported() {
     assertThat(refused("{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Succeed\"}}}").getMessage())
         .contains("JSONata");

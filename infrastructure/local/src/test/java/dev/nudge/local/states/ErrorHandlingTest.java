@@ -169,6 +169,15 @@ class ErrorHandlingTest {
     assertThat(h.engine.describeExecution(exec).status()).isEqualTo("SUCCEEDED");
   }
 
+  /** Developer Guide, "Error names": States.DataLimitExceeded is terminal, States.ALL does not catch it. */
+  @Test
+  void aResultOverTheQuotaIsDataLimitExceededAndCannotBeCaught() {
+    h.invoker.on("f", r -> CompletableFuture.completedFuture(json("\"" + "x".repeat(300 * 1024) + "\"")));
+    ExecutionDescription d = h.run(task(",\"Catch\":[{\"ErrorEquals\":[\"States.ALL\"],\"Next\":\"Caught\"}]"), "{}");
+    assertThat(d.status()).isEqualTo("FAILED");
+    assertThat(d.error()).isEqualTo("States.DataLimitExceeded");
+  }
+
   @Test
   void catchersAreMatchedInOrder() {
     h.invoker.fail("f", "Specific", "x");
@@ -222,7 +231,7 @@ class ErrorHandlingTest {
     h.advance(Duration.ofSeconds(30));
     ExecutionDescription d = h.engine.describeExecution(exec);
     assertThat(d.status()).isEqualTo("SUCCEEDED");
-    assertThat(json(d.output()).get("Error").asText()).isEqualTo("States.Timeout");
+    assertThat(json(d.output())).isEqualTo(json("{\"Error\":\"States.Timeout\"}"));
     assertThat(h.eventTypes(exec)).contains("TaskTimedOut");
   }
 
@@ -245,6 +254,8 @@ class ErrorHandlingTest {
     ExecutionDescription d = h.engine.describeExecution(exec);
     assertThat(d.status()).isEqualTo("FAILED");
     assertThat(d.error()).isEqualTo("States.Timeout");
+    // As measured on AWS (floci-io/floci#2733): a task timeout has an error and no cause.
+    assertThat(d.cause()).isNull();
   }
 
   @Test

@@ -108,7 +108,7 @@ class ExecutionApiTest {
     assertThat(d.error()).isEqualTo("Goal.Reached");
     assertThat(d.cause()).isEqualTo("order completed");
     assertThat(d.stopDate()).isEqualTo(Harness.START.plusSeconds(10));
-    assertThat(h.eventTypes(exec)).containsExactly("ExecutionStarted", "WaitStateEntered", "WaitStateAborted", "ExecutionAborted");
+    assertThat(h.eventTypes(exec)).containsExactly("ExecutionStarted", "WaitStateEntered", "ExecutionAborted");
   }
 
   @Test

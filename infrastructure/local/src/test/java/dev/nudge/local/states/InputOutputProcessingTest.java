@@ -152,6 +152,37 @@ class InputOutputProcessingTest {
   }
 
   @Test
+  void anEventInvocationIsAcceptedWithoutPayload() {
+    h.invoker.answer("f", "{\"ignored\":true}");
+    ExecutionDescription d = h.run("""
+        {"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+          "Parameters":{"FunctionName":"f","InvocationType":"Event","Payload":{}},"End":true}}}""", "{}");
+    var out = json(d.output());
+    assertThat(out.get("StatusCode").asInt()).isEqualTo(202);
+    assertThat(out.get("Payload").asText()).isEmpty();
+  }
+
+  @Test
+  void optimizedIntegrationsAddTheSdkMetadataStepFunctionsAdds() {
+    h.invoker.answer("arn:aws:states:::sns:publish", "{\"MessageId\":\"m-1\"}");
+    h.invoker.answer("arn:aws:states:::dynamodb:getItem", "{\"Item\":{\"id\":{\"S\":\"c-1\"}}}");
+    h.invoker.answer("arn:aws:states:::events:putEvents", "{\"Entries\":[{\"EventId\":\"e-1\"}],\"FailedEntryCount\":0}");
+    ExecutionDescription d = h.run("""
+        {"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+          {"StartAt":"Sns","States":{"Sns":{"Type":"Task","Resource":"arn:aws:states:::sns:publish","Parameters":{"Message":"hi"},"End":true}}},
+          {"StartAt":"Get","States":{"Get":{"Type":"Task","Resource":"arn:aws:states:::dynamodb:getItem",
+            "Parameters":{"TableName":"t","Key":{"id":{"S":"c-1"}}},"End":true}}},
+          {"StartAt":"Put","States":{"Put":{"Type":"Task","Resource":"arn:aws:states:::events:putEvents",
+            "Parameters":{"Entries":[{"Detail":{}}]},"End":true}}}]}}}""", "{}");
+    var out = json(d.output());
+    assertThat(out.get(0).get("MessageId").asText()).isEqualTo("m-1");
+    assertThat(out.get(0).at("/SdkHttpMetadata/HttpStatusCode").asInt()).isEqualTo(200);
+    assertThat(out.get(1).at("/Item/id/S").asText()).isEqualTo("c-1");
+    assertThat(out.get(1).has("SdkResponseMetadata")).isTrue();
+    assertThat(out.get(2)).isEqualTo(json("{\"Entries\":[{\"EventId\":\"e-1\"}],\"FailedEntryCount\":0}"));
+  }
+
+  @Test
   void aFunctionArnResourceReturnsThePayloadItself() {
     h.invoker.answer("arn:aws:lambda:us-east-1:123456789012:function:f", "{\"ok\":true}");
     ExecutionDescription d = h.run("""

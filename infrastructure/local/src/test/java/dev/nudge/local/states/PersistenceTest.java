@@ -130,6 +130,28 @@ class PersistenceTest {
   }
 
   @Test
+  void aDamagedExecutionFileDoesNotStopTheOthersFromResuming() throws Exception {
+    String exec;
+    try (Harness before = new Harness(dir, clock)) {
+      String machine = before.create("wf", "{\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Wait\",\"Seconds\":60,\"End\":true}}}");
+      exec = before.start(machine, "{}");
+    }
+    java.nio.file.Files.writeString(dir.resolve("executions/wf/broken.json"), "{\"arn\":");
+    try (Harness after = new Harness(dir, clock)) {
+      after.advance(Duration.ofSeconds(60));
+      assertThat(after.engine.describeExecution(exec).status()).isEqualTo("SUCCEEDED");
+    }
+  }
+
+  @Test
+  void aClosedEngineRefusesCalls() {
+    Harness closed = new Harness(dir, clock);
+    closed.close();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> closed.engine.listStateMachines(null, null))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void versionsAliasesAndFinishedExecutionsAreKept() {
     String live;
     String done;

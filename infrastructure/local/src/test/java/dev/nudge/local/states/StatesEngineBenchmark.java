@@ -64,6 +64,9 @@ class StatesEngineBenchmark {
     double perSecond = throughput(TEN_STATES, 20_000);
     System.out.printf(Locale.ROOT, "throughput: %.0f executions/s (10 states each, %.0f state transitions/s)%n",
         perSecond, perSecond * 10);
+    double persisted = throughput(TEN_STATES, 5_000, java.nio.file.Files.createTempDirectory("states-bench"));
+    System.out.printf(Locale.ROOT, "throughput with a data folder (one atomic file write per execution per batch): %.0f executions/s%n",
+        persisted);
     double passOnly = throughput(TEN_PASS, 20_000);
     System.out.printf(Locale.ROOT, "throughput without tasks (10 Pass states): %.0f executions/s%n", passOnly);
     long bytes = parkedHeap(10_000);
@@ -75,10 +78,14 @@ class StatesEngineBenchmark {
 
   /** Starts n executions from 4 client threads and waits for all to finish; returns executions per second. */
   static double throughput(String definition, int n) throws Exception {
+    return throughput(definition, n, null);
+  }
+
+  static double throughput(String definition, int n, java.nio.file.Path dataDir) throws Exception {
     VirtualClock clock = new VirtualClock(Instant.parse("2026-01-01T00:00:00Z"), 0);
     JsonNode sent = JsonNodeFactory.instance.objectNode().put("sent", true);
     TaskInvoker immediate = r -> CompletableFuture.completedFuture(sent);
-    try (StatesEngine engine = new StatesEngine(clock, immediate, null)) {
+    try (StatesEngine engine = new StatesEngine(clock, immediate, dataDir)) {
       String machine = engine.createStateMachine("bench", definition, "arn:aws:iam::123456789012:role/r", null, false, null)
           .stateMachineArn();
       ExecutorService clients = Executors.newFixedThreadPool(4);
