@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  */
 public final class CountingDynamoDb {
   private final List<String> operations = new CopyOnWriteArrayList<>();
+  private final java.util.Set<String> permissions = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final DoubleAdder writeUnits = new DoubleAdder();
   private final DoubleAdder readUnits = new DoubleAdder();
   private final DynamoDbClient client;
@@ -51,6 +52,41 @@ public final class CountingDynamoDb {
     return List.copyOf(operations);
   }
 
+  /**
+   * The IAM permissions the recorded calls needed, as "dynamodb:&lt;Action&gt; &lt;table&gt;[/index/&lt;index&gt;]"
+   * (a transaction needs the action of each of its items, a batch write PutItem/DeleteItem).
+   */
+  public java.util.Set<String> permissions() {
+    return java.util.Set.copyOf(permissions);
+  }
+
+  private void recordPermissions(SdkRequest request, String operation) {
+    if (request instanceof software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest t) {
+      for (var item : t.transactItems()) {
+        if (item.put() != null) {
+          permissions.add("dynamodb:PutItem " + item.put().tableName());
+        }
+        if (item.update() != null) {
+          permissions.add("dynamodb:UpdateItem " + item.update().tableName());
+        }
+        if (item.delete() != null) {
+          permissions.add("dynamodb:DeleteItem " + item.delete().tableName());
+        }
+        if (item.conditionCheck() != null) {
+          permissions.add("dynamodb:ConditionCheckItem " + item.conditionCheck().tableName());
+        }
+      }
+      return;
+    }
+    if (request instanceof software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest b) {
+      b.requestItems().keySet().forEach(table -> permissions.add("dynamodb:BatchWriteItem " + table));
+      return;
+    }
+    String table = request.getValueForField("TableName", String.class).orElse("?");
+    String index = request.getValueForField("IndexName", String.class).map(i -> "/index/" + i).orElse("");
+    permissions.add("dynamodb:" + operation + " " + table + index);
+  }
+
   public double writeUnits() {
     return writeUnits.sum();
   }
@@ -62,7 +98,9 @@ public final class CountingDynamoDb {
   private final class Recorder implements ExecutionInterceptor {
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-      operations.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+      String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+      operations.add(operation);
+      recordPermissions(context.request(), operation);
     }
 
     @Override
