@@ -506,6 +506,10 @@ public final class StackLoader {
     if (parameters.containsKey(name)) {
       return parameters.get(name);
     }
+    int dot = name.indexOf('.');
+    if (dot > 0 && (name.endsWith(".Alias") || name.endsWith(".Version"))) {
+      return TextNode.valueOf(samFunctionReference(name.substring(0, dot), name.substring(dot + 1), at));
+    }
     if (template.path("Parameters").has(name)) {
       throw TemplateException.at(at, "parameter " + name + " has no value");
     }
@@ -520,6 +524,22 @@ public final class StackLoader {
       case "AWS::Serverless::HttpApi", "AWS::Serverless::Api", "AWS::ApiGatewayV2::Api" -> name;
       default -> physical;
     });
+  }
+
+  /**
+   * SAM's {@code !Ref Function.Alias} / {@code !Ref Function.Version} for a function with
+   * AutoPublishAlias: locally a qualified function ARN (the local cloud runs the current code for
+   * every qualifier).
+   */
+  private String samFunctionReference(String logicalId, String what, String at) {
+    String type = typeOf(logicalId, at);
+    JsonNode raw = rawResources.get(logicalId);
+    JsonNode alias = raw == null ? null : raw.path("Properties").get("AutoPublishAlias");
+    if (!type.equals("AWS::Serverless::Function") || alias == null) {
+      throw TemplateException.at(at, logicalId + "." + what + " needs an AWS::Serverless::Function with AutoPublishAlias");
+    }
+    String base = arn("lambda", "function:" + physicalName(logicalId));
+    return what.equals("Alias") ? base + ":" + evaluate(alias, at).asText() : base + ":1";
   }
 
   private String getAtt(String logicalId, String attribute, String at) {

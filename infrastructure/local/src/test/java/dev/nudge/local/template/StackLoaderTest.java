@@ -84,6 +84,27 @@ class StackLoaderTest {
   }
 
   @Test
+  void resolvesRefOfAFunctionsAliasToTheQualifiedArn() {
+    Stack stack = inline("""
+        Globals: { Function: { AutoPublishAlias: live } }
+        Resources:
+          Fn: { Type: AWS::Serverless::Function, Properties: { Handler: a.B::handleRequest } }
+          T: { Type: AWS::SNS::Topic, Properties: { DisplayName: !Ref Fn.Alias } }
+        """);
+    assertThat(stack.resource("T").properties().get("DisplayName").asText())
+        .isEqualTo("arn:aws:lambda:us-east-1:1:function:s-Fn:live");
+  }
+
+  @Test
+  void rejectsRefOfAnAliasOfAFunctionWithoutAutoPublishAlias() {
+    assertThatThrownBy(() -> inline("""
+        Resources:
+          Fn: { Type: AWS::Serverless::Function, Properties: { Handler: a.B::handleRequest } }
+          T: { Type: AWS::SNS::Topic, Properties: { DisplayName: !Ref Fn.Alias } }
+        """)).isInstanceOf(TemplateException.class).hasMessageContaining("AutoPublishAlias");
+  }
+
+  @Test
   void rejectsAnOverrideOutsideAllowedValues() {
     assertThatThrownBy(() -> load(Map.of("Stage", "qa")))
         .isInstanceOf(TemplateException.class)
