@@ -57,6 +57,11 @@ final class Summary {
       s.append("  ").append(r.bus()).append('/').append(r.name()).append(r.scheduleText() == null ? "" : " " + r.scheduleText())
           .append(r.enabled() ? "" : " (disabled)").append(" → ").append(r.targets().size()).append(" target(s)\n");
     }
+    if (!cloud.stack().outputs().isEmpty()) {
+      s.append("\nOutputs\n");
+      cloud.stack().outputs().forEach((name, value) ->
+          s.append("  ").append(name).append(" = ").append(value.isValueNode() ? value.asText() : value.toString()).append('\n'));
+    }
     s.append("\nNot emulated (no local effect):");
     for (Resource r : cloud.stack().resources().values()) {
       if (Wiring.NO_LOCAL_EFFECT.contains(r.type())) {

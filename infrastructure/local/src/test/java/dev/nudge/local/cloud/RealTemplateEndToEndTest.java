@@ -120,7 +120,8 @@ class RealTemplateEndToEndTest {
   @Test
   void theSummaryListsTheRoutesAndASignedCurlThatWorks() throws Exception {
     String summary = cloud.summary();
-    assertThat(summary).contains("POST /v1/track").contains("nudge-EventsTable").contains("x-nudge-signature: v1=");
+    assertThat(summary).contains("POST /v1/track").contains("nudge-EventsTable").contains("x-nudge-signature: v1=")
+        .contains("EventsTableName = nudge-EventsTable");
     String line = summary.lines().filter(l -> l.contains(" -d '")).findFirst().orElseThrow();
     String body = line.substring(line.indexOf(" -d '") + 5, line.lastIndexOf('\''));
     HttpResponse<String> response = signedTrack(body);
