@@ -33,7 +33,9 @@ public final class LocalServer implements AutoCloseable {
   public static LocalServer start(String host, int port, Function<Request, Reply> router) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 256);
-      ExecutorService executor = Executors.newFixedThreadPool(64, runnable -> {
+      // Unbounded on purpose: an HTTP API request blocks its thread while the handler's SDK calls
+      // come back to this same server; a fixed pool would deadlock once every thread waits.
+      ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "nudge-http");
         thread.setDaemon(true);
         return thread;
