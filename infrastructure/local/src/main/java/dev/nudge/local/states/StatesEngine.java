@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nudge.local.states.Records.Alias;
 import dev.nudge.local.states.Records.Exec;
@@ -33,7 +32,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -104,7 +102,7 @@ public final class StatesEngine implements AutoCloseable {
     if (definition == null) throw validation("definition");
     if (roleArn == null) throw validation("roleArn");
     if (type != null && !type.equals("STANDARD")) {
-      throw new StatesApiException(type.equals("EXPRESS") ? "ValidationException" : "ValidationException",
+      throw new StatesApiException("ValidationException",
           "Value '" + type + "' at 'type' failed to satisfy constraint: the local Step Functions engine runs STANDARD state machines only");
     }
     StateDefinition parsed = DefinitionParser.parse(definition, invoker::supports);
@@ -772,7 +770,4 @@ public final class StatesEngine implements AutoCloseable {
     return e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
   }
 
-  static FutureTask<Object> noop() {
-    return new FutureTask<>(() -> null);
-  }
 }

@@ -25,7 +25,7 @@ class ConcurrencyTest {
       h.engine.startExecution(machine, "c" + i, "{\"i\":" + i + "}");
     }
     h.engine.awaitQuiescence();
-    assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).isLessThanOrEqualTo(threadsBefore + 2);
+    assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).isLessThanOrEqualTo(threadsBefore + 5);
     assertThat(h.engine.listExecutions(machine, "RUNNING", 1000, null).nextToken()).isNotNull();
     h.advance(Duration.ofDays(1));
     assertThat(h.engine.listExecutions(machine, "RUNNING", 1000, null).items()).isEmpty();

@@ -31,6 +31,21 @@ class ParallelAndMapTest {
     assertThat(json(h.engine.describeExecution(d.executionArn()).output())).isEqualTo(json("[1,2]"));
   }
 
+  /** ASL spec, Parallel: a Succeed state ends its branch, not the execution. */
+  @Test
+  void aSucceedStateEndsOnlyItsBranch() {
+    ExecutionDescription d = h.run("""
+        {"StartAt":"P","States":{"P":{"Type":"Parallel","Next":"After","Branches":[
+          {"StartAt":"Done","States":{"Done":{"Type":"Succeed","OutputPath":"$.a"}}},
+          {"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"End":true}}}]},
+          "After":{"Type":"Pass","End":true}}}""", "{\"a\":1}");
+    assertThat(d.status()).isEqualTo("RUNNING");
+    h.advance(Duration.ofSeconds(1));
+    ExecutionDescription after = h.engine.describeExecution(d.executionArn());
+    assertThat(after.status()).isEqualTo("SUCCEEDED");
+    assertThat(json(after.output())).isEqualTo(json("[1,{\"a\":1}]"));
+  }
+
   @Test
   void parallelAppliesResultSelectorAndResultPath() {
     ExecutionDescription d = h.run("""
