@@ -20,7 +20,7 @@ import java.util.Set;
 
 /** Parses and validates a POST /v1/identify body into an {@link IdentifyCommand}. */
 public final class IdentifyRequest {
-  private static final Set<String> FIELDS = Set.of("contactId", "email", "phone", "anonymousId", "attributes",
+  static final Set<String> FIELDS = Set.of("contactId", "email", "phone", "anonymousId", "attributes",
       "timezone", "locale", "lists", "leadScore", "consent");
   static final int MAX_ATTRIBUTES = 100;
   static final int MAX_LISTS = 50;

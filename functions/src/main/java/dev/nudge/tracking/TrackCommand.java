@@ -12,7 +12,7 @@ import java.util.Set;
 
 /** One validated event of a POST /v1/track request. {@code occurredAt} defaults to the time received. */
 public record TrackCommand(String eventId, String type, Identity identity, ObjectNode properties, Instant occurredAt) {
-  private static final Set<String> FIELDS =
+  static final Set<String> FIELDS =
       Set.of("id", "type", "contactId", "email", "phone", "anonymousId", "properties", "occurredAt");
 
   /**

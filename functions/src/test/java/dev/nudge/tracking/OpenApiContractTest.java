@@ -1,0 +1,116 @@
+package dev.nudge.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.nudge.testing.SamTemplate;
+import dev.nudge.testing.TrackingStack;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** docs/openapi.yaml, template.yaml and the handlers describe the same API. */
+class OpenApiContractTest {
+  private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
+  private final JsonNode openApi = load();
+  private final List<SamTemplate.Route> templateRoutes = SamTemplate.load().httpRoutes();
+
+  private static JsonNode load() {
+    try {
+      return new ObjectMapper(new YAMLFactory()).readTree(
+          Files.readString(SamTemplate.repoRoot().resolve("docs/openapi.yaml")));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private Set<String> documentedRoutes() {
+    Set<String> routes = new HashSet<>();
+    openApi.path("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
+      if (METHODS.contains(method)) {
+        routes.add(method.toUpperCase() + " " + path.getKey());
+      }
+    }));
+    return routes;
+  }
+
+  @Test
+  void everyDocumentedRouteIsInTheTemplateAndEveryTemplateRouteIsDocumented() {
+    Set<String> inTemplate = new HashSet<>();
+    templateRoutes.forEach(r -> inTemplate.add(r.routeKey()));
+    assertThat(documentedRoutes()).isNotEmpty().isEqualTo(inTemplate);
+  }
+
+  @Test
+  void everyRouteIsAnsweredByTheHandlerTheTemplateNamesForIt() {
+    TrackingStack stack = new TrackingStack();
+    Map<String, RequestStreamHandler> handlers = Map.of(
+        stack.track.getClass().getName(), stack.track,
+        stack.consent.getClass().getName(), stack.consent,
+        stack.admin.getClass().getName(), stack.admin);
+    List<String> unanswered = new ArrayList<>();
+    for (SamTemplate.Route route : templateRoutes) {
+      String className = route.handler().substring(0, route.handler().indexOf("::"));
+      assertThat(handlers).as("handler class of %s", route.function()).containsKey(className);
+      String path = route.path().replace("{token}", "t").replace("{id}", "c");
+      ObjectNode event = TrackingStack.event("track-signed.json", route.routeKey(), "{}");
+      event.put("rawPath", path);
+      ((ObjectNode) event.get("requestContext").get("http")).put("path", path);
+      event.putObject("pathParameters").put("token", "t").put("id", "c");
+      TrackingStack.Response response = TrackingStack.invoke(handlers.get(className), event);
+      if (response.status() == 404 && response.body().contains("no_route")) {
+        unanswered.add(route.routeKey());
+      }
+    }
+    assertThat(unanswered).isEmpty();
+  }
+
+  @Test
+  void aHandlerAnswersNoRouteForARouteItDoesNotServe() {
+    TrackingStack stack = new TrackingStack();
+    ObjectNode event = TrackingStack.event("track-signed.json", "GET /v1/contacts/{id}", null);
+    assertThat(TrackingStack.invoke(stack.track, event).errorCode()).isEqualTo("no_route");
+  }
+
+  @Test
+  void adminRoutesAreIamOnlyInBothDocuments() {
+    for (SamTemplate.Route route : templateRoutes) {
+      JsonNode security = openApi.path("paths").path(route.path()).path(route.method().toLowerCase()).path("security");
+      boolean documentedIam = security.size() == 1 && security.get(0).has("iam");
+      assertThat(documentedIam).as(route.routeKey()).isEqualTo(route.iamAuth());
+    }
+  }
+
+  @Test
+  void theDocumentedEventFieldsAreExactlyTheOnesTheParserAccepts() {
+    assertThat(fieldNames("TrackEvent")).isEqualTo(TrackCommand.FIELDS);
+    assertThat(fieldNames("Identify")).isEqualTo(IdentifyRequest.FIELDS);
+  }
+
+  @Test
+  void theDocumentedLimitsAreTheEnforcedOnes() {
+    JsonNode batch = openApi.path("components").path("schemas").path("TrackBatch").path("properties").path("batch");
+    assertThat(batch.path("maxItems").asInt()).isEqualTo(Validation.MAX_BATCH);
+    assertThat(openApi.path("components").path("schemas").path("Identify").path("properties").path("attributes")
+        .path("maxProperties").asInt()).isEqualTo(IdentifyRequest.MAX_ATTRIBUTES);
+    String description = openApi.path("info").path("description").asText();
+    assertThat(description).contains("Body " + Validation.MAX_BODY_BYTES / 1024 + " KiB")
+        .contains("at most " + Validation.MAX_PROPERTY_KEYS + " keys")
+        .contains("nesting at most " + Validation.MAX_PROPERTY_DEPTH + " levels")
+        .contains("strings at most " + Validation.MAX_STRING + " characters");
+  }
+
+  private Set<String> fieldNames(String schema) {
+    Set<String> names = new HashSet<>();
+    openApi.path("components").path("schemas").path(schema).path("properties").fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+}
