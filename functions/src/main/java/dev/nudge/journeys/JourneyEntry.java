@@ -73,8 +73,8 @@ public final class JourneyEntry {
     if (!start.started()) {
       return Result.DUPLICATE;
     }
-    boolean recorded = journeys.started(new JourneyRecord(contact.id(), workflow.id(), live.meta().liveVersion(),
-        start.executionArn(), name, triggerId, JourneyRecord.Status.ACTIVE, null, now, null, null, null, null));
+    boolean recorded = journeys.started(new JourneyRecord(contact.id(), workflow.id(),
+        Integer.toString(live.meta().liveVersion()), start.executionArn(), triggerId, JourneyRecord.Status.ACTIVE, null, now, null, null, null, null));
     return recorded ? Result.STARTED : Result.DUPLICATE;
   }
 

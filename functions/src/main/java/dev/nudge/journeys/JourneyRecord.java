@@ -3,15 +3,16 @@ package dev.nudge.journeys;
 import java.time.Instant;
 
 /**
- * One journey of a contact through one workflow: one Step Functions execution. {@code endedAt},
+ * One journey of a contact through one workflow: one Step Functions execution ({@code executionArn},
+ * which Step Functions calls the execution id). {@code version} is the workflow version it started
+ * on. {@code endedAt},
  * {@code outcome}, {@code currentStep}, {@code convertedAt} and {@code error} are null until known.
  */
 public record JourneyRecord(
     String contactId,
     String workflowId,
-    int version,
+    String version,
     String executionArn,
-    String executionName,
     String triggerId,
     Status status,
     String currentStep,

@@ -12,16 +12,23 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
- * The journeys table, partitioned by contact: journey records (sk {@code J#<workflow>#<execution
- * name>}) and wait registrations ({@link WaitRegistrations}, sk {@code W#...}). An active journey
- * also carries {@code activeWorkflow}, the key of the sparse index {@code activeByWorkflow} that
- * archiving a workflow uses to find the journeys it must stop; it is removed when the journey ends.
+ * Journey records in the journeys table, partitioned by contact: pk {@code C#<contact>}, sk
+ * {@code J#<workflow>#<execution ARN>}, with {@code status} {@code active} or the outcome
+ * ({@code completed}, {@code exited}, {@code converted}, {@code failed}). The layout is shared with
+ * the step actions (workflows branch, {@code JourneyStore}), which also write these items: the
+ * {@code Enter} state records the start and {@code Complete}/{@code RecordFailure} the end.
+ *
+ * <p>The router adds {@code triggerId}, {@code convertedAt} and {@code activeWorkflow}: the key of
+ * the sparse index {@code activeByWorkflow}, set while the journey is active, through which
+ * archiving a workflow finds the journeys it must stop.
  */
 public final class JourneyRecords {
   public static final String ACTIVE_INDEX = "activeByWorkflow";
   static final String JOURNEY_PREFIX = "J#";
+  private static final String ACTIVE = "active";
 
   private final DynamoDbClient ddb;
   private final String table;
@@ -31,39 +38,55 @@ public final class JourneyRecords {
     this.table = table;
   }
 
-  static Map<String, AttributeValue> key(String contactId, String workflowId, String executionName) {
-    return Map.of("contactId", AttributeValue.fromS(contactId),
-        "sk", AttributeValue.fromS(JOURNEY_PREFIX + workflowId + "#" + executionName));
+  static String contactKey(String contactId) {
+    return "C#" + contactId;
   }
 
-  /** Records a started journey; false if it was recorded already (a replayed start). */
+  static Map<String, AttributeValue> key(String contactId, String workflowId, String executionArn) {
+    return Map.of("pk", AttributeValue.fromS(contactKey(contactId)),
+        "sk", AttributeValue.fromS(JOURNEY_PREFIX + workflowId + "#" + executionArn));
+  }
+
+  /**
+   * Records a started journey. The Enter state may have recorded it first (it runs as soon as the
+   * execution starts), so this merges: what Enter wrote stays, the router's own fields are added.
+   *
+   * @return false if the router had recorded this start already (a replayed start), or the
+   *     journey already ended
+   */
   public boolean started(JourneyRecord journey) {
-    Map<String, AttributeValue> item = new HashMap<>(key(journey.contactId(), journey.workflowId(), journey.executionName()));
-    item.put("workflowId", AttributeValue.fromS(journey.workflowId()));
-    item.put("version", AttributeValue.fromN(Integer.toString(journey.version())));
-    item.put("executionArn", AttributeValue.fromS(journey.executionArn()));
-    item.put("executionName", AttributeValue.fromS(journey.executionName()));
-    item.put("triggerId", AttributeValue.fromS(journey.triggerId()));
-    item.put("status", AttributeValue.fromS(JourneyRecord.Status.ACTIVE.wireName()));
-    item.put("activeWorkflow", AttributeValue.fromS(journey.workflowId()));
-    item.put("startedAt", AttributeValue.fromS(Times.format(journey.startedAt())));
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":c", AttributeValue.fromS(journey.contactId()));
+    values.put(":w", AttributeValue.fromS(journey.workflowId()));
+    values.put(":e", AttributeValue.fromS(journey.executionArn()));
+    values.put(":v", AttributeValue.fromS(journey.version()));
+    values.put(":active", AttributeValue.fromS(ACTIVE));
+    values.put(":at", AttributeValue.fromS(Times.format(journey.startedAt())));
+    values.put(":t", AttributeValue.fromS(journey.triggerId()));
     try {
-      ddb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(sk)"));
-      return true;
-    } catch (ConditionalCheckFailedException e) {
+      var old = ddb.updateItem(b -> b.tableName(table)
+          .key(key(journey.contactId(), journey.workflowId(), journey.executionArn()))
+          .updateExpression("SET contactId = :c, workflowId = :w, executionId = :e, version = if_not_exists(version, :v), "
+              + "#st = if_not_exists(#st, :active), startedAt = if_not_exists(startedAt, :at), triggerId = :t, "
+              + "activeWorkflow = :w")
+          .conditionExpression("attribute_not_exists(pk) OR #st = :active")
+          .expressionAttributeNames(Map.of("#st", "status"))
+          .expressionAttributeValues(values)
+          .returnValues(ReturnValue.ALL_OLD)).attributes();
+      return old == null || !old.containsKey("triggerId");
+    } catch (ConditionalCheckFailedException ended) {
       return false;
     }
   }
 
-  /** Notes the step the journey is at (called by the step actions). Ignored once the journey ended. */
-  public void atStep(String contactId, String workflowId, String executionName, String step) {
+  /** Notes the step the journey is at. Ignored once the journey ended. */
+  public void atStep(String contactId, String workflowId, String executionArn, String step) {
     try {
-      ddb.updateItem(b -> b.tableName(table).key(key(contactId, workflowId, executionName))
+      ddb.updateItem(b -> b.tableName(table).key(key(contactId, workflowId, executionArn))
           .updateExpression("SET currentStep = :s")
           .conditionExpression("#st = :active")
           .expressionAttributeNames(Map.of("#st", "status"))
-          .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(step),
-              ":active", AttributeValue.fromS(JourneyRecord.Status.ACTIVE.wireName()))));
+          .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(step), ":active", AttributeValue.fromS(ACTIVE))));
     } catch (ConditionalCheckFailedException ended) {
       // A journey stopped by its goal may still run a step already under way.
     }
@@ -73,28 +96,25 @@ public final class JourneyRecords {
    * Ends an active journey with {@code outcome}; {@code convertedAt} only for a conversion,
    * {@code error} only for a failure. Only the first end counts: false if it had ended already.
    */
-  public boolean ended(String contactId, String workflowId, String executionName, JourneyRecord.Outcome outcome,
+  public boolean ended(String contactId, String workflowId, String executionArn, JourneyRecord.Outcome outcome,
       Instant at, Instant convertedAt, String error) {
     Map<String, AttributeValue> values = new HashMap<>();
-    values.put(":ended", AttributeValue.fromS(JourneyRecord.Status.ENDED.wireName()));
-    values.put(":active", AttributeValue.fromS(JourneyRecord.Status.ACTIVE.wireName()));
+    values.put(":active", AttributeValue.fromS(ACTIVE));
     values.put(":at", AttributeValue.fromS(Times.format(at)));
     values.put(":o", AttributeValue.fromS(outcome.wireName()));
-    StringBuilder set = new StringBuilder("SET #st = :ended, endedAt = :at, outcome = :o");
+    StringBuilder set = new StringBuilder("SET #st = :o, endedAt = :at");
     if (convertedAt != null) {
       set.append(", convertedAt = :c");
       values.put(":c", AttributeValue.fromS(Times.format(convertedAt)));
     }
+    Map<String, String> names = new HashMap<>(Map.of("#st", "status"));
     if (error != null) {
       set.append(", #err = :e");
       values.put(":e", AttributeValue.fromS(error));
-    }
-    Map<String, String> names = new HashMap<>(Map.of("#st", "status"));
-    if (error != null) {
       names.put("#err", "error");
     }
     try {
-      ddb.updateItem(b -> b.tableName(table).key(key(contactId, workflowId, executionName))
+      ddb.updateItem(b -> b.tableName(table).key(key(contactId, workflowId, executionArn))
           .updateExpression(set + " REMOVE activeWorkflow")
           .conditionExpression("#st = :active")
           .expressionAttributeNames(names)
@@ -105,7 +125,7 @@ public final class JourneyRecords {
     }
   }
 
-  /** Every journey of the contact, in workflow order. */
+  /** Every journey of the contact, by workflow. */
   public List<JourneyRecord> forContact(String contactId) {
     return query(contactId, JOURNEY_PREFIX);
   }
@@ -115,14 +135,19 @@ public final class JourneyRecords {
     return query(contactId, JOURNEY_PREFIX + workflowId + "#");
   }
 
-  /** Active journeys of a workflow across all contacts, through the sparse index. */
+  /**
+   * Active journeys of a workflow across all contacts, through the sparse index. The filter on
+   * status drops journeys whose end was recorded by a writer that left {@code activeWorkflow}.
+   */
   public List<JourneyRecord> activeIn(String workflowId) {
     List<JourneyRecord> result = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
       QueryRequest.Builder q = QueryRequest.builder().tableName(table).indexName(ACTIVE_INDEX)
           .keyConditionExpression("activeWorkflow = :w")
-          .expressionAttributeValues(Map.of(":w", AttributeValue.fromS(workflowId)));
+          .filterExpression("#st = :active")
+          .expressionAttributeNames(Map.of("#st", "status"))
+          .expressionAttributeValues(Map.of(":w", AttributeValue.fromS(workflowId), ":active", AttributeValue.fromS(ACTIVE)));
       if (start != null) {
         q.exclusiveStartKey(start);
       }
@@ -138,8 +163,9 @@ public final class JourneyRecords {
     Map<String, AttributeValue> start = null;
     do {
       QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
-          .keyConditionExpression("contactId = :c AND begins_with(sk, :p)")
-          .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(contactId), ":p", AttributeValue.fromS(prefix)));
+          .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
+          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(contactKey(contactId)),
+              ":p", AttributeValue.fromS(prefix)));
       if (start != null) {
         q.exclusiveStartKey(start);
       }
@@ -151,18 +177,19 @@ public final class JourneyRecords {
   }
 
   private static JourneyRecord toRecord(Map<String, AttributeValue> item) {
+    String status = item.get("status").s();
+    boolean active = status.equals(ACTIVE);
     return new JourneyRecord(
         item.get("contactId").s(),
         item.get("workflowId").s(),
-        Integer.parseInt(item.get("version").n()),
-        item.get("executionArn").s(),
-        item.get("executionName").s(),
+        text(item, "version"),
+        item.get("executionId").s(),
         text(item, "triggerId"),
-        JourneyRecord.Status.valueOf(item.get("status").s().toUpperCase(Locale.ROOT)),
+        active ? JourneyRecord.Status.ACTIVE : JourneyRecord.Status.ENDED,
         text(item, "currentStep"),
         Times.parse(item.get("startedAt").s()),
         instant(item, "endedAt"),
-        item.containsKey("outcome") ? JourneyRecord.Outcome.valueOf(item.get("outcome").s().toUpperCase(Locale.ROOT)) : null,
+        active ? null : JourneyRecord.Outcome.valueOf(status.toUpperCase(Locale.ROOT)),
         instant(item, "convertedAt"),
         text(item, "error"));
   }

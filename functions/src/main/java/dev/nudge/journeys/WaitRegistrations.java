@@ -1,10 +1,11 @@
 package dev.nudge.journeys;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nudge.platform.Json;
+import dev.nudge.workflows.Filter;
 import dev.nudge.workflows.Step;
 import dev.nudge.workflows.WorkflowParser;
-import dev.nudge.workflows.WorkflowWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -19,20 +20,18 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Journeys waiting for an event ({@code waitFor} steps), in the journeys table next to the
- * contact's journey records: sk {@code W#<event type>#<execution name>#<state name>}, so the router
- * finds a contact's waits for an event type with one query on the contact's partition. The step
- * actions register a wait when the {@code .waitForTaskToken} Task runs; the router resumes it and
- * deletes it. {@code expiresAt} (TTL) removes registrations whose timeout fired.
+ * contact's journey records: pk {@code C#<contact>}, sk {@code W#<event type>#<execution
+ * id>#<state>}, so the router finds a contact's waits for an event type with one query. The layout
+ * is the step actions' (workflows branch, {@code JourneyStore.registerWait}): they register a wait
+ * when the {@code .waitForTaskToken} Task runs; the router resumes it and deletes it.
+ * {@code expiresAt} (TTL) removes registrations whose timeout fired.
  *
- * <p>A wait tied to a message step ({@code waitFor: {event: email.opened, step: reminder}}) matches
- * only an event whose properties name that journey's message: {@code properties.workflow} and
- * {@code properties.step} equal to the waiting journey's workflow and message step, and
- * {@code properties.executionId}, when present, equal to its execution.
+ * <p>A wait tied to a message step ({@code waitFor: {event: email.opened, step: reminder}}) is
+ * stored with the provider's {@code messageId} of that message, and matches only an event whose
+ * {@code properties.messageId} is that id: opening another e-mail resumes nothing.
  */
 public final class WaitRegistrations {
   static final String PREFIX = "W#";
-  /** Kept a day past the timeout so a late event still finds (and cleans up) the registration. */
-  static final java.time.Duration GRACE = java.time.Duration.ofDays(1);
 
   private final DynamoDbClient ddb;
   private final String table;
@@ -42,53 +41,59 @@ public final class WaitRegistrations {
     this.table = table;
   }
 
-  /** A registered wait. {@code step} is the waitFor step as the workflow defines it. */
-  public record Wait(String contactId, String workflowId, String executionArn, String stateName, Step step,
-      String taskToken, Instant registeredAt, String sk) {
+  /** A registered wait. {@code where} is the waitFor's filter as JSON text, null for none. */
+  public record Wait(String contactId, String eventType, String executionId, String state, String workflowId,
+      String taskToken, String messageId, String where, Instant expiresAt) {
 
-    public Step.WaitFor waitFor() {
-      return (Step.WaitFor) step.action();
+    /** Whether {@code event} (the event document: type, properties...) is the one this journey waits for. */
+    public boolean matches(JsonNode event) {
+      if (!eventType.equals(event.path("type").asText())) {
+        return false;
+      }
+      if (messageId != null && !messageId.equals(event.path("properties").path("messageId").asText(null))) {
+        return false;
+      }
+      return where == null || filter(where).matches(event);
     }
 
-    /** Whether {@code event} (the trigger document: type, properties...) is the one this journey waits for. */
-    public boolean matches(JsonNode event) {
-      Step.WaitFor w = waitFor();
-      if (!w.event().equals(event.path("type").asText())) {
-        return false;
-      }
-      if (w.where() != null && !w.where().matches(event)) {
-        return false;
-      }
-      if (w.step() != null) {
-        JsonNode p = event.path("properties");
-        if (!workflowId.equals(p.path("workflow").asText(null)) || !w.step().equals(p.path("step").asText(null))) {
-          return false;
-        }
-        String execution = p.path("executionId").asText(null);
-        return execution == null || execution.equals(executionArn);
-      }
-      return true;
+    String sk() {
+      return PREFIX + eventType + "#" + executionId + "#" + state;
     }
   }
 
-  static String executionName(String executionArn) {
-    return executionArn.substring(executionArn.lastIndexOf(':') + 1);
+  /** Reads a stored filter back through the workflow parser (the one reader of the language). */
+  static Filter filter(String where) {
+    try {
+      ObjectNode step = Json.object();
+      step.put("id", "wait");
+      ObjectNode waitFor = step.putObject("waitFor");
+      waitFor.put("event", "x");
+      waitFor.set("where", Json.MAPPER.readTree(where));
+      waitFor.put("timeout", "PT1M");
+      return ((Step.WaitFor) WorkflowParser.parseStep(step).action()).where();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Registers (or, for a retried Task, re-registers with its new token) a wait. */
-  public void register(String contactId, String workflowId, String executionArn, String stateName, Step waitForStep,
-      String taskToken, Instant now) {
-    Step.WaitFor w = (Step.WaitFor) waitForStep.action();
+  public void register(Wait wait) {
     Map<String, AttributeValue> item = new HashMap<>();
-    item.put("contactId", AttributeValue.fromS(contactId));
-    item.put("sk", AttributeValue.fromS(PREFIX + w.event() + "#" + executionName(executionArn) + "#" + stateName));
-    item.put("workflowId", AttributeValue.fromS(workflowId));
-    item.put("executionArn", AttributeValue.fromS(executionArn));
-    item.put("stateName", AttributeValue.fromS(stateName));
-    item.put("step", AttributeValue.fromS(Json.write(WorkflowWriter.action(waitForStep))));
-    item.put("taskToken", AttributeValue.fromS(taskToken));
-    item.put("registeredAt", AttributeValue.fromS(dev.nudge.platform.Times.format(now)));
-    item.put("expiresAt", AttributeValue.fromN(Long.toString(now.plus(w.timeout()).plus(GRACE).getEpochSecond())));
+    item.put("pk", AttributeValue.fromS(JourneyRecords.contactKey(wait.contactId())));
+    item.put("sk", AttributeValue.fromS(wait.sk()));
+    item.put("contactId", AttributeValue.fromS(wait.contactId()));
+    item.put("eventType", AttributeValue.fromS(wait.eventType()));
+    item.put("executionId", AttributeValue.fromS(wait.executionId()));
+    item.put("state", AttributeValue.fromS(wait.state()));
+    item.put("workflowId", AttributeValue.fromS(wait.workflowId()));
+    item.put("taskToken", AttributeValue.fromS(wait.taskToken()));
+    if (wait.messageId() != null) {
+      item.put("messageId", AttributeValue.fromS(wait.messageId()));
+    }
+    if (wait.where() != null) {
+      item.put("where", AttributeValue.fromS(wait.where()));
+    }
+    item.put("expiresAt", AttributeValue.fromN(Long.toString(wait.expiresAt().getEpochSecond())));
     ddb.putItem(b -> b.tableName(table).item(item));
   }
 
@@ -98,33 +103,26 @@ public final class WaitRegistrations {
     Map<String, AttributeValue> start = null;
     do {
       QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
-          .keyConditionExpression("contactId = :c AND begins_with(sk, :p)")
-          .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(contactId),
+          .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
+          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(JourneyRecords.contactKey(contactId)),
               ":p", AttributeValue.fromS(PREFIX + type + "#")));
       if (start != null) {
         q.exclusiveStartKey(start);
       }
       QueryResponse page = ddb.query(q.build());
-      page.items().forEach(i -> result.add(toWait(i)));
+      page.items().forEach(i -> result.add(new Wait(i.get("contactId").s(), i.get("eventType").s(),
+          i.get("executionId").s(), i.get("state").s(), i.get("workflowId").s(), i.get("taskToken").s(),
+          i.containsKey("messageId") ? i.get("messageId").s() : null,
+          i.containsKey("where") ? i.get("where").s() : null,
+          Instant.ofEpochSecond(Long.parseLong(i.get("expiresAt").n())))));
       start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
     } while (start != null);
     return result;
   }
 
   public void delete(Wait wait) {
-    ddb.deleteItem(b -> b.tableName(table).key(Map.of("contactId", AttributeValue.fromS(wait.contactId()),
+    ddb.deleteItem(b -> b.tableName(table).key(Map.of(
+        "pk", AttributeValue.fromS(JourneyRecords.contactKey(wait.contactId())),
         "sk", AttributeValue.fromS(wait.sk()))));
   }
-
-  private static Wait toWait(Map<String, AttributeValue> item) {
-    try {
-      Step step = WorkflowParser.parseStep(Json.MAPPER.readTree(item.get("step").s()));
-      return new Wait(item.get("contactId").s(), item.get("workflowId").s(), item.get("executionArn").s(),
-          item.get("stateName").s(), step, item.get("taskToken").s(),
-          dev.nudge.platform.Times.parse(item.get("registeredAt").s()), item.get("sk").s());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
 }

@@ -95,11 +95,11 @@ public final class Router {
         boolean converted = isGoal && (goal.within() == null || !at.isAfter(journey.startedAt().plus(goal.within())));
         executions.stop(journey.executionArn(), isGoal ? GOAL_ERROR : EXIT_ERROR,
             (isGoal ? "goal " : "exit ") + type + " event " + event.path("id").asText());
-        journeys.ended(contactId, w.id(), journey.executionName(),
+        journeys.ended(contactId, w.id(), journey.executionArn(),
             converted ? JourneyRecord.Outcome.CONVERTED : JourneyRecord.Outcome.EXITED, clock.instant(),
             converted ? at : null, null);
         ended.add(journey.executionArn());
-        log.info("ended", Map.of("workflow", w.id(), "contactId", contactId, "execution", journey.executionName(),
+        log.info("ended", Map.of("workflow", w.id(), "contactId", contactId, "execution", journey.executionArn(),
             "converted", converted));
       }
     }
@@ -113,7 +113,7 @@ public final class Router {
         continue;
       }
       if (executions.resume(wait.taskToken(), event)) {
-        resumed.add(wait.executionArn());
+        resumed.add(wait.executionId());
       }
       // Resumed, or the token is dead (timed out, journey stopped): either way nothing waits on it any more.
       waits.delete(wait);

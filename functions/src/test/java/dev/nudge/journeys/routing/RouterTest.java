@@ -8,8 +8,7 @@ import dev.nudge.journeys.Executions;
 import dev.nudge.journeys.JourneyEntry;
 import dev.nudge.journeys.JourneyRecord;
 import dev.nudge.journeys.JourneyStack;
-import dev.nudge.workflows.Step;
-import dev.nudge.workflows.WorkflowParser;
+import dev.nudge.journeys.WaitRegistrations;
 import dev.nudge.workflows.admin.WorkflowStore;
 import dev.nudge.platform.Json;
 import java.time.Duration;
@@ -81,7 +80,7 @@ class RouterTest {
     ObjectNode event = stack.event("ev-1", "c1", "cart.updated", "{\"items\":2}");
     router.route(event);
     JourneyRecord journey = journeys("c1").get(0);
-    stack.runtime.journeys().ended("c1", "cart", journey.executionName(), JourneyRecord.Outcome.COMPLETED,
+    stack.runtime.journeys().ended("c1", "cart", journey.executionArn(), JourneyRecord.Outcome.COMPLETED,
         stack.clock.instant(), null, null);
 
     assertThat(router.route(event).entries()).containsEntry("cart", JourneyEntry.Result.DUPLICATE);
@@ -230,25 +229,39 @@ class RouterTest {
     router.route(stack.event("ev-2", "c2", "cart.updated", "{\"items\":2}"));
     String arn1 = stack.executions.started.get(0).executionArn();
     String arn2 = stack.executions.started.get(1).executionArn();
-    Step waitFor = opened();
-    stack.runtime.waits().register("c1", "cart", arn1, "opened", waitFor, "token-1", stack.clock.instant());
-    stack.runtime.waits().register("c2", "cart", arn2, "opened", waitFor, "token-2", stack.clock.instant());
+    // As the step actions register them: each waits for the opening of the e-mail its journey sent.
+    stack.runtime.waits().register(wait("c1", arn1, "token-1", "ses-msg-1"));
+    stack.runtime.waits().register(wait("c2", arn2, "token-2", "ses-msg-2"));
 
-    var otherStep = router.route(stack.event("o-0", "c1", "email.opened", "{\"workflow\":\"cart\",\"step\":\"offer\"}"));
-    var otherJourney = router.route(stack.event("o-1", "c1", "email.opened",
-        "{\"workflow\":\"cart\",\"step\":\"reminder\",\"executionId\":\"" + arn2 + "\"}"));
-    var match = router.route(stack.event("o-2", "c1", "email.opened",
-        "{\"workflow\":\"cart\",\"step\":\"reminder\",\"executionId\":\"" + arn1 + "\"}"));
+    var otherMessage = router.route(stack.event("o-1", "c1", "email.opened", "{\"messageId\":\"ses-msg-2\"}"));
+    var noMessage = router.route(stack.event("o-2", "c1", "email.opened", "{}"));
+    var match = router.route(stack.event("o-3", "c1", "email.opened", "{\"messageId\":\"ses-msg-1\"}"));
 
-    assertThat(otherStep.resumed()).isEmpty();
-    assertThat(otherJourney.resumed()).isEmpty();
+    assertThat(otherMessage.resumed()).isEmpty();
+    assertThat(noMessage.resumed()).isEmpty();
     assertThat(match.resumed()).containsExactly(arn1);
     assertThat(stack.executions.resumed).singleElement().satisfies(r -> {
       assertThat(r.taskToken()).isEqualTo("token-1");
-      assertThat(r.output().path("id").asText()).isEqualTo("o-2");
+      assertThat(r.output().path("id").asText()).isEqualTo("o-3");
     });
     assertThat(stack.runtime.waits().waitingFor("c1", "email.opened")).isEmpty();
     assertThat(stack.runtime.waits().waitingFor("c2", "email.opened")).hasSize(1);
+  }
+
+  @Test
+  void aWaitWithAFilterResumesOnlyOnAMatchingEvent() {
+    stack.publish(cart("always"));
+    stack.contact("c1");
+    router.route(stack.event("ev-1", "c1", "cart.updated", "{\"items\":2}"));
+    String arn = stack.executions.started.get(0).executionArn();
+    stack.runtime.waits().register(new WaitRegistrations.Wait("c1", "page.viewed", arn, "visited", "cart", "token-1",
+        null, "{\"properties.path\":{\"eq\":\"/pricing\"}}", stack.clock.instant().plus(Duration.ofDays(2))));
+
+    var other = router.route(stack.event("p-1", "c1", "page.viewed", "{\"path\":\"/blog\"}"));
+    var pricing = router.route(stack.event("p-2", "c1", "page.viewed", "{\"path\":\"/pricing\"}"));
+
+    assertThat(other.resumed()).isEmpty();
+    assertThat(pricing.resumed()).containsExactly(arn);
   }
 
   @Test
@@ -257,10 +270,10 @@ class RouterTest {
     stack.contact("c1");
     router.route(stack.event("ev-1", "c1", "cart.updated", "{\"items\":2}"));
     String arn = stack.executions.started.get(0).executionArn();
-    stack.runtime.waits().register("c1", "cart", arn, "opened", opened(), "dead", stack.clock.instant());
+    stack.runtime.waits().register(wait("c1", arn, "dead", "ses-msg-1"));
     stack.executions.deadTokens.add("dead");
 
-    var routed = router.route(stack.event("o-1", "c1", "email.opened", "{\"workflow\":\"cart\",\"step\":\"reminder\"}"));
+    var routed = router.route(stack.event("o-1", "c1", "email.opened", "{\"messageId\":\"ses-msg-1\"}"));
 
     assertThat(routed.resumed()).isEmpty();
     assertThat(stack.runtime.waits().waitingFor("c1", "email.opened")).isEmpty();
@@ -317,18 +330,14 @@ class RouterTest {
     assertThat(Json.write(decoded)).isEqualTo(Json.write(event));
   }
 
-  private static Step opened() {
-    try {
-      return WorkflowParser.parseStep(Json.MAPPER.readTree(
-          "{\"id\":\"opened\",\"waitFor\":{\"event\":\"email.opened\",\"step\":\"reminder\",\"timeout\":\"P1D\"}}"));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+  private WaitRegistrations.Wait wait(String contactId, String executionArn, String token, String messageId) {
+    return new WaitRegistrations.Wait(contactId, "email.opened", executionArn, "opened", "cart", token, messageId, null,
+        stack.clock.instant().plus(Duration.ofDays(2)));
   }
 
   private void endFirstJourney(String contactId) {
     JourneyRecord journey = journeys(contactId).get(0);
-    stack.runtime.journeys().ended(contactId, "cart", journey.executionName(), JourneyRecord.Outcome.COMPLETED,
+    stack.runtime.journeys().ended(contactId, "cart", journey.executionArn(), JourneyRecord.Outcome.COMPLETED,
         stack.clock.instant(), null, null);
   }
 
