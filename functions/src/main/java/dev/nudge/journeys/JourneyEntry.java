@@ -29,12 +29,15 @@ public final class JourneyEntry {
 
   private final ContactRepository contacts;
   private final JourneyRecords journeys;
+  private final JourneyStore markers;
   private final Executions executions;
   private final Clock clock;
 
-  public JourneyEntry(ContactRepository contacts, JourneyRecords journeys, Executions executions, Clock clock) {
+  public JourneyEntry(ContactRepository contacts, JourneyRecords journeys, JourneyStore markers, Executions executions,
+      Clock clock) {
     this.contacts = contacts;
     this.journeys = journeys;
+    this.markers = markers;
     this.executions = executions;
     this.clock = clock;
   }
@@ -69,13 +72,35 @@ public final class JourneyEntry {
     ObjectNode input = Json.object();
     input.putObject("contact").put("id", contact.id());
     input.set("trigger", trigger);
-    Executions.Start start = executions.start(live.meta().aliasArn(), name, input);
+    // The active marker (the step actions' JourneyStore, sk A#<workflow>) makes "one active journey"
+    // race-free; the same execution name may claim it again, so a replay gets as far as Step Functions.
+    if (!markers.claimActive(contact.id(), workflow.id(), name, now)) {
+      return Result.ALREADY_ACTIVE;
+    }
+    Executions.Start start;
+    try {
+      start = executions.start(live.meta().aliasArn(), name, input);
+    } catch (RuntimeException e) {
+      markers.releaseActive(contact.id(), workflow.id(), name);
+      throw e;
+    }
     if (!start.started()) {
+      // The execution exists: running (the marker is its own) or ended (the marker must not outlive it).
+      if (journeys.forContact(contact.id(), workflow.id()).stream()
+          .noneMatch(j -> j.active() && j.executionArn().endsWith(":" + name))) {
+        markers.releaseActive(contact.id(), workflow.id(), name);
+      }
       return Result.DUPLICATE;
     }
     boolean recorded = journeys.started(new JourneyRecord(contact.id(), workflow.id(),
-        Integer.toString(live.meta().liveVersion()), start.executionArn(), triggerId, JourneyRecord.Status.ACTIVE, null, now, null, null, null, null));
+        Integer.toString(live.meta().liveVersion()), start.executionArn(), triggerId,
+        JourneyRecord.Status.ACTIVE, null, now, null, null, null, null));
     return recorded ? Result.STARTED : Result.DUPLICATE;
+  }
+
+  /** Frees the active marker of an ended journey, so the contact may enter the workflow again. */
+  public void released(String contactId, String workflowId, String executionArn) {
+    markers.releaseActive(contactId, workflowId, JourneyStore.executionName(executionArn));
   }
 
   /** The profile, following a merge of an anonymous contact into a known one. */

@@ -23,7 +23,7 @@ public record JourneyRuntime(ContactRepository contacts, JourneyRecords journeys
     WorkflowStore store = new WorkflowStore(ddb, env.require("WORKFLOWS_TABLE"));
     Duration ttl = Duration.ofSeconds(Long.parseLong(env.optional("WORKFLOW_CACHE_SECONDS").orElse("30")));
     return new JourneyRuntime(contacts, journeys, new WaitRegistrations(ddb, journeysTable), store,
-        new PublishedWorkflows(store, clock, ttl), new JourneyEntry(contacts, journeys, executions, clock),
+        new PublishedWorkflows(store, clock, ttl), new JourneyEntry(contacts, journeys, new JourneyStore(ddb, journeysTable), executions, clock),
         executions, clock);
   }
 }

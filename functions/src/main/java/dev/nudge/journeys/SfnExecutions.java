@@ -9,8 +9,12 @@ import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
 import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
 
-/** {@link Executions} on the Step Functions API. */
-public final class SfnExecutions implements Executions {
+/**
+ * The journey runtime's Step Functions calls through the SDK; the "already done" answers become
+ * values, not errors. Serves both {@link Executions} (routing.Router, date triggers, admin) and
+ * {@link Router.Executions} (the workflows branch's router core).
+ */
+public final class SfnExecutions implements Executions, Router.Executions {
   private final SfnClient sfn;
 
   public SfnExecutions(SfnClient sfn) {
@@ -30,9 +34,24 @@ public final class SfnExecutions implements Executions {
   }
 
   @Override
-  public boolean resume(String taskToken, JsonNode output) {
+  public boolean start(String stateMachineAliasArn, String name, String input) {
     try {
-      sfn.sendTaskSuccess(b -> b.taskToken(taskToken).output(Json.write(output)));
+      sfn.startExecution(b -> b.stateMachineArn(stateMachineAliasArn).name(name).input(input));
+      return true;
+    } catch (ExecutionAlreadyExistsException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public boolean resume(String taskToken, JsonNode output) {
+    return resume(taskToken, Json.write(output));
+  }
+
+  @Override
+  public boolean resume(String taskToken, String output) {
+    try {
+      sfn.sendTaskSuccess(b -> b.taskToken(taskToken).output(output));
       return true;
     } catch (TaskTimedOutException | TaskDoesNotExistException | InvalidTokenException e) {
       return false;

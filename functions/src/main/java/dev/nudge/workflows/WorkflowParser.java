@@ -77,6 +77,16 @@ public final class WorkflowParser {
     return step;
   }
 
+  /** Reads a filter ({@code where}) alone, as stored with a wait registration. */
+  public static Filter parseFilter(JsonNode node) {
+    WorkflowParser parser = new WorkflowParser();
+    Filter filter = parser.filter(node, "");
+    if (!parser.problems.isEmpty()) {
+      throw new IllegalArgumentException("invalid filter: " + parser.problems);
+    }
+    return filter;
+  }
+
   /** Reads the settings part of a definition (timezone, sendWindow/quietHours, frequencyCap, onEnd). */
   public static Workflow.Settings parseSettings(JsonNode node) {
     WorkflowParser parser = new WorkflowParser();
@@ -462,6 +472,8 @@ public final class WorkflowParser {
         s.fields().forEachRemaining(f -> {
           if (!NAME.matcher(f.getKey()).matches()) {
             problem(path + "/set/" + f.getKey(), "attribute names are letters, digits, _ and -");
+          } else if (!f.getValue().isValueNode() || f.getValue().isNull()) {
+            problem(path + "/set/" + f.getKey(), "a text, number or true/false (to remove an attribute, use unset)");
           }
           set.put(f.getKey(), f.getValue());
         });

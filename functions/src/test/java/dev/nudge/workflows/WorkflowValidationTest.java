@@ -187,6 +187,12 @@ class WorkflowValidationTest {
   }
 
   @Test
+  void rejectsAnUpdateSettingAnObject() {
+    assertThat(problems(withSteps("  - id: tag\n    update: { set: { address: { city: Madrid } } }\n")))
+        .extracting(Problem::path).containsExactly("/steps/0/update/set/address");
+  }
+
+  @Test
   void rejectsAWorkflowEnrollingInItself() {
     assertThat(problems(withSteps("  - id: again\n    enroll: { workflow: test }\n")))
         .extracting(Problem::path).containsExactly("/steps/0/enroll/workflow");

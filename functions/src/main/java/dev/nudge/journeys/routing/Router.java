@@ -98,6 +98,7 @@ public final class Router {
         journeys.ended(contactId, w.id(), journey.executionArn(),
             converted ? JourneyRecord.Outcome.CONVERTED : JourneyRecord.Outcome.EXITED, clock.instant(),
             converted ? at : null, null);
+        entry.released(contactId, w.id(), journey.executionArn());
         ended.add(journey.executionArn());
         log.info("ended", Map.of("workflow", w.id(), "contactId", contactId, "execution", journey.executionArn(),
             "converted", converted));
@@ -112,7 +113,10 @@ public final class Router {
       if (!wait.matches(event)) {
         continue;
       }
-      if (executions.resume(wait.taskToken(), event)) {
+      // The same output shape as the workflows branch's router core: the Task's result is {"event": ...}.
+      com.fasterxml.jackson.databind.node.ObjectNode output = dev.nudge.platform.Json.object();
+      output.set("event", event);
+      if (executions.resume(wait.taskToken(), output)) {
         resumed.add(wait.executionId());
       }
       // Resumed, or the token is dead (timed out, journey stopped): either way nothing waits on it any more.

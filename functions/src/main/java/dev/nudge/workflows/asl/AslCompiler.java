@@ -200,6 +200,8 @@ public final class AslCompiler {
   private void message(Step step, String next) {
     String id = step.id();
     ObjectNode payload = payload("send", step);
+    // Templates may quote the trigger event (the cart's items, the order number).
+    payload.put("trigger.$", "$.trigger");
     boolean windowed = workflow.settings().sendWindow() != null;
     payload.set("settings", settings());
     ObjectNode task = task(payload);

@@ -80,8 +80,7 @@ class RouterTest {
     ObjectNode event = stack.event("ev-1", "c1", "cart.updated", "{\"items\":2}");
     router.route(event);
     JourneyRecord journey = journeys("c1").get(0);
-    stack.runtime.journeys().ended("c1", "cart", journey.executionArn(), JourneyRecord.Outcome.COMPLETED,
-        stack.clock.instant(), null, null);
+    completed("c1", journey);
 
     assertThat(router.route(event).entries()).containsEntry("cart", JourneyEntry.Result.DUPLICATE);
     assertThat(router.route(stack.event("ev-2", "c1", "cart.updated", "{\"items\":1}")).entries())
@@ -242,7 +241,7 @@ class RouterTest {
     assertThat(match.resumed()).containsExactly(arn1);
     assertThat(stack.executions.resumed).singleElement().satisfies(r -> {
       assertThat(r.taskToken()).isEqualTo("token-1");
-      assertThat(r.output().path("id").asText()).isEqualTo("o-3");
+      assertThat(r.output().path("event").path("id").asText()).isEqualTo("o-3");
     });
     assertThat(stack.runtime.waits().waitingFor("c1", "email.opened")).isEmpty();
     assertThat(stack.runtime.waits().waitingFor("c2", "email.opened")).hasSize(1);
@@ -306,7 +305,8 @@ class RouterTest {
     // Our own interface, not an SDK client: a throttled StartExecution cannot be produced otherwise.
     var runtime = new dev.nudge.journeys.JourneyRuntime(stack.runtime.contacts(), stack.runtime.journeys(),
         stack.runtime.waits(), stack.runtime.store(), stack.runtime.workflows(),
-        new JourneyEntry(stack.runtime.contacts(), stack.runtime.journeys(), failing, stack.clock), failing, stack.clock);
+        new JourneyEntry(stack.runtime.contacts(), stack.runtime.journeys(),
+            new dev.nudge.journeys.JourneyStore(stack.ddb, stack.variables.get("JOURNEYS_TABLE")), failing, stack.clock), failing, stack.clock);
     RouterHandler faulty = new RouterHandler(runtime);
 
     JsonNode response = faulty.handle(StreamEvents.inserts(7, List.of(
@@ -335,10 +335,15 @@ class RouterTest {
         stack.clock.instant().plus(Duration.ofDays(2)));
   }
 
+  /** What the state machine's Complete state does (the step actions' JourneyStore). */
+  private void completed(String contactId, JourneyRecord journey) {
+    new dev.nudge.journeys.JourneyStore(stack.ddb, stack.variables.get("JOURNEYS_TABLE")).ended(contactId, "cart",
+        journey.executionArn(), dev.nudge.journeys.JourneyStore.Status.COMPLETED, null, stack.clock.instant());
+  }
+
   private void endFirstJourney(String contactId) {
     JourneyRecord journey = journeys(contactId).get(0);
-    stack.runtime.journeys().ended(contactId, "cart", journey.executionArn(), JourneyRecord.Outcome.COMPLETED,
-        stack.clock.instant(), null, null);
+    completed(contactId, journey);
   }
 
 }

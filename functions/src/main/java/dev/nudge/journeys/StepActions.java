@@ -1,0 +1,249 @@
+package dev.nudge.journeys;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nudge.contacts.Attribute;
+import dev.nudge.contacts.Contact;
+import dev.nudge.contacts.ContactRepository;
+import dev.nudge.contacts.EventRepository;
+import dev.nudge.contacts.ProfileUpdate;
+import dev.nudge.messaging.SendLedger;
+import dev.nudge.messaging.SendService;
+import dev.nudge.platform.Json;
+import dev.nudge.platform.Times;
+import dev.nudge.workflows.Step;
+import dev.nudge.workflows.Workflow;
+import dev.nudge.workflows.WorkflowParser;
+import dev.nudge.workflows.WorkflowWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the compiled state machines ask the step-actions function to do. The payload is the one
+ * {@code AslCompiler} writes: {@code action}, {@code workflow}, {@code step} (definition syntax),
+ * {@code settings}, {@code contact.id} and the idempotency key (execution id, state name, entered
+ * time). Every action is safe to run twice with the same key.
+ */
+public final class StepActions {
+  private final ContactRepository contacts;
+  private final EventRepository events;
+  private final JourneyStore journeys;
+  private final SendLedger ledger;
+  private final SendService sender;
+  private final Webhooks webhooks;
+  private final Enroller enroller;
+  private final Clock clock;
+
+  public StepActions(ContactRepository contacts, EventRepository events, JourneyStore journeys, SendLedger ledger,
+      SendService sender, Webhooks webhooks, Enroller enroller, Clock clock) {
+    this.contacts = contacts;
+    this.events = events;
+    this.journeys = journeys;
+    this.ledger = ledger;
+    this.sender = sender;
+    this.webhooks = webhooks;
+    this.enroller = enroller;
+    this.clock = clock;
+  }
+
+  private record Call(String action, String workflowId, String contactId, SendLedger.Key key, Step step,
+      Workflow.Settings settings, JsonNode payload) {}
+
+  public ObjectNode handle(JsonNode payload) {
+    Call call = read(payload);
+    if (call.step() != null) {
+      journeys.at(call.contactId(), call.workflowId(), call.key().executionId(), call.step().id());
+    }
+    Instant now = clock.instant();
+    ObjectNode result = Json.object();
+    switch (call.action()) {
+      case "enter" -> {
+        journeys.started(call.contactId(), call.workflowId(), call.key().executionId(),
+            payload.path("stateMachineId").asText(null), now);
+        result.put("bucket", Buckets.of(call.workflowId(), call.contactId()));
+      }
+      case "send" -> send(call, now, result);
+      case "timer" -> result.put("at", timestamp(timer(call, now)));
+      case "waitFor" -> waitFor(call, now);
+      case "branch" -> result.put("case", branch(call, now));
+      case "update" -> update(call, now);
+      case "enroll" -> enroller.enroll(((Step.Enroll) call.step().action()).workflow(), call.contactId(),
+          executionName(call), call.workflowId());
+      case "webhook" -> webhook(call, now);
+      case "exit" -> journeys.ended(call.contactId(), call.workflowId(), call.key().executionId(),
+          JourneyStore.Status.EXITED, null, now);
+      case "complete" -> complete(call, now);
+      case "fail" -> {
+        JsonNode error = payload.path("error");
+        journeys.ended(call.contactId(), call.workflowId(), call.key().executionId(), JourneyStore.Status.FAILED,
+            error.path("Error").asText("unknown") + ": " + error.path("Cause").asText(""), now);
+      }
+      default -> throw new IllegalArgumentException("unknown action " + call.action());
+    }
+    return result;
+  }
+
+  private static Call read(JsonNode payload) {
+    String action = required(payload, "action");
+    String workflowId = required(payload, "workflow");
+    String contactId = required(payload.path("contact"), "id");
+    SendLedger.Key key = new SendLedger.Key(required(payload, "executionId"), required(payload, "stateName"),
+        required(payload, "stateEnteredTime"));
+    Step step = payload.hasNonNull("step") ? WorkflowParser.parseStep(payload.get("step")) : null;
+    Workflow.Settings settings = payload.hasNonNull("settings")
+        ? WorkflowParser.parseSettings(payload.get("settings")) : Workflow.Settings.DEFAULT;
+    return new Call(action, workflowId, contactId, key, step, settings, payload);
+  }
+
+  private static String required(JsonNode node, String field) {
+    JsonNode value = node.path(field);
+    if (!value.isTextual() || value.asText().isBlank()) {
+      throw new IllegalArgumentException("payload field " + field + " is required");
+    }
+    return value.asText();
+  }
+
+  private Optional<Contact> contact(Call call) {
+    return contacts.find(call.contactId());
+  }
+
+  private void send(Call call, Instant now, ObjectNode result) {
+    Optional<Contact> contact = contact(call);
+    if (contact.isEmpty()) {
+      result.put("status", "skipped").put("resumeAt", timestamp(now)).put("reason", "no-contact");
+      return;
+    }
+    JsonNode trigger = call.payload().path("trigger");
+    SendService.Outcome outcome = sender.send(new SendService.Request(call.workflowId(), (Step.Message) call.step().action(),
+        call.settings(), contact.get(), call.key(), trigger.isObject() ? (ObjectNode) trigger : null));
+    result.put("status", outcome.status().name().toLowerCase(java.util.Locale.ROOT));
+    result.put("resumeAt", timestamp(outcome.resumeAt()));
+    if (outcome.reason() != null) {
+      result.put("reason", outcome.reason());
+    }
+    if (outcome.messageId() != null) {
+      result.put("messageId", outcome.messageId());
+    }
+  }
+
+  private Instant timer(Call call, Instant now) {
+    Contact contact = contact(call).orElse(null);
+    var zone = contact == null ? java.time.ZoneId.of(call.settings().timezone()) : SendService.contactZone(call.settings(), contact);
+    Step.Action action = call.step().action();
+    if (action instanceof Step.WaitUntilTime w) {
+      return Timers.nextTimeOfDay(now, w, zone);
+    }
+    Step.WaitUntilDate w = (Step.WaitUntilDate) action;
+    Optional<String> value = Optional.ofNullable(contact).map(c -> c.attributes().get(w.attribute()))
+        .filter(Attribute.Text.class::isInstance).map(a -> ((Attribute.Text) a).value());
+    return Timers.untilDate(now, w, value, zone);
+  }
+
+  private void waitFor(Call call, Instant now) {
+    Step.WaitFor w = (Step.WaitFor) call.step().action();
+    String token = required(call.payload(), "taskToken");
+    String messageId = w.step() == null ? null : ledger.lastMessageId(call.key().executionId(), w.step()).orElse(null);
+    String where = w.where().isEmpty() ? null : Json.write(WorkflowWriter.filter(w.where()));
+    // The registration outlives the timeout by a day so a late event still finds (and skips) it.
+    journeys.registerWait(new JourneyStore.Wait(call.contactId(), w.event(), call.key().executionId(), call.key().stateName(),
+        call.workflowId(), token, messageId, where, now.plus(w.timeout()).plus(Duration.ofDays(1))));
+  }
+
+  private int branch(Call call, Instant now) {
+    Step.Branch b = (Step.Branch) call.step().action();
+    Optional<Contact> contact = contact(call);
+    if (contact.isEmpty()) {
+      return -1;
+    }
+    ConditionEvaluator evaluator = new ConditionEvaluator(contact.get(),
+        () -> events.timeline(List.of(call.contactId()), 1000), now);
+    for (int i = 0; i < b.cases().size(); i++) {
+      if (evaluator.matches(b.cases().get(i).when())) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void update(Call call, Instant now) {
+    Step.Update u = (Step.Update) call.step().action();
+    if (contact(call).isEmpty()) {
+      return;
+    }
+    Map<String, Optional<Attribute>> attributes = new LinkedHashMap<>();
+    u.set().forEach((name, value) -> attributes.put(name, Optional.of(attribute(value))));
+    u.unset().forEach(name -> attributes.put(name, Optional.empty()));
+    contacts.update(call.contactId(), new ProfileUpdate(null, null, attributes, null, null,
+        Set.copyOf(u.addToLists()), Set.copyOf(u.removeFromLists()), null, Map.of()), now);
+    // Setting is naturally idempotent; adding is not, so the score change claims the step entry first.
+    if (u.addScore() != 0 && ledger.claim(call.key(), call.contactId(), "score", now).isEmpty()) {
+      contacts.addLeadScore(call.contactId(), u.addScore());
+    }
+  }
+
+  private static Attribute attribute(JsonNode value) {
+    if (value.isNumber()) {
+      return new Attribute.Number(value.decimalValue());
+    }
+    if (value.isBoolean()) {
+      return new Attribute.Flag(value.asBoolean());
+    }
+    return new Attribute.Text(value.asText());
+  }
+
+  private void webhook(Call call, Instant now) {
+    ObjectNode body = Json.object();
+    body.put("workflow", call.workflowId());
+    body.put("step", call.step().id());
+    body.putObject("contact").put("id", call.contactId());
+    if (call.payload().path("trigger").isObject()) {
+      body.set("trigger", call.payload().get("trigger"));
+    }
+    body.put("executionId", call.key().executionId());
+    body.put("sentAt", Times.format(now));
+    webhooks.call((Step.Webhook) call.step().action(), body, idempotencyKey(call));
+  }
+
+  private void complete(Call call, Instant now) {
+    boolean ended = journeys.ended(call.contactId(), call.workflowId(), call.key().executionId(),
+        JourneyStore.Status.COMPLETED, null, now);
+    Workflow.OnEnd onEnd = call.settings().onEnd();
+    if (ended && onEnd != null && contact(call).isPresent()) {
+      contacts.update(call.contactId(), new ProfileUpdate(null, null, Map.of(), null, null, Set.of(onEnd.list()),
+          onEnd.move() ? Set.of(onEnd.from()) : Set.of(), null, Map.of()), now);
+    }
+  }
+
+  private static String idempotencyKey(Call call) {
+    return sha256(call.key().executionId() + "\n" + call.key().stateName() + "\n" + call.key().enteredTime());
+  }
+
+  /** Execution names allow 80 characters: a hash of the enrolling step's key fits and is stable. */
+  private static String executionName(Call call) {
+    return "enroll-" + idempotencyKey(call).substring(0, 40);
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** RFC 3339 in UTC to the second, as Wait's TimestampPath wants. */
+  static String timestamp(Instant instant) {
+    return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

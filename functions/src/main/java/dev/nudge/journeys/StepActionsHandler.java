@@ -1,0 +1,74 @@
+package dev.nudge.journeys;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.nudge.contacts.ContactRepository;
+import dev.nudge.contacts.EventRepository;
+import dev.nudge.messaging.AwsMessenger;
+import dev.nudge.messaging.MessageTemplates;
+import dev.nudge.messaging.SendLedger;
+import dev.nudge.messaging.SendService;
+import dev.nudge.platform.AwsClients;
+import dev.nudge.platform.CachingSecretSource;
+import dev.nudge.platform.Environment;
+import dev.nudge.platform.Json;
+import dev.nudge.platform.SecretSource;
+import dev.nudge.platform.SsmSecretSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/**
+ * The one function every compiled state machine calls ({@code ${StepFunctionArn}}). Parses the
+ * payload, runs the action, answers with its result; errors propagate so Step Functions retries
+ * or catches them.
+ */
+public final class StepActionsHandler implements RequestStreamHandler {
+  private final StepActions actions;
+
+  public StepActionsHandler() {
+    this(wire(Environment.current()));
+  }
+
+  public StepActionsHandler(StepActions actions) {
+    this.actions = actions;
+  }
+
+  private static StepActions wire(Environment env) {
+    var ddb = AwsClients.dynamoDb();
+    String journeysTable = env.require("JOURNEYS_TABLE");
+    SendLedger ledger = new SendLedger(ddb, journeysTable);
+    SesV2Client ses = SesV2Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    SnsClient sns = SnsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    SfnClient sfn = SfnClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    SecretSource secrets = new CachingSecretSource(new SsmSecretSource(AwsClients.ssm()), env.clock(), Duration.ofMinutes(5));
+    String keyName = env.require("WEBHOOK_SIGNING_KEY_PARAMETER");
+    Webhooks webhooks = new Webhooks(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+        () -> secrets.get(keyName).orElseThrow(() -> new IllegalStateException("parameter " + keyName + " is missing"))
+            .getBytes(StandardCharsets.UTF_8), env.clock());
+    return new StepActions(
+        new ContactRepository(ddb, env.require("CONTACTS_TABLE")),
+        new EventRepository(ddb, env.require("EVENTS_TABLE")),
+        new JourneyStore(ddb, journeysTable),
+        ledger,
+        new SendService(ledger, new MessageTemplates(),
+            new AwsMessenger(ses, sns, env.require("EMAIL_FROM"), env.optional("SES_CONFIGURATION_SET").orElse(null)),
+            env.clock()),
+        webhooks,
+        new SfnEnroller(sfn, env.require("STATE_MACHINE_ARN_PREFIX")),
+        env.clock());
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    var payload = Json.MAPPER.readTree(input);
+    output.write(Json.write(actions.handle(payload)).getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,105 @@
+package dev.nudge.messaging;
+
+import dev.nudge.platform.Times;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * At most one message per (execution, state, entry): a conditional write claims the send before
+ * SES or SNS is called, so a retried Task finds the claim and does not send again. Also keeps
+ * one small item per message sent to a contact, which frequency caps count.
+ */
+public final class SendLedger {
+  /** Sent-message items live as long as the longest frequency cap anyone would set. */
+  static final Duration SENT_RETENTION = Duration.ofDays(62);
+
+  public enum Status { PENDING, SENT, UNKNOWN }
+
+  /** The idempotency key Step Functions passes to every action. */
+  public record Key(String executionId, String stateName, String enteredTime) {}
+
+  public record Entry(Status status, String messageId) {}
+
+  private final DynamoDbClient ddb;
+  private final String table;
+
+  public SendLedger(DynamoDbClient ddb, String table) {
+    this.ddb = ddb;
+    this.table = table;
+  }
+
+  private static Map<String, AttributeValue> key(Key key) {
+    return Map.of("pk", AttributeValue.fromS("S#" + key.executionId()),
+        "sk", AttributeValue.fromS(key.stateName() + "#" + key.enteredTime()));
+  }
+
+  /** Empty if this call claimed the send; otherwise what an earlier attempt recorded. */
+  public Optional<Entry> claim(Key key, String contactId, String channel, Instant now) {
+    Map<String, AttributeValue> item = new HashMap<>(key(key));
+    item.put("status", AttributeValue.fromS(Status.PENDING.name()));
+    item.put("contactId", AttributeValue.fromS(contactId));
+    item.put("channel", AttributeValue.fromS(channel));
+    item.put("claimedAt", AttributeValue.fromS(Times.format(now)));
+    try {
+      ddb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+      return Optional.empty();
+    } catch (ConditionalCheckFailedException e) {
+      Map<String, AttributeValue> existing = ddb.getItem(b -> b.tableName(table).key(key(key)).consistentRead(true)).item();
+      return Optional.of(new Entry(Status.valueOf(existing.get("status").s()),
+          existing.containsKey("messageId") ? existing.get("messageId").s() : null));
+    }
+  }
+
+  /** Records the provider's message id, and counts the message for frequency caps. */
+  public void sent(Key key, String contactId, String messageId, Instant now) {
+    ddb.updateItem(b -> b.tableName(table).key(key(key))
+        .updateExpression("SET #st = :s, messageId = :m, sentAt = :at")
+        .expressionAttributeNames(Map.of("#st", "status"))
+        .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(Status.SENT.name()),
+            ":m", AttributeValue.fromS(messageId), ":at", AttributeValue.fromS(Times.format(now)))));
+    ddb.putItem(b -> b.tableName(table).item(Map.of(
+        "pk", AttributeValue.fromS("C#" + contactId),
+        "sk", AttributeValue.fromS("M#" + Times.format(now) + "#" + key.executionId() + "#" + key.stateName()),
+        "messageId", AttributeValue.fromS(messageId),
+        "expiresAt", AttributeValue.fromN(Long.toString(now.plus(SENT_RETENTION).getEpochSecond())))));
+  }
+
+  /** The provider may or may not have sent it: never try again (at most once), but say so. */
+  public void unknown(Key key) {
+    ddb.updateItem(b -> b.tableName(table).key(key(key))
+        .updateExpression("SET #st = :s")
+        .expressionAttributeNames(Map.of("#st", "status"))
+        .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(Status.UNKNOWN.name()))));
+  }
+
+  /** The provider refused the message: it was certainly not sent, so a retry may claim it again. */
+  public void release(Key key) {
+    ddb.deleteItem(b -> b.tableName(table).key(key(key)));
+  }
+
+  /** The message id of the latest send of {@code stepId} in an execution (for waitFor with a step). */
+  public Optional<String> lastMessageId(String executionId, String stepId) {
+    QueryResponse response = ddb.query(b -> b.tableName(table).consistentRead(true)
+        .keyConditionExpression("pk = :pk AND begins_with(sk, :step)")
+        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("S#" + executionId),
+            ":step", AttributeValue.fromS(stepId + "#")))
+        .scanIndexForward(false));
+    return response.items().stream().filter(i -> i.containsKey("messageId")).map(i -> i.get("messageId").s()).findFirst();
+  }
+
+  /** Messages sent to a contact since {@code since}, across all workflows. */
+  public int sentSince(String contactId, Instant since) {
+    return ddb.query(b -> b.tableName(table).select("COUNT")
+        .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
+        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("C#" + contactId),
+            ":from", AttributeValue.fromS("M#" + Times.format(since)), ":to", AttributeValue.fromS("M#~"))))
+        .count();
+  }
+}

@@ -1,0 +1,120 @@
+package dev.nudge.messaging;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nudge.contacts.Channel;
+import dev.nudge.contacts.Contact;
+import dev.nudge.contacts.ContactJson;
+import dev.nudge.platform.Log;
+import dev.nudge.workflows.Step;
+import dev.nudge.workflows.Workflow;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+
+/**
+ * The send rules, in order: consent and suppression, the send window, the frequency cap, then
+ * the ledger claim (at most once per step entry), rendering and the provider call.
+ */
+public final class SendService {
+  private static final Log LOG = new Log("send");
+
+  public enum Status { SENT, SKIPPED, DEFERRED }
+
+  /** {@code resumeAt}: when a deferred send may go; for the others, now. */
+  public record Outcome(Status status, Instant resumeAt, String reason, String messageId) {}
+
+  public record Request(String workflowId, Step.Message step, Workflow.Settings settings, Contact contact,
+      SendLedger.Key key, ObjectNode trigger) {}
+
+  private final SendLedger ledger;
+  private final MessageTemplates templates;
+  private final Messenger messenger;
+  private final Clock clock;
+
+  public SendService(SendLedger ledger, MessageTemplates templates, Messenger messenger, Clock clock) {
+    this.ledger = ledger;
+    this.templates = templates;
+    this.messenger = messenger;
+    this.clock = clock;
+  }
+
+  public Outcome send(Request request) {
+    Instant now = clock.instant();
+    Contact contact = request.contact();
+    Channel channel = Channel.fromWire(request.step().channel()).orElseThrow();
+    if (!contact.reachableBy(channel)) {
+      return skipped(now, "no-consent");
+    }
+    Workflow.Settings settings = request.settings();
+    Instant allowed = SendWindows.nextAllowed(now, settings.sendWindow(), windowZone(settings, contact));
+    if (allowed.isAfter(now)) {
+      return new Outcome(Status.DEFERRED, allowed, "send-window", null);
+    }
+    Workflow.FrequencyCap cap = settings.frequencyCap();
+    if (cap != null && ledger.sentSince(contact.id(), now.minus(cap.per())) >= cap.max()) {
+      return skipped(now, "frequency-cap");
+    }
+    Optional<SendLedger.Entry> earlier = ledger.claim(request.key(), contact.id(), channel.wireName(), now);
+    if (earlier.isPresent()) {
+      SendLedger.Entry entry = earlier.get();
+      return entry.status() == SendLedger.Status.SENT
+          ? new Outcome(Status.SENT, now, "already-sent", entry.messageId())
+          : skipped(now, "outcome-unknown");
+    }
+    ObjectNode context = ContactJson.contact(contact);
+    if (request.trigger() != null) {
+      context.set("trigger", request.trigger());
+    }
+    MessageTemplates.Rendered rendered = templates.render(channel, request.step().template(), context);
+    OutgoingMessage message = new OutgoingMessage(channel, channel == Channel.EMAIL ? contact.email() : contact.phone(),
+        rendered.subject(), rendered.text(), rendered.html(),
+        Map.of("workflow", request.workflowId(), "step", request.key().stateName()));
+    String messageId;
+    try {
+      messageId = messenger.send(message);
+    } catch (SdkServiceException e) {
+      if (e.statusCode() >= 400 && e.statusCode() < 500) {
+        // Refused (invalid, throttled, not verified): certainly not sent, so a retry may send.
+        ledger.release(request.key());
+      } else {
+        ledger.unknown(request.key());
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      ledger.unknown(request.key());
+      throw e;
+    }
+    ledger.sent(request.key(), contact.id(), messageId, now);
+    LOG.info("sent", Map.of("workflow", request.workflowId(), "state", request.key().stateName(),
+        "contactId", contact.id(), "channel", channel.wireName(), "messageId", messageId));
+    return new Outcome(Status.SENT, now, null, messageId);
+  }
+
+  private static Outcome skipped(Instant now, String reason) {
+    return new Outcome(Status.SKIPPED, now, reason, null);
+  }
+
+  /** The contact's timezone, else the workflow's; a fixed window timezone wins over both. */
+  public static ZoneId contactZone(Workflow.Settings settings, Contact contact) {
+    String zone = contact.timezone();
+    try {
+      if (zone != null && !zone.isBlank()) {
+        return ZoneId.of(zone);
+      }
+    } catch (RuntimeException e) {
+      // An unknown timezone on a profile falls back to the workflow's.
+    }
+    return ZoneId.of(settings.timezone());
+  }
+
+  static ZoneId windowZone(Workflow.Settings settings, Contact contact) {
+    Workflow.SendWindow window = settings.sendWindow();
+    if (window != null && !window.timezone().equals(Workflow.SendWindow.CONTACT)) {
+      return ZoneId.of(window.timezone());
+    }
+    return contactZone(settings, contact);
+  }
+}
