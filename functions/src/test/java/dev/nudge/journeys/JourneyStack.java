@@ -71,6 +71,21 @@ public final class JourneyStack {
     return workflow;
   }
 
+  /** What the admin API's publishes did (the deployer stands in for WorkflowPublisher and Step Functions). */
+  public final java.util.List<String> deployed = new java.util.ArrayList<>();
+
+  /** The workflow admin API on this stack; publishing numbers versions like Step Functions does. */
+  public dev.nudge.workflows.admin.WorkflowsAdminHandler adminHandler() {
+    dev.nudge.workflows.admin.WorkflowAdmin.Deployer deployer = (workflow, description) -> {
+      deployed.add(workflow.id());
+      String sm = stateMachineArn(workflow.id());
+      long version = deployed.stream().filter(workflow.id()::equals).count();
+      return new dev.nudge.workflows.WorkflowPublisher.Published(sm, sm + ":" + version, sm + ":live", version == 1);
+    };
+    return new dev.nudge.workflows.admin.WorkflowsAdminHandler(new dev.nudge.workflows.admin.WorkflowAdmin(
+        runtime.store(), new BundledTemplates(), deployer, runtime.journeys(), runtime.entry(), executions, clock));
+  }
+
   /** A contact subscribed to e-mail, with text attributes and an optional timezone. */
   public void contact(String id, String timezone, Map<String, String> attributes) {
     runtime.contacts().createIfAbsent(id, clock.instant());
