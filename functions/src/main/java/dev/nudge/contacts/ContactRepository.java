@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -220,18 +221,21 @@ public final class ContactRepository {
    * Counts one event of {@code type}: one write of the small counter item when events arrive in
    * order (the hot path). An event older than the last one of its type (a backfill) takes a second
    * write, because DynamoDB cannot take a maximum inside an update expression.
+   *
+   * @return true if this was the contact's first event of the type (the counter item is new)
    */
-  public void countEvent(String contactId, String type, Instant occurredAt) {
+  public boolean countEvent(String contactId, String type, Instant occurredAt) {
     AttributeValue at = AttributeValue.fromS(Times.format(occurredAt));
     Map<String, AttributeValue> k = key(contactId, COUNT_PREFIX + type);
     try {
-      ddb.updateItem(b -> b.tableName(table).key(k)
+      var old = ddb.updateItem(b -> b.tableName(table).key(k).returnValues(ReturnValue.UPDATED_OLD)
           .updateExpression("SET #type = :type, #count = if_not_exists(#count, :zero) + :one, "
               + "firstAt = if_not_exists(firstAt, :at), lastAt = :at")
           .conditionExpression("attribute_not_exists(lastAt) OR lastAt <= :at")
           .expressionAttributeNames(Map.of("#type", "type", "#count", "count"))
           .expressionAttributeValues(Map.of(":type", AttributeValue.fromS(type), ":zero", AttributeValue.fromN("0"),
               ":one", AttributeValue.fromN("1"), ":at", at)));
+      return !old.hasAttributes() || !old.attributes().containsKey("count");
     } catch (ConditionalCheckFailedException newerSeen) {
       try {
         ddb.updateItem(b -> b.tableName(table).key(k)
@@ -245,6 +249,7 @@ public final class ContactRepository {
             .expressionAttributeNames(Map.of("#count", "count"))
             .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
       }
+      return false;
     }
   }
 

@@ -18,8 +18,15 @@ import java.util.Optional;
  * write, so a refused request leaves nothing behind.
  */
 public final class ContactService {
-  /** Where a request's identity points: an existing contact, or one to create under this id. */
-  public record Resolved(String contactId, boolean exists, Identity identity) {}
+  /**
+   * Where a request's identity points: an existing contact, or one to create under this id.
+   * {@code checked} is false when existence was not read (see {@link #resolveForTracking}).
+   */
+  public record Resolved(String contactId, boolean exists, boolean checked, Identity identity) {
+    Resolved(String contactId, boolean exists, Identity identity) {
+      this(contactId, exists, true, identity);
+    }
+  }
 
   /** What an identify call asks for a channel's consent. */
   public record ConsentRequest(ConsentStatus status, String source, boolean doubleOptIn) {}
@@ -68,6 +75,19 @@ public final class ContactService {
     return follow(ContactIds.anonymous(identity.anonymousId()), identity);
   }
 
+  /**
+   * As {@link #resolve}, except that a caller's own contact id is taken as is, without reading:
+   * such an id is never merged away, so the only question is whether its profile exists, and
+   * tracking answers that after the fact (a first event of its type creates the profile if
+   * missing). That keeps an event for a known contact id at two writes and no read.
+   */
+  public Resolved resolveForTracking(Identity identity) {
+    if (identity.contactId() != null) {
+      return new Resolved(identity.contactId(), false, false, identity);
+    }
+    return resolve(identity);
+  }
+
   private Resolved follow(String contactId, Identity identity) {
     Optional<ContactRepository.ProfileRef> ref = contacts.findRef(contactId);
     if (ref.isPresent() && ref.get().mergedInto() != null) {
@@ -78,7 +98,7 @@ public final class ContactService {
 
   /** Creates the resolved contact if it does not exist yet, with the address it was found by. */
   public boolean ensureExists(Resolved resolved, Instant now) {
-    if (resolved.exists()) {
+    if (resolved.exists() && resolved.checked()) {
       return false;
     }
     boolean created = contacts.createIfAbsent(resolved.contactId(), now);

@@ -30,7 +30,8 @@ public final class ContactsAdminHandler extends HttpApiHandler {
 
   public ContactsAdminHandler(Environment env, DynamoDbClient ddb) {
     this(new ContactService(new ContactRepository(ddb, env.require("CONTACTS_TABLE")),
-        new EventRepository(ddb, env.require("EVENTS_TABLE")), env.clock(), Duration.ofDays(400)),
+        new EventRepository(ddb, env.require("EVENTS_TABLE")), env.clock(),
+        Duration.ofDays(Long.parseLong(env.optional("EVENT_RETENTION_DAYS").orElse("400")))),
         new JourneyRecords(ddb, env.require("JOURNEYS_TABLE")));
   }
 

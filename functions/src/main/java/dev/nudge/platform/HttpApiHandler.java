@@ -62,11 +62,27 @@ public abstract class HttpApiHandler implements RequestStreamHandler {
       log.info("refused", Map.of("route", request.routeKey(), "status", e.status(), "code", e.code(),
           "field", String.valueOf(e.field())));
       return HttpResponse.error(e.status(), e.code(), e.getMessage(), e.field());
+    } catch (software.amazon.awssdk.core.exception.SdkException e) {
+      if (transientFailure(e)) {
+        // Throttling or a transient AWS failure: the caller should retry, which is safe (idempotent writes).
+        log.error("unavailable", Map.of("route", request.routeKey(), "exception", e.getClass().getName()));
+        return HttpResponse.error(503, "unavailable", "temporarily unavailable; retry the request", null)
+            .withHeader("retry-after", "1");
+      }
+      log.error("failed", Map.of("route", request.routeKey(), "exception", e.getClass().getName()));
+      return HttpResponse.error(500, "internal_error", "internal error", null);
     } catch (RuntimeException e) {
       // The message of an unexpected exception may quote input (e-mail addresses): log the type only.
       log.error("failed", Map.of("route", request.routeKey(), "exception", e.getClass().getName()));
       return HttpResponse.error(500, "internal_error", "internal error", null);
     }
+  }
+
+  private static boolean transientFailure(software.amazon.awssdk.core.exception.SdkException e) {
+    if (e instanceof software.amazon.awssdk.core.exception.SdkServiceException service) {
+      return service.isThrottlingException() || service.statusCode() >= 500;
+    }
+    return e instanceof software.amazon.awssdk.core.exception.SdkClientException;
   }
 
   private static Map<String, String> match(String routeKey, String method, String path) {

@@ -39,20 +39,23 @@ public final class TrackService {
     // Resolve every identity before the first write, so a failing lookup leaves nothing behind.
     Map<Identity, ContactService.Resolved> resolved = new HashMap<>();
     for (TrackCommand command : commands) {
-      resolved.computeIfAbsent(command.identity(), contacts::resolve);
+      resolved.computeIfAbsent(command.identity(), contacts::resolveForTracking);
     }
     Set<String> ensured = new HashSet<>();
     List<Result> results = new ArrayList<>(commands.size());
     for (TrackCommand command : commands) {
       ContactService.Resolved target = resolved.get(command.identity());
-      if (ensured.add(target.contactId())) {
+      if (target.checked() && ensured.add(target.contactId())) {
         contacts.ensureExists(target, receivedAt);
       }
       TrackedEvent event = new TrackedEvent(target.contactId(), command.eventId(), command.type(),
           command.properties(), command.occurredAt(), receivedAt, source);
       boolean stored = events.putIfAbsent(event, command.occurredAt().plus(retention));
-      if (stored) {
-        contactRepository.countEvent(target.contactId(), command.type(), command.occurredAt());
+      boolean firstOfType = stored && contactRepository.countEvent(target.contactId(), command.type(), command.occurredAt());
+      // An unchecked contact id gets its profile with its first event of a type; a duplicate (a
+      // retry, possibly after a crash between the writes) makes sure as well.
+      if (!target.checked() && (firstOfType || !stored) && ensured.add(target.contactId())) {
+        contacts.ensureExists(target, receivedAt);
       }
       results.add(new Result(command.eventId(), target.contactId(), !stored));
     }

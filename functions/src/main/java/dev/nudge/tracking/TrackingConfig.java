@@ -21,7 +21,7 @@ record TrackingConfig(
     return new TrackingConfig(
         env.require("CONTACTS_TABLE"),
         env.require("EVENTS_TABLE"),
-        env.optional("SIGNING_KEYS_PARAMETER").orElse("/nudge/signing-keys"),
+        env.require("SIGNING_KEYS_PARAMETER"),
         env.require("TOKEN_SECRET_PARAMETER"),
         csv(env.optional("PUBLIC_WRITE_KEYS").orElse("")),
         csv(env.optional("ALLOWED_ORIGINS").orElse("")),

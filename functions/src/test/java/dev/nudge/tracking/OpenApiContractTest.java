@@ -61,7 +61,8 @@ class OpenApiContractTest {
     List<String> unanswered = new ArrayList<>();
     for (SamTemplate.Route route : templateRoutes) {
       String className = route.handler().substring(0, route.handler().indexOf("::"));
-      assertThat(handlers).as("handler class of %s", route.function()).containsKey(className);
+      assertThat(handlers).as("%s's handler %s serves %s: add it to this test's handler map", route.function(),
+          className, route.routeKey()).containsKey(className);
       String path = route.path().replace("{token}", "t").replace("{id}", "c");
       ObjectNode event = TrackingStack.event("track-signed.json", route.routeKey(), "{}");
       event.put("rawPath", path);

@@ -133,4 +133,38 @@ class TrackEndpointTest {
     assertThat(first.json().path("contactId").asText()).isEqualTo(second.json().path("contactId").asText());
     assertThat(stack.contacts.find(first.json().path("contactId").asText()).orElseThrow().phone()).isEqualTo("+34612345678");
   }
+
+  @Test
+  void aRetryAfterACrashBetweenTheWritesStillCreatesTheProfile() {
+    // The first attempt stored the event and died before anything else.
+    stack.events.putIfAbsent(new dev.nudge.contacts.TrackedEvent("user-crash", "evt-c", "page.viewed",
+        dev.nudge.platform.Json.object(), TrackingStack.START, TrackingStack.START, "server:" + TrackingStack.KEY_ID),
+        TrackingStack.START.plus(Duration.ofDays(400)));
+
+    Response retry = stack.signed("POST /v1/track", "{\"id\":\"evt-c\",\"type\":\"page.viewed\",\"contactId\":\"user-crash\"}");
+
+    assertThat(retry.json().path("status").asText()).isEqualTo("duplicate");
+    assertThat(stack.contacts.find("user-crash")).isPresent();
+  }
+
+  @Test
+  void aKnownContactIdCostsTwoWritesAndNoReadPerNewEvent() {
+    stack.signed("POST /v1/track", event("w-0", "page.viewed", "\"contactId\":\"steady\""));
+    var counting = new dev.nudge.testing.CountingDynamoDb();
+    var handler = new TrackHandler(stack.env, counting.client(), stack.secrets);
+
+    dev.nudge.testing.TrackingStack.invoke(handler, signedEvent(event("w-1", "page.viewed", "\"contactId\":\"steady\"")));
+
+    assertThat(counting.operations()).containsExactly("PutItem", "UpdateItem");
+    assertThat(counting.writeUnits()).isEqualTo(2.0);
+  }
+
+  private com.fasterxml.jackson.databind.node.ObjectNode signedEvent(String body) {
+    var event = TrackingStack.event("track-signed.json", "POST /v1/track", body);
+    String ts = Long.toString(stack.clock.instant().getEpochSecond());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) event.get("headers")).put("x-nudge-key-id", TrackingStack.KEY_ID)
+        .put("x-nudge-timestamp", ts).put("x-nudge-signature", "v1=" + java.util.HexFormat.of().formatHex(
+            RequestAuthenticator.sign(TrackingStack.KEY_SECRET, ts, body.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    return event;
+  }
 }
