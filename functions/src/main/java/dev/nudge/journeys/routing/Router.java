@@ -66,7 +66,7 @@ public final class Router {
     List<String> resumed = resume(contactId, event, type);
     Map<String, JourneyEntry.Result> entries = new java.util.LinkedHashMap<>();
     for (PublishedWorkflows.Live w : live) {
-      if (w.workflow().trigger() instanceof Workflow.EventTrigger t && t.event().equals(type) && matches(t.where(), event)) {
+      if (triggers(w.workflow().trigger(), type, event)) {
         JourneyEntry.Result result = entry.enter(w, contactId, "event:" + eventId, event);
         entries.put(w.id(), result);
         log.info("entry", Map.of("workflow", w.id(), "contactId", contactId, "eventId", eventId, "result", result));
@@ -123,6 +123,18 @@ public final class Router {
       waits.delete(wait);
     }
     return resumed;
+  }
+
+  /** An event trigger, or a list trigger on the {@code list.joined} event naming the list (as the step actions' router core reads it). */
+  static boolean triggers(Workflow.Trigger trigger, String type, JsonNode event) {
+    if (trigger instanceof Workflow.EventTrigger t) {
+      return t.event().equals(type) && matches(t.where(), event);
+    }
+    if (trigger instanceof Workflow.ListTrigger t) {
+      return dev.nudge.journeys.Router.LIST_JOINED.equals(type)
+          && t.list().equals(event.path("properties").path("list").asText(null));
+    }
+    return false; // date triggers run from the schedule; schedule and API triggers are not wired yet
   }
 
   private Instant occurredAt(JsonNode event) {

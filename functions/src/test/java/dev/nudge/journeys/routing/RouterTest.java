@@ -144,6 +144,64 @@ class RouterTest {
   }
 
   @Test
+  void whenTheEnterStateRecordsTheJourneyFirstTheRouterAddsItsFieldsToThatRecord() {
+    stack.publish(cart("always"));
+    stack.contact("c1");
+    var store = new dev.nudge.journeys.JourneyStore(stack.ddb, stack.variables.get("JOURNEYS_TABLE"));
+    // Step Functions runs Enter as soon as the execution starts, possibly before the router's own write.
+    Executions enterRunsFirst = new Executions() {
+      @Override
+      public Start start(String targetArn, String name, JsonNode input) {
+        Start start = stack.executions.start(targetArn, name, input);
+        store.started("c1", "cart", start.executionArn(), "arn-of-version-1", stack.clock.instant());
+        return start;
+      }
+
+      @Override
+      public boolean resume(String taskToken, JsonNode output) {
+        return stack.executions.resume(taskToken, output);
+      }
+
+      @Override
+      public void stop(String executionArn, String error, String cause) {
+        stack.executions.stop(executionArn, error, cause);
+      }
+    };
+    Router racing = new Router(stack.runtime.workflows(), new JourneyEntry(stack.runtime.contacts(),
+        stack.runtime.journeys(), store, enterRunsFirst, stack.clock), stack.runtime.journeys(), stack.runtime.waits(),
+        enterRunsFirst, stack.clock);
+
+    var routed = racing.route(stack.event("ev-1", "c1", "cart.updated", "{\"items\":2}"));
+
+    assertThat(routed.entries()).containsEntry("cart", JourneyEntry.Result.STARTED);
+    assertThat(journeys("c1")).singleElement().satisfies(j -> {
+      assertThat(j.triggerId()).isEqualTo("event:ev-1");
+      assertThat(j.version()).isEqualTo("arn-of-version-1");
+      assertThat(j.active()).isTrue();
+    });
+    assertThat(stack.runtime.journeys().activeIn("cart")).hasSize(1);
+  }
+
+  @Test
+  void joiningTheTriggerListStartsAListJourney() {
+    stack.publish("""
+        id: newsletter-welcome
+        name: Newsletter welcome
+        trigger: { list: newsletter }
+        steps:
+          - id: hello
+            email: { template: cart-reminder }
+        """);
+    stack.contact("c1");
+
+    var otherList = router.route(stack.event("l-1", "c1", "list.joined", "{\"list\":\"vip\"}"));
+    var joined = router.route(stack.event("l-2", "c1", "list.joined", "{\"list\":\"newsletter\"}"));
+
+    assertThat(otherList.entries()).isEmpty();
+    assertThat(joined.entries()).containsEntry("newsletter-welcome", JourneyEntry.Result.STARTED);
+  }
+
+  @Test
   void aContactOutsideTheAudienceDoesNotEnter() {
     stack.publish(cart("always"));
     stack.runtime.contacts().createIfAbsent("no-consent", stack.clock.instant());
