@@ -257,7 +257,8 @@ public final class ContactRepository {
    * Folds the anonymous contact {@code anonymousContactId} into {@code knownId} in one transaction:
    * the anonymous profile points to the known one (created as a bare alias if it never existed),
    * the known one lists it among its merged ids (its events stay where they are and are read with
-   * the known contact's), and the event counters are added up. Returns false if it was already
+   * the known contact's), takes the anonymous attributes it lacks and its lists, and the event
+   * counters are added up. Returns false if it was already
    * merged. Throws {@link ConcurrentMergeException} when a concurrent write changed what was read.
    */
   public boolean merge(String anonymousContactId, String knownId, Instant now) {
@@ -289,12 +290,34 @@ public final class ContactRepository {
       writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(alias)
           .conditionExpression("attribute_not_exists(pk)").build()).build());
     }
-    writes.add(TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(knownId, PROFILE))
-        .updateExpression("ADD mergedIds :a SET updatedAt = :now")
+    // The known profile keeps its own values: the anonymous contact's attributes fill only the gaps,
+    // its lists are added.
+    StringBuilder set = new StringBuilder("SET updatedAt = :now");
+    StringBuilder add = new StringBuilder(" ADD mergedIds :a");
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":a", AttributeValue.fromSs(List.of(anonymousContactId)));
+    values.put(":now", AttributeValue.fromS(nowText));
+    int n = 0;
+    for (var attribute : anonymous.map(Contact::attributes).orElse(Map.of()).entrySet()) {
+      names.put("#at" + n, attribute.getKey());
+      values.put(":at" + n, attribute(attribute.getValue()));
+      set.append(", attrs.#at").append(n).append(" = if_not_exists(attrs.#at").append(n).append(", :at").append(n).append(')');
+      n++;
+    }
+    Set<String> anonymousLists = anonymous.map(Contact::lists).orElse(Set.of());
+    if (!anonymousLists.isEmpty()) {
+      values.put(":lists", AttributeValue.fromSs(List.copyOf(anonymousLists)));
+      add.append(", lists :lists");
+    }
+    Update.Builder knownUpdate = Update.builder().tableName(table).key(key(knownId, PROFILE))
+        .updateExpression(set.toString() + add)
         .conditionExpression("attribute_exists(pk)")
-        .expressionAttributeValues(Map.of(":a", AttributeValue.fromSs(List.of(anonymousContactId)),
-            ":now", AttributeValue.fromS(nowText)))
-        .build()).build());
+        .expressionAttributeValues(values);
+    if (!names.isEmpty()) {
+      knownUpdate.expressionAttributeNames(names);
+    }
+    writes.add(TransactWriteItem.builder().update(knownUpdate.build()).build());
     for (EventStats from : anonymousEvents.values()) {
       EventStats into = known.get(from.type());
       EventStats sum = into == null ? from : new EventStats(from.type(), into.count() + from.count(),

@@ -197,4 +197,18 @@ class IdentifyEndpointTest {
     assertThat(contact("u").reachableBy(Channel.SMS)).isTrue();
     assertThat(contact("u").reachableBy(Channel.EMAIL)).isFalse();
   }
+
+  @Test
+  void aMergeFillsMissingAttributesAndAddsListsButKeepsTheKnownValues() {
+    stack.browser("POST /v1/identify", "{\"anonymousId\":\"visitor-6\",\"attributes\":{\"utm_source\":\"ads\",\"plan\":\"free\"}}");
+    stack.signed("POST /v1/identify", "{\"anonymousId\":\"visitor-6\",\"lists\":{\"add\":[\"webinar\"]}}");
+    stack.signed("POST /v1/identify", "{\"contactId\":\"user-6\",\"attributes\":{\"plan\":\"pro\"}}");
+
+    stack.signed("POST /v1/identify", "{\"contactId\":\"user-6\",\"anonymousId\":\"visitor-6\"}");
+
+    Contact known = contact("user-6");
+    assertThat(known.attributes()).containsEntry("plan", new Attribute.Text("pro"))
+        .containsEntry("utm_source", new Attribute.Text("ads"));
+    assertThat(known.lists()).containsExactly("webinar");
+  }
 }
