@@ -11,10 +11,9 @@ import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
 
 /**
  * The journey runtime's Step Functions calls through the SDK; the "already done" answers become
- * values, not errors. Serves both {@link Executions} (routing.Router, date triggers, admin) and
- * {@link Router.Executions} (the workflows branch's router core).
+ * values, not errors. Used by the router, the date triggers and the workflow admin API.
  */
-public final class SfnExecutions implements Executions, Router.Executions {
+public final class SfnExecutions implements Executions {
   private final SfnClient sfn;
 
   public SfnExecutions(SfnClient sfn) {
@@ -34,24 +33,9 @@ public final class SfnExecutions implements Executions, Router.Executions {
   }
 
   @Override
-  public boolean start(String stateMachineAliasArn, String name, String input) {
-    try {
-      sfn.startExecution(b -> b.stateMachineArn(stateMachineAliasArn).name(name).input(input));
-      return true;
-    } catch (ExecutionAlreadyExistsException e) {
-      return false;
-    }
-  }
-
-  @Override
   public boolean resume(String taskToken, JsonNode output) {
-    return resume(taskToken, Json.write(output));
-  }
-
-  @Override
-  public boolean resume(String taskToken, String output) {
     try {
-      sfn.sendTaskSuccess(b -> b.taskToken(taskToken).output(output));
+      sfn.sendTaskSuccess(b -> b.taskToken(taskToken).output(Json.write(output)));
       return true;
     } catch (TaskTimedOutException | TaskDoesNotExistException | InvalidTokenException e) {
       return false;

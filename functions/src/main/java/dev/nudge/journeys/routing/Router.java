@@ -27,6 +27,8 @@ import java.util.Optional;
 public final class Router {
   public static final String GOAL_ERROR = "Nudge.Goal";
   public static final String EXIT_ERROR = "Nudge.Exit";
+  /** The event that starts list-triggered journeys; {@code properties.list} names the list. */
+  public static final String LIST_JOINED = "list.joined";
 
   /** What the router did with one event; tests and logs read it. */
   public record Routed(List<String> ended, List<String> resumed, Map<String, JourneyEntry.Result> entries) {}
@@ -125,13 +127,13 @@ public final class Router {
     return resumed;
   }
 
-  /** An event trigger, or a list trigger on the {@code list.joined} event naming the list (as the step actions' router core reads it). */
+  /** An event trigger, or a list trigger on the {@code list.joined} event naming the list. */
   static boolean triggers(Workflow.Trigger trigger, String type, JsonNode event) {
     if (trigger instanceof Workflow.EventTrigger t) {
       return t.event().equals(type) && matches(t.where(), event);
     }
     if (trigger instanceof Workflow.ListTrigger t) {
-      return dev.nudge.journeys.Router.LIST_JOINED.equals(type)
+      return LIST_JOINED.equals(type)
           && t.list().equals(event.path("properties").path("list").asText(null));
     }
     return false; // date triggers run from the schedule; schedule and API triggers are not wired yet
