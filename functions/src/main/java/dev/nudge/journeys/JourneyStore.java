@@ -12,9 +12,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * Journey records and wait registrations in the journeys table (keys in template.yaml).
- * Every write is safe to repeat: Step Functions retries Tasks, and a retried Task must not
- * restart a journey's clock or resurrect an ended one.
+ * Journey records in the journeys table (keys in template.yaml); the wait registrations beside
+ * them are {@link WaitRegistrations}. Every write is safe to repeat: Step Functions retries Tasks,
+ * and a retried Task must not restart a journey's clock or resurrect an ended one.
  */
 public final class JourneyStore {
   public enum Status { ACTIVE, COMPLETED, EXITED, CONVERTED, FAILED;
@@ -26,10 +26,6 @@ public final class JourneyStore {
 
   public record Journey(String contactId, String workflowId, String executionId, String version, String status,
       String currentStep, Instant startedAt, Instant endedAt, String error) {}
-
-  /** A journey waiting for {@code eventType}; the router resumes it with the task token. */
-  public record Wait(String contactId, String eventType, String executionId, String state, String workflowId,
-      String taskToken, String messageId, String where, Instant expiresAt) {}
 
   private final DynamoDbClient ddb;
   private final String table;
@@ -163,48 +159,6 @@ public final class JourneyStore {
         .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(contactKey(contactId)), ":j", AttributeValue.fromS("J#"))))
         .items().forEach(i -> journeys.add(journey(i)));
     return journeys;
-  }
-
-  /** Registers (or re-registers, on a retry) the task token of a waiting step. */
-  public void registerWait(Wait wait) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("pk", AttributeValue.fromS(contactKey(wait.contactId())));
-    item.put("sk", AttributeValue.fromS("W#" + wait.eventType() + "#" + wait.executionId() + "#" + wait.state()));
-    item.put("contactId", AttributeValue.fromS(wait.contactId()));
-    item.put("eventType", AttributeValue.fromS(wait.eventType()));
-    item.put("executionId", AttributeValue.fromS(wait.executionId()));
-    item.put("state", AttributeValue.fromS(wait.state()));
-    item.put("workflowId", AttributeValue.fromS(wait.workflowId()));
-    item.put("taskToken", AttributeValue.fromS(wait.taskToken()));
-    if (wait.messageId() != null) {
-      item.put("messageId", AttributeValue.fromS(wait.messageId()));
-    }
-    if (wait.where() != null) {
-      item.put("where", AttributeValue.fromS(wait.where()));
-    }
-    item.put("expiresAt", AttributeValue.fromN(Long.toString(wait.expiresAt().getEpochSecond())));
-    ddb.putItem(b -> b.tableName(table).item(item));
-  }
-
-  /** The journeys of a contact waiting for an event type (the router's lookup). */
-  public List<Wait> waitsFor(String contactId, String eventType) {
-    List<Wait> waits = new ArrayList<>();
-    ddb.queryPaginator(b -> b.tableName(table).consistentRead(true)
-        .keyConditionExpression("pk = :pk AND begins_with(sk, :w)")
-        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(contactKey(contactId)),
-            ":w", AttributeValue.fromS("W#" + eventType + "#"))))
-        .items().forEach(i -> waits.add(new Wait(i.get("contactId").s(), i.get("eventType").s(), i.get("executionId").s(),
-            i.get("state").s(), i.get("workflowId").s(), i.get("taskToken").s(),
-            i.containsKey("messageId") ? i.get("messageId").s() : null,
-            i.containsKey("where") ? i.get("where").s() : null,
-            Instant.ofEpochSecond(Long.parseLong(i.get("expiresAt").n())))));
-    return waits;
-  }
-
-  public void deleteWait(Wait wait) {
-    ddb.deleteItem(b -> b.tableName(table).key(Map.of(
-        "pk", AttributeValue.fromS(contactKey(wait.contactId())),
-        "sk", AttributeValue.fromS("W#" + wait.eventType() + "#" + wait.executionId() + "#" + wait.state()))));
   }
 
   private static Journey journey(Map<String, AttributeValue> i) {

@@ -39,17 +39,20 @@ public final class StepActions {
   private final ContactRepository contacts;
   private final EventRepository events;
   private final JourneyStore journeys;
+  private final WaitRegistrations waits;
   private final SendLedger ledger;
   private final SendService sender;
   private final Webhooks webhooks;
   private final Enroller enroller;
   private final Clock clock;
 
-  public StepActions(ContactRepository contacts, EventRepository events, JourneyStore journeys, SendLedger ledger,
+  public StepActions(ContactRepository contacts, EventRepository events, JourneyStore journeys,
+      WaitRegistrations waits, SendLedger ledger,
       SendService sender, Webhooks webhooks, Enroller enroller, Clock clock) {
     this.contacts = contacts;
     this.events = events;
     this.journeys = journeys;
+    this.waits = waits;
     this.ledger = ledger;
     this.sender = sender;
     this.webhooks = webhooks;
@@ -156,7 +159,7 @@ public final class StepActions {
     String messageId = w.step() == null ? null : ledger.lastMessageId(call.key().executionId(), w.step()).orElse(null);
     String where = w.where().isEmpty() ? null : Json.write(WorkflowWriter.filter(w.where()));
     // The registration outlives the timeout by a day so a late event still finds (and skips) it.
-    journeys.registerWait(new JourneyStore.Wait(call.contactId(), w.event(), call.key().executionId(), call.key().stateName(),
+    waits.register(new WaitRegistrations.Wait(call.contactId(), w.event(), call.key().executionId(), call.key().stateName(),
         call.workflowId(), token, messageId, where, now.plus(w.timeout()).plus(Duration.ofDays(1))));
   }
 

@@ -57,6 +57,7 @@ public final class StepActionsHandler implements RequestStreamHandler {
         new ContactRepository(ddb, env.require("CONTACTS_TABLE")),
         new EventRepository(ddb, env.require("EVENTS_TABLE")),
         new JourneyStore(ddb, journeysTable),
+        new WaitRegistrations(ddb, journeysTable),
         ledger,
         new SendService(ledger, new MessageTemplates(),
             new AwsMessenger(ses, sns, env.require("EMAIL_FROM"), env.optional("SES_CONFIGURATION_SET").orElse(null)),

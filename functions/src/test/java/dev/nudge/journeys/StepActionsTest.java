@@ -56,6 +56,7 @@ class StepActionsTest {
   private final ContactRepository contacts = new ContactRepository(ddb, TemplateTables.create(ddb, "ContactsTable"));
   private final EventRepository events = new EventRepository(ddb, TemplateTables.create(ddb, "EventsTable"));
   private final JourneyStore journeys = new JourneyStore(ddb, journeysTable);
+  private final WaitRegistrations waits = new WaitRegistrations(ddb, journeysTable);
   private final SendLedger ledger = new SendLedger(ddb, journeysTable);
   private final MutableClock clock = new MutableClock(NOON_MADRID);
   /** Our own Messenger interface, recording: the SES/SNS outboxes arrive with the local cloud. */
@@ -71,7 +72,7 @@ class StepActionsTest {
   private final List<String> enrolled = new ArrayList<>();
   private final byte[] webhookKey = "webhook-key-for-tests".getBytes(StandardCharsets.UTF_8);
   private final Webhooks webhooks = new Webhooks(HttpClient.newHttpClient(), () -> webhookKey, clock);
-  private final StepActions actions = new StepActions(contacts, events, journeys, ledger,
+  private final StepActions actions = new StepActions(contacts, events, journeys, waits, ledger,
       new SendService(ledger, new MessageTemplates(), messenger, clock), webhooks,
       (workflow, contact, name, from) -> enrolled.add(workflow + "/" + contact + "/" + name), clock);
   private final StepActionsHandler handler = new StepActionsHandler(actions);
@@ -231,7 +232,7 @@ class StepActionsTest {
     contact("c1", "Europe/Madrid", true);
     String messageId = invoke(payload("abandoned-cart", "reminder", "c1", "t0")).path("messageId").asText();
     invoke(payload("abandoned-cart", "reminder-opened", "c1", "t1"));
-    assertThat(journeys.waitsFor("c1", "email.opened")).singleElement().satisfies(w -> {
+    assertThat(waits.waitingFor("c1", "email.opened")).singleElement().satisfies(w -> {
       assertThat(w.taskToken()).isEqualTo("token-reminder-opened");
       assertThat(w.messageId()).isEqualTo(messageId);
       assertThat(w.expiresAt()).isEqualTo(NOON_MADRID.plus(Duration.ofDays(2)));
