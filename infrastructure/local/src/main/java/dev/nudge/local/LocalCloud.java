@@ -1,0 +1,290 @@
+package dev.nudge.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nudge.local.aws.AwsEndpoint;
+import dev.nudge.local.aws.LocalConfig;
+import dev.nudge.local.aws.Outbox;
+import dev.nudge.local.aws.ParameterStore;
+import dev.nudge.local.aws.SesService;
+import dev.nudge.local.aws.SnsService;
+import dev.nudge.local.dynamodb.DynamoDbServer;
+import dev.nudge.local.dynamodb.Tables;
+import dev.nudge.local.events.EventBuses;
+import dev.nudge.local.lambda.Functions;
+import dev.nudge.local.lambda.HttpApi;
+import dev.nudge.local.lambda.StreamPoller;
+import dev.nudge.local.states.StatesEngine;
+import dev.nudge.local.states.StepFunctionsJsonApi;
+import dev.nudge.local.states.VirtualClock;
+import dev.nudge.local.template.Stack;
+import dev.nudge.local.template.StackLoader;
+import dev.nudge.local.web.LocalServer;
+import dev.nudge.local.web.Reply;
+import dev.nudge.local.web.Request;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole application on one machine: the template's tables in DynamoDB Local, its functions
+ * in-process behind the HTTP API and the stream event sources, its rules on the local buses, its
+ * state machines in the engine, and one endpoint speaking the AWS protocols the handlers use.
+ * Everything runs on one {@link VirtualClock}.
+ */
+public final class LocalCloud implements AutoCloseable {
+  private final LocalCloudOptions options;
+  private final Stack stack;
+  private final VirtualClock clock;
+  private final EventLog log;
+  private final DynamoDbServer dynamo;
+  private final List<Tables.Table> tables;
+  private final LocalConfig config;
+  private final Outbox outbox;
+  private final EventBuses buses;
+  private final SesService ses;
+  private final SnsService sns;
+  private final Functions functions;
+  private final HttpApi httpApi;
+  private final StatesEngine engine;
+  private final String engineProblem;
+  private final List<StreamPoller> pollers;
+  private final List<String> stateMachines;
+  private final LocalServer server;
+  private final LocalPage page;
+  private final long startedNanos;
+  private final long readyNanos;
+  private final Map<String, Long> phases = new LinkedHashMap<>();
+  private long phaseStart;
+
+  private LocalCloud(LocalCloudOptions options) {
+    this.startedNanos = System.nanoTime();
+    this.phaseStart = startedNanos;
+    this.options = options;
+    this.stack = StackLoader.load(options.template(), LocalCloudOptions.STACK_NAME, LocalCloudOptions.REGION,
+        LocalCloudOptions.ACCOUNT_ID, options.parameters());
+    this.clock = new VirtualClock(Instant.now(), options.timeScale());
+    this.log = new EventLog(clock);
+    Wiring.checkResourceTypes(stack);
+    phase("template");
+    Path data = options.dataDir();
+    int port = options.port() == 0 ? freePort() : options.port();
+    String endpoint = "http://127.0.0.1:" + port;
+    pointSdkAt(endpoint);
+
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      this.dynamo = DynamoDbServer.start(data == null ? null : data.resolve("dynamodb"));
+      started.add(dynamo);
+      phase("dynamodb");
+      this.tables = Tables.create(stack, dynamo);
+      phase("tables");
+      this.config = LocalConfig.open(data == null ? null : data.resolve("config.json"));
+      Wiring.defaultSecrets(stack, config);
+      config.save();
+      this.outbox = new Outbox(data == null ? null : data.resolve("outbox"));
+      this.buses = new EventBuses(stack.region(), stack.accountId(), clock, log);
+      started.add(buses);
+      Wiring.buses(stack, buses);
+      this.ses = new SesService(outbox, buses, clock, log, Wiring.configurationSets(stack), stack.region(), stack.accountId());
+      this.sns = new SnsService(outbox, config, clock, log, Wiring.topicArns(stack));
+      Map<String, String> common = new LinkedHashMap<>();
+      common.put("AWS_REGION", stack.region());
+      common.put("AWS_DEFAULT_REGION", stack.region());
+      common.put("AWS_ENDPOINT_URL", endpoint);
+      common.put("AWS_ACCESS_KEY_ID", "local");
+      common.put("AWS_SECRET_ACCESS_KEY", "local");
+      this.functions = new Functions(stack, common, clock, log);
+      started.add(functions);
+      this.httpApi = new HttpApi(stack, functions, clock, log);
+      phase("functions");
+      LocalTasks tasks = new LocalTasks(functions, dynamo, sns, ses, buses, this::engine);
+      StatesEngine createdEngine = null;
+      String problem = null;
+      try {
+        createdEngine = new StatesEngine(clock, tasks, data == null ? null : data.resolve("states"),
+            stack.region(), stack.accountId());
+        started.add(createdEngine);
+      } catch (UnsupportedOperationException e) {
+        problem = "the Step Functions engine is not implemented yet (" + e.getMessage() + ")";
+      }
+      this.engine = createdEngine;
+      this.engineProblem = problem;
+      this.stateMachines = Wiring.stateMachines(stack, engine, engineProblem);
+      phase("engine");
+      Wiring.rules(stack, buses, functions, stateMachines);
+      buses.setDeliverer(new Wiring.Deliverer(functions, () -> engine, buses, log));
+      this.pollers = Wiring.streamPollers(stack, tables, functions, dynamo, log, clock, data);
+      StepFunctionsJsonApi sfnApi = engine == null ? null : new StepFunctionsJsonApi(engine);
+      AwsEndpoint aws = new AwsEndpoint(dynamo, sfnApi, ses, sns, buses,
+          new ParameterStore(config, clock, stack.region(), stack.accountId()));
+      this.page = new LocalPage(this);
+      this.server = LocalServer.start("127.0.0.1", port, request -> route(request, aws));
+      started.add(server);
+      phase("server");
+      pollers.forEach(StreamPoller::start);
+      buses.startScheduler();
+    } catch (RuntimeException e) {
+      for (int i = started.size() - 1; i >= 0; i--) {
+        try {
+          started.get(i).close();
+        } catch (Exception ignored) {
+          // already failing
+        }
+      }
+      throw e;
+    }
+    this.readyNanos = System.nanoTime();
+  }
+
+  private void phase(String name) {
+    long now = System.nanoTime();
+    phases.put(name, (now - phaseStart) / 1_000_000);
+    phaseStart = now;
+  }
+
+  /** Milliseconds each start-up phase took, in order. */
+  public Map<String, Long> phases() {
+    return Map.copyOf(phases);
+  }
+
+  public String phasesText() {
+    StringBuilder text = new StringBuilder();
+    phases.forEach((name, ms) -> text.append(text.length() == 0 ? "" : ", ").append(name).append(' ').append(ms).append(" ms"));
+    return text.toString();
+  }
+
+  public static LocalCloud start(LocalCloudOptions options) {
+    return new LocalCloud(options);
+  }
+
+  private Reply route(Request request, AwsEndpoint aws) {
+    if (request.path().equals("/_local") || request.path().startsWith("/_local/")) {
+      return page.handle(request);
+    }
+    if (AwsEndpoint.isAwsCall(request)) {
+      if (request.header("x-amz-target") != null && request.header("x-amz-target").startsWith("AWSStepFunctions")
+          && engine == null) {
+        return Reply.json(503, Json.object().put("__type", "ServiceUnavailable").put("message", engineProblem),
+            "application/x-amz-json-1.0");
+      }
+      return aws.handle(request);
+    }
+    return httpApi.handle(request);
+  }
+
+  /** In-process SDK clients (the handlers') find the local endpoint through these. */
+  private static void pointSdkAt(String endpoint) {
+    System.setProperty("aws.endpointUrl", endpoint);
+    System.setProperty("aws.region", LocalCloudOptions.REGION);
+    System.setProperty("aws.accessKeyId", "local");
+    System.setProperty("aws.secretAccessKey", "local");
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.port());
+  }
+
+  public Stack stack() {
+    return stack;
+  }
+
+  public VirtualClock clock() {
+    return clock;
+  }
+
+  public EventLog log() {
+    return log;
+  }
+
+  public Outbox outbox() {
+    return outbox;
+  }
+
+  public SesService ses() {
+    return ses;
+  }
+
+  public EventBuses buses() {
+    return buses;
+  }
+
+  public Functions functions() {
+    return functions;
+  }
+
+  public HttpApi httpApi() {
+    return httpApi;
+  }
+
+  public List<Tables.Table> tables() {
+    return tables;
+  }
+
+  public List<StreamPoller> pollers() {
+    return pollers;
+  }
+
+  public LocalConfig config() {
+    return config;
+  }
+
+  /** The engine, or null when it could not start (see {@link #engineProblem()}). */
+  public StatesEngine engine() {
+    return engine;
+  }
+
+  public String engineProblem() {
+    return engineProblem;
+  }
+
+  public List<String> stateMachines() {
+    return stateMachines;
+  }
+
+  public LocalCloudOptions options() {
+    return options;
+  }
+
+  public long startupMillis() {
+    return (readyNanos - startedNanos) / 1_000_000;
+  }
+
+  public String summary() {
+    return Summary.of(this);
+  }
+
+  JsonNode clockState() {
+    return Json.object().put("now", clock.instant().toString()).put("scale", clock.scale());
+  }
+
+  @Override
+  public void close() {
+    pollers.forEach(StreamPoller::close);
+    server.close();
+    buses.close();
+    if (engine != null) {
+      try {
+        engine.close();
+      } catch (Exception ignored) {
+        // shutting down
+      }
+    }
+    functions.close();
+    dynamo.close();
+  }
+}

@@ -1,0 +1,343 @@
+package dev.nudge.local.lambda;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nudge.local.EventLog;
+import dev.nudge.local.Json;
+import dev.nudge.local.dynamodb.DynamoDbServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One DynamoDB stream event source mapping, run as Lambda runs it: poll the stream (four times
+ * a second when idle), hand the function batches of up to BatchSize records in Lambda's event
+ * shape, retry a failed batch (MaximumRetryAttempts; -1 retries until the record would expire),
+ * bisect a failing batch when BisectBatchOnFunctionError is set, honour ReportBatchItemFailures,
+ * and when retries are exhausted record the batch's failure record (Lambda's OnFailure shape)
+ * in {@code failures/<function>.jsonl} of the data folder (in memory with --in-memory): SQS and
+ * SNS are not emulated, so the destination is named in the record, not delivered to.
+ * Shards are read parents first; the position reached is kept in {@code checkpoints/} so a
+ * restart does not replay the stream.
+ */
+public final class StreamPoller implements AutoCloseable {
+  public record Config(String functionLogicalId, String eventName, String tableName, String streamArn,
+      String startingPosition, int batchSize, int maximumRetryAttempts, boolean bisect, boolean reportItemFailures,
+      String onFailureDestination, List<dev.nudge.local.events.EventPattern> filters) {}
+
+  private final Config config;
+  private final LocalFunction function;
+  private final Functions functions;
+  private final DynamoDbServer dynamo;
+  private final EventLog log;
+  private final Clock clock;
+  private final Path dataDir;
+  private final List<JsonNode> failures = new CopyOnWriteArrayList<>();
+  private final Map<String, String> checkpoints = new HashMap<>();
+  private final Set<String> finishedShards = new HashSet<>();
+  private final Map<String, String> iterators = new LinkedHashMap<>();
+  private volatile boolean closed;
+  private volatile long processedRecords;
+  private Thread thread;
+
+  public StreamPoller(Config config, LocalFunction function, Functions functions, DynamoDbServer dynamo, EventLog log,
+      Clock clock, Path dataDir) {
+    this.config = config;
+    this.function = function;
+    this.functions = functions;
+    this.dynamo = dynamo;
+    this.log = log;
+    this.clock = clock;
+    this.dataDir = dataDir;
+    loadCheckpoints();
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public List<JsonNode> failures() {
+    return List.copyOf(failures);
+  }
+
+  public long processedRecords() {
+    return processedRecords;
+  }
+
+  public void start() {
+    thread = new Thread(this::run, "nudge-stream-" + function.logicalId());
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void run() {
+    long backoff = 0;
+    while (!closed) {
+      try {
+        boolean worked = pollOnce();
+        backoff = 0;
+        if (!worked) {
+          Thread.sleep(250);
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        if (closed) {
+          return;
+        }
+        log.add("error", "stream " + config.tableName() + " → " + function.logicalId() + ": " + e.getMessage(), null);
+        backoff = Math.min(5000, backoff == 0 ? 250 : backoff * 2);
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException ie) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Reads each open shard once; true when any records were processed. */
+  boolean pollOnce() throws InterruptedException {
+    List<JsonNode> shards = new ArrayList<>();
+    String startAfter = null;
+    do {
+      ObjectNode request = Json.object().put("StreamArn", config.streamArn());
+      if (startAfter != null) {
+        request.put("ExclusiveStartShardId", startAfter);
+      }
+      JsonNode description = dynamo.call("DynamoDBStreams_20120810.DescribeStream", request).path("StreamDescription");
+      description.path("Shards").forEach(shards::add);
+      startAfter = description.path("LastEvaluatedShardId").asText(null);
+    } while (startAfter != null);
+    Set<String> known = new HashSet<>();
+    shards.forEach(s -> known.add(s.path("ShardId").asText()));
+    boolean worked = false;
+    for (JsonNode shard : shards) {
+      String shardId = shard.path("ShardId").asText();
+      String parent = shard.path("ParentShardId").asText(null);
+      if (finishedShards.contains(shardId) || (parent != null && known.contains(parent) && !finishedShards.contains(parent))) {
+        continue;
+      }
+      String iterator = iterators.computeIfAbsent(shardId, this::iteratorFor);
+      if (iterator == null) {
+        finishedShards.add(shardId);
+        continue;
+      }
+      JsonNode page = dynamo.call("DynamoDBStreams_20120810.GetRecords",
+          Json.object().put("ShardIterator", iterator).put("Limit", config.batchSize()));
+      List<JsonNode> records = new ArrayList<>();
+      page.path("Records").forEach(records::add);
+      if (!records.isEmpty()) {
+        worked = true;
+        deliver(shardId, records);
+        checkpoint(shardId, records.get(records.size() - 1).path("dynamodb").path("SequenceNumber").asText());
+      }
+      String next = page.path("NextShardIterator").asText(null);
+      if (next == null) {
+        finishedShards.add(shardId);
+        iterators.remove(shardId);
+      } else {
+        iterators.put(shardId, next);
+      }
+    }
+    return worked;
+  }
+
+  private String iteratorFor(String shardId) {
+    ObjectNode request = Json.object().put("StreamArn", config.streamArn()).put("ShardId", shardId);
+    String checkpoint = checkpoints.get(shardId);
+    if (checkpoint != null) {
+      request.put("ShardIteratorType", "AFTER_SEQUENCE_NUMBER").put("SequenceNumber", checkpoint);
+    } else {
+      request.put("ShardIteratorType", config.startingPosition().equals("LATEST") ? "LATEST" : "TRIM_HORIZON");
+    }
+    try {
+      return dynamo.call("DynamoDBStreams_20120810.GetShardIterator", request).path("ShardIterator").asText(null);
+    } catch (DynamoDbServer.DynamoDbError e) {
+      if (e.type().equals("TrimmedDataAccessException") || e.type().equals("ResourceNotFoundException")) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private void deliver(String shardId, List<JsonNode> raw) throws InterruptedException {
+    List<JsonNode> records = new ArrayList<>();
+    for (JsonNode record : raw) {
+      ObjectNode copy = record.deepCopy();
+      copy.put("eventSourceARN", config.streamArn());
+      if (config.filters().isEmpty() || config.filters().stream().anyMatch(f -> f.matches(copy))) {
+        records.add(copy);
+      }
+    }
+    if (!records.isEmpty()) {
+      process(shardId, records, 0);
+    }
+    processedRecords += raw.size();
+  }
+
+  /** Delivers {@code records}, retrying and bisecting until they succeed or are given up. */
+  private void process(String shardId, List<JsonNode> records, int attemptsSoFar) throws InterruptedException {
+    int attempts = attemptsSoFar;
+    List<JsonNode> pending = records;
+    long backoff = 500;
+    while (!closed) {
+      ObjectNode event = Json.object();
+      ArrayNode list = event.putArray("Records");
+      pending.forEach(list::add);
+      Invocation invocation = functions.invoke(function, Json.bytes(event));
+      attempts++;
+      String failedFrom = null;
+      if (!invocation.failed()) {
+        if (!config.reportItemFailures()) {
+          return;
+        }
+        failedFrom = firstReportedFailure(invocation.payload(), pending);
+        if (failedFrom == null) {
+          return;
+        }
+        // Lambda retries from the lowest reported failure onwards.
+        List<JsonNode> rest = new ArrayList<>();
+        boolean from = false;
+        for (JsonNode record : pending) {
+          from |= record.path("dynamodb").path("SequenceNumber").asText().equals(failedFrom);
+          if (from) {
+            rest.add(record);
+          }
+        }
+        pending = rest;
+      }
+      log.add("error", "stream batch of " + pending.size() + " to " + function.logicalId() + " failed (attempt "
+          + attempts + ")", invocation.requestId());
+      boolean exhausted = config.maximumRetryAttempts() >= 0 && attempts > config.maximumRetryAttempts();
+      if (config.bisect() && pending.size() > 1 && invocation.failed()) {
+        int half = pending.size() / 2;
+        process(shardId, new ArrayList<>(pending.subList(0, half)), attempts);
+        process(shardId, new ArrayList<>(pending.subList(half, pending.size())), attempts);
+        return;
+      }
+      if (exhausted) {
+        recordFailure(shardId, pending, invocation, attempts);
+        return;
+      }
+      Thread.sleep(backoff);
+      backoff = Math.min(backoff * 2, 10_000);
+    }
+  }
+
+  private static String firstReportedFailure(byte[] payload, List<JsonNode> records) {
+    JsonNode response;
+    try {
+      response = payload.length == 0 ? null : Json.parse(payload);
+    } catch (IllegalArgumentException e) {
+      return records.get(0).path("dynamodb").path("SequenceNumber").asText();
+    }
+    if (response == null || !response.path("batchItemFailures").isArray() || response.path("batchItemFailures").isEmpty()) {
+      return null;
+    }
+    // The lowest sequence number reported (sequence numbers are decimal strings of equal meaning).
+    String lowest = null;
+    for (JsonNode failure : response.path("batchItemFailures")) {
+      String id = failure.path("itemIdentifier").asText(null);
+      if (id == null || id.isEmpty()) {
+        return records.get(0).path("dynamodb").path("SequenceNumber").asText();
+      }
+      if (lowest == null || new java.math.BigInteger(id).compareTo(new java.math.BigInteger(lowest)) < 0) {
+        lowest = id;
+      }
+    }
+    return lowest;
+  }
+
+  private void recordFailure(String shardId, List<JsonNode> records, Invocation invocation, int attempts) {
+    ObjectNode failure = Json.object();
+    ObjectNode requestContext = failure.putObject("requestContext");
+    requestContext.put("requestId", UUID.randomUUID().toString());
+    requestContext.put("functionArn", function.arn());
+    requestContext.put("condition", "RetryAttemptsExhausted");
+    requestContext.put("approximateInvokeCount", attempts);
+    ObjectNode responseContext = failure.putObject("responseContext");
+    responseContext.put("statusCode", 200);
+    responseContext.put("executedVersion", "$LATEST");
+    responseContext.put("functionError", invocation.failed() ? "Unhandled" : "");
+    failure.put("version", "1.0");
+    failure.put("timestamp", DateTimeFormatter.ISO_INSTANT.format(clock.instant()));
+    ObjectNode batch = failure.putObject("DDBStreamBatchInfo");
+    batch.put("shardId", shardId);
+    batch.put("startSequenceNumber", records.get(0).path("dynamodb").path("SequenceNumber").asText());
+    batch.put("endSequenceNumber", records.get(records.size() - 1).path("dynamodb").path("SequenceNumber").asText());
+    batch.put("approximateArrivalOfFirstRecord", records.get(0).path("dynamodb").path("ApproximateCreationDateTime").asText());
+    batch.put("approximateArrivalOfLastRecord",
+        records.get(records.size() - 1).path("dynamodb").path("ApproximateCreationDateTime").asText());
+    batch.put("batchSize", records.size());
+    batch.put("streamArn", config.streamArn());
+    failure.put("destination", config.onFailureDestination());
+    failures.add(failure);
+    log.add("error", "gave up on " + records.size() + " stream record(s) for " + function.logicalId()
+        + (config.onFailureDestination() == null ? " (no OnFailure destination: dropped)"
+            : " → failure record for " + config.onFailureDestination()), null);
+    if (dataDir != null) {
+      try {
+        Path dir = Files.createDirectories(dataDir.resolve("failures"));
+        Files.writeString(dir.resolve(function.name() + ".jsonl"), failure + "\n", StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private Path checkpointFile() {
+    return dataDir == null ? null
+        : dataDir.resolve("checkpoints").resolve(function.name() + "." + config.eventName() + ".json");
+  }
+
+  private void loadCheckpoints() {
+    Path file = checkpointFile();
+    if (file != null && Files.exists(file)) {
+      try {
+        Json.parse(Files.readAllBytes(file)).fields().forEachRemaining(e -> checkpoints.put(e.getKey(), e.getValue().asText()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private void checkpoint(String shardId, String sequenceNumber) {
+    checkpoints.put(shardId, sequenceNumber);
+    Path file = checkpointFile();
+    if (file != null) {
+      ObjectNode json = Json.object();
+      checkpoints.forEach(json::put);
+      try {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, json.toString(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+}
