@@ -40,10 +40,12 @@ public final class ContactRepository {
 
   private final DynamoDbClient ddb;
   private final String table;
+  private final DateAttributeIndex dates;
 
   public ContactRepository(DynamoDbClient ddb, String table) {
     this.ddb = ddb;
     this.table = table;
+    this.dates = new DateAttributeIndex(ddb, table);
   }
 
   /** What identity resolution needs of a profile: does it exist, and was it merged away. */
@@ -149,12 +151,21 @@ public final class ContactRepository {
     if (!update.listsAdd().isEmpty()) {
       e.add("lists", AttributeValue.fromSs(List.copyOf(update.listsAdd())));
     }
-    ddb.updateItem(e.request(table, key(contactId, PROFILE)).conditionExpression("attribute_exists(pk)").build());
+    var before = ddb.updateItem(e.request(table, key(contactId, PROFILE)).conditionExpression("attribute_exists(pk)")
+        .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.UPDATED_OLD).build()).attributes();
     if (!update.listsRemove().isEmpty()) {
       // DynamoDB refuses ADD and DELETE on one attribute in one expression.
       Expression remove = new Expression();
       remove.delete("lists", AttributeValue.fromSs(List.copyOf(update.listsRemove())));
       ddb.updateItem(remove.request(table, key(contactId, PROFILE)).build());
+    }
+    if (!update.attributes().isEmpty()) {
+      // Date attributes (birthday, renewal) feed the byDate index that date triggers query.
+      Map<String, Attribute> previous = new HashMap<>();
+      if (before != null && before.containsKey("attrs") && before.get("attrs").hasM()) {
+        before.get("attrs").m().forEach((k, v) -> previous.put(k, attribute(v)));
+      }
+      dates.sync(contactId, update.attributes(), previous);
     }
   }
 

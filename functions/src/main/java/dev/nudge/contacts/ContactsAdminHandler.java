@@ -1,6 +1,8 @@
 package dev.nudge.contacts;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nudge.journeys.JourneyJson;
+import dev.nudge.journeys.JourneyRecords;
 import dev.nudge.platform.ApiException;
 import dev.nudge.platform.AwsClients;
 import dev.nudge.platform.Environment;
@@ -12,7 +14,7 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * GET /v1/contacts/{id} (profile and timeline) and DELETE /v1/contacts/{id} (GDPR erasure). Only
+ * GET /v1/contacts/{id} (profile, timeline and journeys) and DELETE /v1/contacts/{id} (GDPR erasure). Only
  * IAM-signed requests reach it: the template puts the AWS_IAM authorizer on both routes.
  */
 public final class ContactsAdminHandler extends HttpApiHandler {
@@ -20,6 +22,7 @@ public final class ContactsAdminHandler extends HttpApiHandler {
   static final int MAX_TIMELINE = 1000;
 
   private final ContactService contacts;
+  private final JourneyRecords journeys;
 
   public ContactsAdminHandler() {
     this(Environment.current(), AwsClients.dynamoDb());
@@ -28,12 +31,14 @@ public final class ContactsAdminHandler extends HttpApiHandler {
   public ContactsAdminHandler(Environment env, DynamoDbClient ddb) {
     this(new ContactService(new ContactRepository(ddb, env.require("CONTACTS_TABLE")),
         new EventRepository(ddb, env.require("EVENTS_TABLE")), env.clock(),
-        Duration.ofDays(Long.parseLong(env.optional("EVENT_RETENTION_DAYS").orElse("400")))));
+        Duration.ofDays(Long.parseLong(env.optional("EVENT_RETENTION_DAYS").orElse("400")))),
+        new JourneyRecords(ddb, env.require("JOURNEYS_TABLE")));
   }
 
-  public ContactsAdminHandler(ContactService contacts) {
+  public ContactsAdminHandler(ContactService contacts, JourneyRecords journeys) {
     super("contacts-admin");
     this.contacts = contacts;
+    this.journeys = journeys;
     route("GET /v1/contacts/{id}", this::get);
     route("DELETE /v1/contacts/{id}", this::delete);
   }
@@ -45,6 +50,7 @@ public final class ContactsAdminHandler extends HttpApiHandler {
     ObjectNode body = dev.nudge.platform.Json.object();
     body.set("contact", ContactJson.contact(contact));
     body.set("timeline", ContactJson.timeline(contacts.timeline(contact, limit)));
+    body.set("journeys", JourneyJson.journeys(journeys.forContact(contact.id())));
     return HttpResponse.json(200, body);
   }
 

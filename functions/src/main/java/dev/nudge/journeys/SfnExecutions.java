@@ -1,5 +1,7 @@
 package dev.nudge.journeys;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nudge.platform.Json;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
@@ -7,12 +9,28 @@ import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
 import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
 
-/** The router's Step Functions calls through the SDK; the "already done" answers become false, not errors. */
-public final class SfnExecutions implements Router.Executions {
+/**
+ * The journey runtime's Step Functions calls through the SDK; the "already done" answers become
+ * values, not errors. Serves both {@link Executions} (routing.Router, date triggers, admin) and
+ * {@link Router.Executions} (the workflows branch's router core).
+ */
+public final class SfnExecutions implements Executions, Router.Executions {
   private final SfnClient sfn;
 
   public SfnExecutions(SfnClient sfn) {
     this.sfn = sfn;
+  }
+
+  @Override
+  public Start start(String targetArn, String name, JsonNode input) {
+    try {
+      String arn = sfn.startExecution(b -> b.stateMachineArn(targetArn).name(name).input(Json.write(input)))
+          .executionArn();
+      return new Start(arn, true);
+    } catch (ExecutionAlreadyExistsException e) {
+      // A replayed trigger: the name is derived from it, so Step Functions refuses the second start.
+      return new Start(null, false);
+    }
   }
 
   @Override
@@ -23,6 +41,11 @@ public final class SfnExecutions implements Router.Executions {
     } catch (ExecutionAlreadyExistsException e) {
       return false;
     }
+  }
+
+  @Override
+  public boolean resume(String taskToken, JsonNode output) {
+    return resume(taskToken, Json.write(output));
   }
 
   @Override
@@ -40,7 +63,7 @@ public final class SfnExecutions implements Router.Executions {
     try {
       sfn.stopExecution(b -> b.executionArn(executionArn).error(error).cause(cause));
     } catch (ExecutionDoesNotExistException e) {
-      // Gone already.
+      // Already gone: the journey ended by itself.
     }
   }
 }

@@ -28,7 +28,8 @@ class LeastPrivilegeTest {
   private final TrackingStack stack = new TrackingStack();
 
   private String logical(String permission) {
-    return permission.replace(stack.contactsTable, "ContactsTable").replace(stack.eventsTable, "EventsTable");
+    return permission.replace(stack.contactsTable, "ContactsTable").replace(stack.eventsTable, "EventsTable")
+        .replace(stack.journeysTable, "JourneysTable");
   }
 
   /** "dynamodb:Query ContactsTable/index/byEmail" for every action and resource the function's policy grants. */

@@ -40,6 +40,7 @@ public final class TrackingStack {
   public final DynamoDbClient ddb = LocalDynamoDb.client();
   public final String contactsTable = TemplateTables.create(ddb, "ContactsTable");
   public final String eventsTable = TemplateTables.create(ddb, "EventsTable");
+  public final String journeysTable = TemplateTables.create(ddb, "JourneysTable");
   public final MutableClock clock = new MutableClock(START);
   public final InMemorySecrets secrets = new InMemorySecrets()
       .put("/nudge/signing-keys", "{\"" + KEY_ID + "\":\"" + KEY_SECRET + "\",\"shop-2025-12\":\"old-key\"}")
@@ -47,6 +48,7 @@ public final class TrackingStack {
   public final Environment env = new Environment(Map.of(
       "CONTACTS_TABLE", contactsTable,
       "EVENTS_TABLE", eventsTable,
+      "JOURNEYS_TABLE", journeysTable,
       "SIGNING_KEYS_PARAMETER", "/nudge/signing-keys",
       "TOKEN_SECRET_PARAMETER", "/nudge/token-secret",
       "PUBLIC_WRITE_KEYS", WRITE_KEY + ",pk_other",

@@ -52,10 +52,12 @@ class OpenApiContractTest {
   @Test
   void everyRouteIsAnsweredByTheHandlerTheTemplateNamesForIt() {
     TrackingStack stack = new TrackingStack();
+    RequestStreamHandler workflowsAdmin = new dev.nudge.journeys.JourneyStack().adminHandler();
     Map<String, RequestStreamHandler> handlers = Map.of(
         stack.track.getClass().getName(), stack.track,
         stack.consent.getClass().getName(), stack.consent,
-        stack.admin.getClass().getName(), stack.admin);
+        stack.admin.getClass().getName(), stack.admin,
+        workflowsAdmin.getClass().getName(), workflowsAdmin);
     List<String> unanswered = new ArrayList<>();
     for (SamTemplate.Route route : templateRoutes) {
       String className = route.handler().substring(0, route.handler().indexOf("::"));

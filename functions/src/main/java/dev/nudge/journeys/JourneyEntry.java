@@ -1,0 +1,146 @@
+package dev.nudge.journeys;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nudge.contacts.Channel;
+import dev.nudge.contacts.Contact;
+import dev.nudge.contacts.ContactJson;
+import dev.nudge.contacts.ContactRepository;
+import dev.nudge.platform.Json;
+import dev.nudge.workflows.Workflow;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Starts a journey if the workflow's entry rules allow it: the workflow takes entries (not paused
+ * or archived), the contact is in its audience, has no active journey in it, and re-entry allows
+ * another one. The execution name comes from (workflow, contact, trigger id), so the same trigger
+ * delivered again starts nothing even if the checks raced.
+ *
+ * <p>The checks read journey records and then start: two triggers of one contact racing could
+ * both pass. The router does not race with itself for one contact (the events stream is ordered
+ * per contact, one batch at a time per shard); the scheduler's triggers have their own ids.
+ */
+public final class JourneyEntry {
+  public enum Result { STARTED, DUPLICATE, NOT_TAKING_ENTRIES, NO_CONTACT, NOT_IN_AUDIENCE, ALREADY_ACTIVE, REENTRY_REFUSED }
+
+  private final ContactRepository contacts;
+  private final JourneyRecords journeys;
+  private final JourneyStore markers;
+  private final Executions executions;
+  private final Clock clock;
+
+  public JourneyEntry(ContactRepository contacts, JourneyRecords journeys, JourneyStore markers, Executions executions,
+      Clock clock) {
+    this.contacts = contacts;
+    this.journeys = journeys;
+    this.markers = markers;
+    this.executions = executions;
+    this.clock = clock;
+  }
+
+  /**
+   * @param contactId the contact (an anonymous id merged into another resolves to that one)
+   * @param triggerId what makes this entry unique: the event id, or the date trigger's occurrence
+   * @param trigger the document passed to the journey as {@code $.trigger}
+   */
+  public Result enter(PublishedWorkflows.Live live, String contactId, String triggerId, JsonNode trigger) {
+    if (!live.takesEntries()) {
+      return Result.NOT_TAKING_ENTRIES;
+    }
+    Optional<Contact> found = resolve(contactId);
+    if (found.isEmpty()) {
+      return Result.NO_CONTACT;
+    }
+    Contact contact = found.get();
+    Workflow workflow = live.workflow();
+    if (!inAudience(workflow.audience(), contact)) {
+      return Result.NOT_IN_AUDIENCE;
+    }
+    Instant now = clock.instant();
+    List<JourneyRecord> previous = journeys.forContact(contact.id(), workflow.id());
+    if (previous.stream().anyMatch(JourneyRecord::active)) {
+      return Result.ALREADY_ACTIVE;
+    }
+    if (!reentryAllows(workflow.reentry(), previous, now)) {
+      return Result.REENTRY_REFUSED;
+    }
+    String name = ExecutionNames.of(workflow.id(), contact.id(), triggerId);
+    ObjectNode input = Json.object();
+    input.putObject("contact").put("id", contact.id());
+    input.set("trigger", trigger);
+    // The active marker (the step actions' JourneyStore, sk A#<workflow>) makes "one active journey"
+    // race-free; the same execution name may claim it again, so a replay gets as far as Step Functions.
+    if (!markers.claimActive(contact.id(), workflow.id(), name, now)) {
+      return Result.ALREADY_ACTIVE;
+    }
+    Executions.Start start;
+    try {
+      start = executions.start(live.meta().aliasArn(), name, input);
+    } catch (RuntimeException e) {
+      markers.releaseActive(contact.id(), workflow.id(), name);
+      throw e;
+    }
+    if (!start.started()) {
+      // The execution exists: running (the marker is its own) or ended (the marker must not outlive it).
+      if (journeys.forContact(contact.id(), workflow.id()).stream()
+          .noneMatch(j -> j.active() && j.executionArn().endsWith(":" + name))) {
+        markers.releaseActive(contact.id(), workflow.id(), name);
+      }
+      return Result.DUPLICATE;
+    }
+    boolean recorded = journeys.started(new JourneyRecord(contact.id(), workflow.id(),
+        Integer.toString(live.meta().liveVersion()), start.executionArn(), triggerId,
+        JourneyRecord.Status.ACTIVE, null, now, null, null, null, null));
+    return recorded ? Result.STARTED : Result.DUPLICATE;
+  }
+
+  /** Frees the active marker of an ended journey, so the contact may enter the workflow again. */
+  public void released(String contactId, String workflowId, String executionArn) {
+    markers.releaseActive(contactId, workflowId, JourneyStore.executionName(executionArn));
+  }
+
+  /** The profile, following a merge of an anonymous contact into a known one. */
+  public Optional<Contact> resolve(String contactId) {
+    Optional<Contact> contact = contacts.find(contactId);
+    if (contact.isPresent() && contact.get().mergedInto() != null) {
+      return contacts.find(contact.get().mergedInto());
+    }
+    return contact;
+  }
+
+  static boolean inAudience(Workflow.Audience audience, Contact contact) {
+    if (audience == null) {
+      return true;
+    }
+    if (audience.where() != null && !audience.where().matches(ContactJson.contact(contact))) {
+      return false;
+    }
+    if (!contact.lists().containsAll(audience.inLists())) {
+      return false;
+    }
+    if (audience.notInLists().stream().anyMatch(contact.lists()::contains)) {
+      return false;
+    }
+    if (audience.consent() != null) {
+      return Channel.fromWire(audience.consent()).map(contact::reachableBy).orElse(false);
+    }
+    return true;
+  }
+
+  static boolean reentryAllows(Workflow.Reentry reentry, List<JourneyRecord> previous, Instant now) {
+    if (previous.isEmpty()) {
+      return true;
+    }
+    Workflow.Reentry rule = reentry == null ? Workflow.Reentry.NEVER : reentry;
+    return switch (rule.mode()) {
+      case ALWAYS -> true;
+      case NEVER -> false;
+      case COOLDOWN -> previous.stream().map(JourneyRecord::endedAt).filter(Objects::nonNull)
+          .max(Instant::compareTo).map(last -> !now.isBefore(last.plus(rule.cooldown()))).orElse(true);
+    };
+  }
+}

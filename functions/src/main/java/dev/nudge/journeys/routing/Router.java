@@ -1,0 +1,148 @@
+package dev.nudge.journeys.routing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nudge.contacts.Contact;
+import dev.nudge.journeys.Executions;
+import dev.nudge.journeys.JourneyEntry;
+import dev.nudge.journeys.JourneyRecord;
+import dev.nudge.journeys.JourneyRecords;
+import dev.nudge.journeys.PublishedWorkflows;
+import dev.nudge.journeys.WaitRegistrations;
+import dev.nudge.platform.Log;
+import dev.nudge.platform.Times;
+import dev.nudge.workflows.Filter;
+import dev.nudge.workflows.Workflow;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What one new event does to journeys, in this order: it ends the journeys whose goal or exit it
+ * is, resumes the journeys waiting for it, then starts the journeys it triggers (so an event that
+ * is both a workflow's trigger and its goal does not end the journey it just started).
+ */
+public final class Router {
+  public static final String GOAL_ERROR = "Nudge.Goal";
+  public static final String EXIT_ERROR = "Nudge.Exit";
+
+  /** What the router did with one event; tests and logs read it. */
+  public record Routed(List<String> ended, List<String> resumed, Map<String, JourneyEntry.Result> entries) {}
+
+  private final PublishedWorkflows workflows;
+  private final JourneyEntry entry;
+  private final JourneyRecords journeys;
+  private final WaitRegistrations waits;
+  private final Executions executions;
+  private final Clock clock;
+  private final Log log = new Log("router");
+
+  public Router(PublishedWorkflows workflows, JourneyEntry entry, JourneyRecords journeys, WaitRegistrations waits,
+      Executions executions, Clock clock) {
+    this.workflows = workflows;
+    this.entry = entry;
+    this.journeys = journeys;
+    this.waits = waits;
+    this.executions = executions;
+    this.clock = clock;
+  }
+
+  /**
+   * @param event the event document: {@code id}, {@code type}, {@code contactId}, {@code properties},
+   *     {@code occurredAt} (the shape filters and {@code $.trigger} see)
+   */
+  public Routed route(JsonNode event) {
+    String type = event.path("type").asText();
+    String eventId = event.path("id").asText();
+    Optional<Contact> contact = entry.resolve(event.path("contactId").asText());
+    if (contact.isEmpty()) {
+      return new Routed(List.of(), List.of(), Map.of());
+    }
+    String contactId = contact.get().id();
+    List<PublishedWorkflows.Live> live = workflows.current();
+    List<String> ended = end(live, contactId, event, type);
+    List<String> resumed = resume(contactId, event, type);
+    Map<String, JourneyEntry.Result> entries = new java.util.LinkedHashMap<>();
+    for (PublishedWorkflows.Live w : live) {
+      if (triggers(w.workflow().trigger(), type, event)) {
+        JourneyEntry.Result result = entry.enter(w, contactId, "event:" + eventId, event);
+        entries.put(w.id(), result);
+        log.info("entry", Map.of("workflow", w.id(), "contactId", contactId, "eventId", eventId, "result", result));
+      }
+    }
+    return new Routed(ended, resumed, entries);
+  }
+
+  private List<String> end(List<PublishedWorkflows.Live> live, String contactId, JsonNode event, String type) {
+    List<String> ended = new ArrayList<>();
+    for (PublishedWorkflows.Live w : live) {
+      if (!w.runsJourneys()) {
+        continue;
+      }
+      Workflow.Goal goal = w.workflow().goal();
+      boolean isGoal = goal != null && goal.event().equals(type) && matches(goal.where(), event);
+      boolean isExit = w.workflow().exits().stream().anyMatch(x -> x.event().equals(type) && matches(x.where(), event));
+      if (!isGoal && !isExit) {
+        continue;
+      }
+      for (JourneyRecord journey : journeys.forContact(contactId, w.id())) {
+        if (!journey.active()) {
+          continue;
+        }
+        Instant at = occurredAt(event);
+        boolean converted = isGoal && (goal.within() == null || !at.isAfter(journey.startedAt().plus(goal.within())));
+        executions.stop(journey.executionArn(), isGoal ? GOAL_ERROR : EXIT_ERROR,
+            (isGoal ? "goal " : "exit ") + type + " event " + event.path("id").asText());
+        journeys.ended(contactId, w.id(), journey.executionArn(),
+            converted ? JourneyRecord.Outcome.CONVERTED : JourneyRecord.Outcome.EXITED, clock.instant(),
+            converted ? at : null, null);
+        entry.released(contactId, w.id(), journey.executionArn());
+        ended.add(journey.executionArn());
+        log.info("ended", Map.of("workflow", w.id(), "contactId", contactId, "execution", journey.executionArn(),
+            "converted", converted));
+      }
+    }
+    return ended;
+  }
+
+  private List<String> resume(String contactId, JsonNode event, String type) {
+    List<String> resumed = new ArrayList<>();
+    for (WaitRegistrations.Wait wait : waits.waitingFor(contactId, type)) {
+      if (!wait.matches(event)) {
+        continue;
+      }
+      // The same output shape as the workflows branch's router core: the Task's result is {"event": ...}.
+      com.fasterxml.jackson.databind.node.ObjectNode output = dev.nudge.platform.Json.object();
+      output.set("event", event);
+      if (executions.resume(wait.taskToken(), output)) {
+        resumed.add(wait.executionId());
+      }
+      // Resumed, or the token is dead (timed out, journey stopped): either way nothing waits on it any more.
+      waits.delete(wait);
+    }
+    return resumed;
+  }
+
+  /** An event trigger, or a list trigger on the {@code list.joined} event naming the list (as the step actions' router core reads it). */
+  static boolean triggers(Workflow.Trigger trigger, String type, JsonNode event) {
+    if (trigger instanceof Workflow.EventTrigger t) {
+      return t.event().equals(type) && matches(t.where(), event);
+    }
+    if (trigger instanceof Workflow.ListTrigger t) {
+      return dev.nudge.journeys.Router.LIST_JOINED.equals(type)
+          && t.list().equals(event.path("properties").path("list").asText(null));
+    }
+    return false; // date triggers run from the schedule; schedule and API triggers are not wired yet
+  }
+
+  private Instant occurredAt(JsonNode event) {
+    String text = event.path("occurredAt").asText(null);
+    return text == null ? clock.instant() : Times.parse(text);
+  }
+
+  private static boolean matches(Filter where, JsonNode event) {
+    return where == null || where.matches(event);
+  }
+}

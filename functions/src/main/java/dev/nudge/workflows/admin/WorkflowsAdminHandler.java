@@ -1,0 +1,159 @@
+package dev.nudge.workflows.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nudge.journeys.JourneyRuntime;
+import dev.nudge.journeys.SfnExecutions;
+import dev.nudge.journeys.StepFunctionsClient;
+import dev.nudge.platform.ApiException;
+import dev.nudge.platform.AwsClients;
+import dev.nudge.platform.Environment;
+import dev.nudge.platform.HttpApiHandler;
+import dev.nudge.platform.HttpRequest;
+import dev.nudge.platform.HttpResponse;
+import dev.nudge.platform.Json;
+import dev.nudge.platform.Times;
+import dev.nudge.workflows.BundledTemplates;
+import dev.nudge.workflows.Problem;
+import dev.nudge.workflows.WorkflowPublisher;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The workflow admin API (IAM-signed requests only; the template puts the AWS_IAM authorizer on
+ * every route): drafts, validation, publishing, pause, resume, archive, list, and one workflow with
+ * its version history. Drafts are sent as the definition itself (YAML or JSON body).
+ */
+public final class WorkflowsAdminHandler extends HttpApiHandler {
+  private final WorkflowAdmin admin;
+
+  public WorkflowsAdminHandler() {
+    this(Environment.current());
+  }
+
+  private WorkflowsAdminHandler(Environment env) {
+    this(admin(env, JourneyRuntime.of(env, AwsClients.dynamoDb(), new SfnExecutions(StepFunctionsClient.get()))));
+  }
+
+  private static WorkflowAdmin admin(Environment env, JourneyRuntime runtime) {
+    WorkflowPublisher publisher = new WorkflowPublisher(StepFunctionsClient.get(), env.require("WORKFLOW_ROLE_ARN"),
+        env.require("STEP_FUNCTION_ARN"));
+    return new WorkflowAdmin(runtime.store(), new BundledTemplates(), publisher::publish, runtime.journeys(),
+        runtime.entry(), runtime.executions(), runtime.clock());
+  }
+
+  public WorkflowsAdminHandler(WorkflowAdmin admin) {
+    super("workflows-admin");
+    this.admin = admin;
+    route("GET /v1/workflows", r -> list());
+    route("GET /v1/workflows/{id}", r -> get(id(r)));
+    route("PUT /v1/workflows/{id}", this::saveDraft);
+    route("POST /v1/workflows/{id}/validate", r -> validation(admin.validate(id(r)), 200));
+    route("POST /v1/workflows/{id}/publish", this::publish);
+    route("POST /v1/workflows/{id}/pause", r -> HttpResponse.json(200, summary(admin.pause(id(r)))));
+    route("POST /v1/workflows/{id}/resume", r -> HttpResponse.json(200, summary(admin.resume(id(r)))));
+    route("POST /v1/workflows/{id}/archive", r -> {
+      WorkflowAdmin.Archived archived = admin.archive(id(r));
+      ObjectNode body = summary(archived.meta());
+      body.put("journeysStopped", archived.journeysStopped());
+      return HttpResponse.json(200, body);
+    });
+  }
+
+  private static String id(HttpRequest request) {
+    return request.pathParameters().getOrDefault("id", "");
+  }
+
+  private HttpResponse list() {
+    ObjectNode body = Json.object();
+    ArrayNode workflows = body.putArray("workflows");
+    admin.list().forEach(m -> workflows.add(summary(m)));
+    return HttpResponse.json(200, body);
+  }
+
+  private HttpResponse get(String id) {
+    WorkflowStore.Meta meta = admin.find(id);
+    ObjectNode body = summary(meta);
+    body.put("draft", meta.draft());
+    body.put("draftUpdatedAt", format(meta.draftUpdatedAt()));
+    body.put("stateMachineArn", meta.stateMachineArn());
+    body.put("aliasArn", meta.aliasArn());
+    ArrayNode versions = body.putArray("versions");
+    for (WorkflowStore.Version v : admin.versions(id)) {
+      ObjectNode o = versions.addObject();
+      o.put("version", v.version());
+      o.put("versionArn", v.versionArn());
+      o.put("publishedAt", Times.format(v.publishedAt()));
+      o.put("description", v.description());
+      o.put("definition", v.definition());
+    }
+    return HttpResponse.json(200, body);
+  }
+
+  private HttpResponse saveDraft(HttpRequest request) {
+    String text = request.body() == null ? null : new String(request.body(), StandardCharsets.UTF_8);
+    boolean created = admin.list().stream().noneMatch(m -> m.id().equals(id(request)));
+    return validation(admin.saveDraft(id(request), text), created ? 201 : 200);
+  }
+
+  private HttpResponse publish(HttpRequest request) {
+    String description = null;
+    if (request.body() != null && request.body().length > 0) {
+      try {
+        JsonNode body = Json.MAPPER.readTree(request.body());
+        if (!body.isObject() || (body.has("description") && !body.get("description").isTextual())) {
+          throw ApiException.invalid("description", "the body is {\"description\": \"...\"} or empty");
+        }
+        description = body.path("description").asText(null);
+      } catch (IOException e) {
+        throw ApiException.invalid("body", "the body must be JSON");
+      }
+    }
+    try {
+      return HttpResponse.json(200, summary(admin.publish(id(request), description)));
+    } catch (WorkflowAdmin.InvalidDraftException e) {
+      ObjectNode body = Json.object();
+      ObjectNode error = body.putObject("error");
+      error.put("code", "invalid_workflow");
+      error.put("message", e.getMessage());
+      error.put("field", e.problems().get(0).path());
+      error.set("problems", problems(e.problems()));
+      return HttpResponse.json(422, body);
+    }
+  }
+
+  private static HttpResponse validation(WorkflowAdmin.Validation validation, int status) {
+    ObjectNode body = summary(validation.meta());
+    body.put("valid", validation.problems().isEmpty());
+    body.set("problems", problems(validation.problems()));
+    return HttpResponse.json(status, body);
+  }
+
+  private static ArrayNode problems(List<Problem> problems) {
+    ArrayNode out = Json.MAPPER.createArrayNode();
+    for (Problem p : problems) {
+      ObjectNode o = out.addObject();
+      o.put("step", p.step());
+      o.put("path", p.path());
+      o.put("message", p.message());
+    }
+    return out;
+  }
+
+  private static ObjectNode summary(WorkflowStore.Meta meta) {
+    ObjectNode o = Json.object();
+    o.put("id", meta.id());
+    o.put("status", meta.status().wireName());
+    o.put("liveVersion", meta.liveVersion());
+    o.put("createdAt", format(meta.createdAt()));
+    o.put("updatedAt", format(meta.updatedAt()));
+    return o;
+  }
+
+  private static String format(Instant instant) {
+    return instant == null ? null : Times.format(instant);
+  }
+}

@@ -1,0 +1,152 @@
+package dev.nudge.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nudge.contacts.DateAttributeIndex;
+import dev.nudge.journeys.routing.Router;
+import dev.nudge.journeys.schedule.DateTriggers;
+import dev.nudge.testing.CountingDynamoDb;
+import dev.nudge.testing.SamTemplate;
+import dev.nudge.workflows.BundledTemplates;
+import dev.nudge.workflows.WorkflowPublisher;
+import dev.nudge.workflows.Workflows;
+import dev.nudge.workflows.admin.WorkflowAdmin;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The router's, the date scheduler's and the workflow admin's IAM policies in template.yaml allow
+ * every DynamoDB call they make (recorded from real runs against DynamoDB Local).
+ */
+class JourneyLeastPrivilegeTest {
+  private final JourneyStack stack = new JourneyStack();
+  private final CountingDynamoDb calls = new CountingDynamoDb();
+  private final JourneyRuntime counted = JourneyRuntime.of(stack.env(), calls.client(), stack.executions);
+
+  private String logical(String permission) {
+    String result = permission;
+    for (var e : Map.of("CONTACTS_TABLE", "ContactsTable", "EVENTS_TABLE", "EventsTable",
+        "JOURNEYS_TABLE", "JourneysTable", "WORKFLOWS_TABLE", "WorkflowsTable").entrySet()) {
+      result = result.replace(stack.variables.get(e.getKey()), e.getValue());
+    }
+    return result;
+  }
+
+  private static Set<String> granted(String function) {
+    Set<String> grants = new HashSet<>();
+    for (JsonNode policy : SamTemplate.load().resource(function).path("Properties").path("Policies")) {
+      for (JsonNode statement : policy.path("Statement")) {
+        JsonNode actions = statement.path("Action");
+        JsonNode resources = statement.path("Resource");
+        for (JsonNode action : actions.isArray() ? actions : List.of(actions)) {
+          for (JsonNode resource : resources.isArray() ? resources : List.of(resources)) {
+            grants.add(action.asText() + " " + resource.asText().replace("${", "").replace(".Arn}", "").replace(".Arn", ""));
+          }
+        }
+      }
+    }
+    return grants;
+  }
+
+  private void assertGranted(String function) {
+    Set<String> missing = new TreeSet<>();
+    Set<String> grants = granted(function);
+    calls.permissions().stream().map(this::logical).filter(p -> !grants.contains(p)).forEach(missing::add);
+    assertThat(calls.permissions()).isNotEmpty();
+    assertThat(missing).as("calls of %s that its policy does not allow", function).isEmpty();
+  }
+
+  private static final String CART = """
+      id: cart
+      name: Cart
+      trigger: { event: cart.updated }
+      reentry: always
+      goal: { event: order.completed }
+      steps:
+        - id: reminder
+          email: { template: cart-reminder }
+      """;
+
+  @Test
+  void theRoutersPolicyCoversStartingResumingAndEnding() {
+    stack.publish(CART);
+    stack.contact("c1");
+    Router router = new Router(counted.workflows(), counted.entry(), counted.journeys(), counted.waits(),
+        stack.executions, stack.clock);
+    router.route(stack.event("e1", "c1", "cart.updated", "{}"));
+    String arn = stack.executions.started.get(0).executionArn();
+    stack.runtime.waits().register(new WaitRegistrations.Wait("c1", "page.viewed", arn, "s", "cart", "t", null, null,
+        stack.clock.instant().plus(Duration.ofDays(1))));
+    router.route(stack.event("e2", "c1", "page.viewed", "{}"));
+    router.route(stack.event("e3", "c1", "order.completed", "{}"));
+
+    assertThat(stack.executions.resumed).hasSize(1);
+    assertThat(stack.executions.stopped).hasSize(1);
+    assertGranted("RouterFunction");
+  }
+
+  @Test
+  void theDateSchedulersPolicyCoversFindingAndStarting() {
+    stack.publish(Workflows.bundledText("birthday"));
+    stack.contact("c1", "Europe/Madrid", Map.of("birthday", "1990-03-05"));
+    stack.clock.set(Instant.parse("2026-03-05T08:00:00Z"));
+
+    var fired = new DateTriggers(counted.workflows(), new DateAttributeIndex(calls.client(),
+        stack.variables.get("CONTACTS_TABLE")), counted.entry(), stack.clock, Duration.ofHours(1)).run();
+
+    assertThat(fired).hasSize(1);
+    assertGranted("DateTriggerFunction");
+  }
+
+  @Test
+  void theWorkflowAdminsPolicyCoversTheLifecycle() {
+    WorkflowAdmin admin = new WorkflowAdmin(counted.store(), new BundledTemplates(),
+        (w, d) -> new WorkflowPublisher.Published(JourneyStack.stateMachineArn(w.id()),
+            JourneyStack.stateMachineArn(w.id()) + ":1", JourneyStack.stateMachineArn(w.id()) + ":live", true),
+        counted.journeys(), counted.entry(), stack.executions, stack.clock);
+    admin.saveDraft("cart", CART);
+    admin.validate("cart");
+    admin.publish("cart", "first");
+    admin.pause("cart");
+    admin.resume("cart");
+    admin.list();
+    admin.versions("cart");
+    stack.contact("c1");
+    new Router(stack.runtime.workflows(), stack.runtime.entry(), stack.runtime.journeys(), stack.runtime.waits(),
+        stack.executions, stack.clock).route(stack.event("e1", "c1", "cart.updated", "{}"));
+    assertThat(admin.archive("cart").journeysStopped()).isEqualTo(1);
+
+    assertGranted("WorkflowsAdminFunction");
+  }
+
+  @Test
+  void anEventNoJourneyCaresAboutCostsTwoQueriesAndNoWrite() {
+    stack.publish(CART);
+    stack.contact("c1");
+    Router router = new Router(counted.workflows(), counted.entry(), counted.journeys(), counted.waits(),
+        stack.executions, stack.clock);
+    router.route(stack.event("warm", "c1", "page.viewed", "{}"));
+    CountingDynamoDb perEvent = new CountingDynamoDb();
+    JourneyRuntime measured = JourneyRuntime.of(new dev.nudge.platform.Environment(
+        Map.of("CONTACTS_TABLE", stack.variables.get("CONTACTS_TABLE"), "JOURNEYS_TABLE", stack.variables.get("JOURNEYS_TABLE"),
+            "WORKFLOWS_TABLE", stack.variables.get("WORKFLOWS_TABLE"), "WORKFLOW_CACHE_SECONDS", "30"), stack.clock),
+        perEvent.client(), stack.executions);
+    Router cached = new Router(measured.workflows(), measured.entry(), measured.journeys(), measured.waits(),
+        stack.executions, stack.clock);
+    cached.route(stack.event("first", "c1", "page.viewed", "{}"));
+    int afterFirst = perEvent.operations().size();
+
+    cached.route(stack.event("second", "c1", "page.viewed", "{}"));
+
+    // Resolve the contact (its partition) and look for waits; the workflow list comes from the cache.
+    assertThat(perEvent.operations().subList(afterFirst, perEvent.operations().size())).containsExactly("Query", "Query");
+    assertThat(perEvent.writeUnits()).isZero();
+  }
+}
