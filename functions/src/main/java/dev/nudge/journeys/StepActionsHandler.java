@@ -58,7 +58,7 @@ public final class StepActionsHandler implements RequestStreamHandler {
         new EventRepository(ddb, env.require("EVENTS_TABLE")),
         new JourneyStore(ddb, journeysTable),
         ledger,
-        new SendService(ledger, new MessageTemplates(),
+        new SendService(ledger, new MessageTemplates(env.optional("BRAND_NAME").orElse(null)),
             new AwsMessenger(ses, sns, env.require("EMAIL_FROM"), env.optional("SES_CONFIGURATION_SET").orElse(null)),
             env.clock()),
         webhooks,

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -83,6 +84,7 @@ class JourneysEndToEndTest {
     Instant subscribed = cloud.clock().instant();
     assertThat(eventually(() -> emailsTo(contact).size() == 1)).as("first welcome email").isTrue();
     assertThat(steps(emailsTo(contact))).containsExactly("welcome");
+    assertThat(emailsTo(contact).get(0).subject()).isEqualTo("Welcome to Nudge, Ada"); // the template's default BrandName
     assertThat(sentAt(emailsTo(contact).get(0))).isEqualTo(subscribed.truncatedTo(ChronoUnit.MILLIS));
 
     advance(Duration.ofDays(2).minusMinutes(1));
@@ -390,7 +392,7 @@ class JourneysEndToEndTest {
     try {
       out.append("journeys ").append(HTTP.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + "/_local/api/journeys"))
           .GET().build(), HttpResponse.BodyHandlers.ofString()).body()).append('\n');
-      try (var sfn = client(software.amazon.awssdk.services.sfn.SfnClient.builder(), cloud)) {
+      try (SfnClient sfn = client(SfnClient.builder(), cloud)) {
         for (var m : sfn.listStateMachines().stateMachines()) {
           for (var x : sfn.listExecutions(b -> b.stateMachineArn(m.stateMachineArn())).executions()) {
             out.append(x.executionArn()).append(' ').append(x.status()).append('\n');
