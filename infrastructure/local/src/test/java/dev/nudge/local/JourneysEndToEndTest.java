@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nudge.journeys.JourneyRecord;
 import dev.nudge.journeys.JourneyRecords;
 import dev.nudge.local.aws.Outbox;
+import dev.nudge.local.lambda.Invocation;
 import dev.nudge.local.testing.TestClouds;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +28,9 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -34,6 +38,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -104,12 +109,28 @@ class JourneysEndToEndTest {
     String contact = "welcome-dup";
     identify(contact);
     String event = "{\"id\":\"sub-" + contact + "\",\"type\":\"contact.subscribed\",\"contactId\":\"" + contact + "\"}";
+    List<String> statuses = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       HttpResponse<String> response = signed("/v1/track", event);
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      statuses.add(JSON.readTree(response.body()).path("status").asText());
     }
-
+    assertThat(statuses).containsExactly("created", "duplicate", "duplicate");
     assertThat(eventually(() -> emailsTo(contact).size() == 1)).isTrue();
+
+    // Past the tracking API's de-duplication: the stream delivers at least once, so the router
+    // gets the same record twice more, as a Lambda retry would hand it over.
+    Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(eventsTable()).key(Map.of(
+        "contactId", AttributeValue.fromS(contact), "eventId", AttributeValue.fromS("sub-" + contact)))).item();
+    ObjectNode records = JSON.createObjectNode();
+    ObjectNode record = records.putArray("Records").addObject();
+    record.put("eventName", "INSERT").put("eventSource", "aws:dynamodb");
+    record.putObject("dynamodb").put("SequenceNumber", "1").set("NewImage", wire(item));
+    for (int i = 0; i < 2; i++) {
+      Invocation routed = cloud.functions().invoke(cloud.functions().find("RouterFunction"), JSON.writeValueAsBytes(records));
+      assertThat(routed.failed()).as(routed.errorMessage()).isFalse();
+      assertThat(JSON.readTree(routed.payload()).path("batchItemFailures")).isEmpty();
+    }
     settle();
     assertThat(emailsTo(contact)).hasSize(1);
     assertThat(journeys(contact, "welcome-series")).hasSize(1);
@@ -367,6 +388,31 @@ class JourneysEndToEndTest {
 
   private static List<String> steps(List<Outbox.Message> messages) {
     return messages.stream().map(m -> String.join(",", m.tags().getOrDefault("step", List.of()))).toList();
+  }
+
+  private static String eventsTable() {
+    return cloud.functions().find("TrackFunction").variables().get("EVENTS_TABLE");
+  }
+
+  /** An item in DynamoDB's wire JSON, as a stream record's NewImage carries it. */
+  private static ObjectNode wire(Map<String, AttributeValue> item) {
+    ObjectNode out = JSON.createObjectNode();
+    item.forEach((name, value) -> out.set(name, wire(value)));
+    return out;
+  }
+
+  private static JsonNode wire(AttributeValue value) {
+    ObjectNode out = JSON.createObjectNode();
+    switch (value.type()) {
+      case S -> out.put("S", value.s());
+      case N -> out.put("N", value.n());
+      case BOOL -> out.put("BOOL", value.bool());
+      case NUL -> out.put("NULL", true);
+      case M -> out.set("M", wire(value.m()));
+      case L -> value.l().forEach(v -> out.withArray("L").add(wire(v)));
+      default -> throw new IllegalArgumentException("unexpected attribute type in an event item: " + value.type());
+    }
+    return out;
   }
 
   private static List<JourneyRecord> journeys(String contact, String workflow) {
