@@ -59,7 +59,7 @@ public final class StepActionsHandler implements RequestStreamHandler {
         new JourneyStore(ddb, journeysTable),
         new WaitRegistrations(ddb, journeysTable),
         ledger,
-        new SendService(ledger, new MessageTemplates(),
+        new SendService(ledger, new MessageTemplates(env.optional("BRAND_NAME").orElse(null)),
             new AwsMessenger(ses, sns, env.require("EMAIL_FROM"), env.optional("SES_CONFIGURATION_SET").orElse(null)),
             env.clock()),
         webhooks,

@@ -2,6 +2,7 @@ package dev.nudge.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.nudge.contacts.Channel;
 import dev.nudge.workflows.Filter;
@@ -22,8 +23,24 @@ public final class MessageTemplates {
 
   public record Rendered(String subject, String text, String html) {}
 
-  public Rendered render(Channel channel, String templateId, JsonNode context) {
+  private final String brand;
+
+  /** Templates without a configured brand: {@code {{brand}}} renders as nothing. */
+  public MessageTemplates() {
+    this(null);
+  }
+
+  /** @param brand what {@code {{brand}}} renders as (the stack's BrandName), or null */
+  public MessageTemplates(String brand) {
+    this.brand = brand;
+  }
+
+  public Rendered render(Channel channel, String templateId, JsonNode contactContext) {
     JsonNode template = load(channel, templateId);
+    JsonNode context = contactContext;
+    if (brand != null && contactContext instanceof ObjectNode object && !object.has("brand")) {
+      context = object.deepCopy().put("brand", brand);
+    }
     return new Rendered(
         template.has("subject") ? fill(template.get("subject").asText(), context, false) : null,
         fill(template.path("text").asText(""), context, false),

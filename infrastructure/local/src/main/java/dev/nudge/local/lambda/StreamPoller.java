@@ -55,6 +55,8 @@ public final class StreamPoller implements AutoCloseable {
   private volatile long processedRecords;
   private Thread thread;
 
+  private static final Set<String> STALE_ITERATOR = Set.of("TrimmedDataAccessException", "ExpiredIteratorException");
+
   public StreamPoller(Config config, LocalFunction function, Functions functions, DynamoDbServer dynamo, EventLog log,
       Clock clock, Path dataDir) {
     this.config = config;
@@ -138,8 +140,20 @@ public final class StreamPoller implements AutoCloseable {
         finishedShards.add(shardId);
         continue;
       }
-      JsonNode page = dynamo.call("DynamoDBStreams_20120810.GetRecords",
-          Json.object().put("ShardIterator", iterator).put("Limit", config.batchSize()));
+      JsonNode page;
+      try {
+        page = dynamo.call("DynamoDBStreams_20120810.GetRecords",
+            Json.object().put("ShardIterator", iterator).put("Limit", config.batchSize()));
+      } catch (DynamoDbServer.DynamoDbError e) {
+        if (!STALE_ITERATOR.contains(e.type())) {
+          throw e;
+        }
+        // DynamoDB Local answers TrimmedDataAccessException to an iterator taken on an empty shard
+        // once the first record arrives (aws-sdk-java#2923), and iterators expire after 15 minutes.
+        // Both mean only "this cursor is stale": take a new one from the checkpoint next time.
+        iterators.remove(shardId);
+        continue;
+      }
       List<JsonNode> records = new ArrayList<>();
       page.path("Records").forEach(records::add);
       if (!records.isEmpty()) {
