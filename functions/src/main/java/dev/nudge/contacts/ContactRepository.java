@@ -1,5 +1,7 @@
 package dev.nudge.contacts;
 
+import static dev.nudge.platform.Items.text;
+
 import dev.nudge.platform.Times;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -368,21 +370,13 @@ public final class ContactRepository {
 
   private List<Map<String, AttributeValue>> partitionItems(String contactId, String projection) {
     List<Map<String, AttributeValue>> items = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
-          .keyConditionExpression("pk = :pk")
-          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition(contactId))));
-      if (projection != null) {
-        q.projectionExpression(projection);
-      }
-      if (start != null) {
-        q.exclusiveStartKey(start);
-      }
-      QueryResponse page = ddb.query(q.build());
-      items.addAll(page.items());
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
+    QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
+        .keyConditionExpression("pk = :pk")
+        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition(contactId))));
+    if (projection != null) {
+      q.projectionExpression(projection);
+    }
+    ddb.queryPaginator(q.build()).items().forEach(items::add);
     return items;
   }
 
@@ -467,10 +461,6 @@ public final class ContactRepository {
         text(item, "mergedInto"));
   }
 
-  private static String text(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    return v == null ? null : v.s();
-  }
 
   /** Builds SET/REMOVE/ADD/DELETE update expressions with placeholder names and values. */
   private static final class Expression {

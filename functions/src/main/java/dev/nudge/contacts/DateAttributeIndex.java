@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Finds the contacts whose date attribute (birthday, renewal_date) falls on a month and day,
@@ -81,18 +80,10 @@ public final class DateAttributeIndex {
   /** Ids of the contacts whose {@code attribute} falls on {@code day} (any year). */
   public List<String> contactsOn(String attribute, MonthDay day) {
     List<String> ids = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryRequest.Builder q = QueryRequest.builder().tableName(table).indexName(INDEX)
-          .keyConditionExpression("dateKey = :k")
-          .expressionAttributeValues(Map.of(":k", AttributeValue.fromS(dateKey(attribute, day))));
-      if (start != null) {
-        q.exclusiveStartKey(start);
-      }
-      QueryResponse page = ddb.query(q.build());
-      page.items().forEach(i -> ids.add(i.get("pk").s().substring(2)));
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
+    QueryRequest.Builder q = QueryRequest.builder().tableName(table).indexName(INDEX)
+        .keyConditionExpression("dateKey = :k")
+        .expressionAttributeValues(Map.of(":k", AttributeValue.fromS(dateKey(attribute, day))));
+    ddb.queryPaginator(q.build()).items().forEach(i -> ids.add(i.get("pk").s().substring(2)));
     return ids;
   }
 }

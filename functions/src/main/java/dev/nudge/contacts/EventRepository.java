@@ -13,7 +13,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -87,21 +86,13 @@ public final class EventRepository {
 
   private List<Map<String, AttributeValue>> query(String contactId, String projection) {
     List<Map<String, AttributeValue>> items = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
-          .keyConditionExpression("contactId = :c")
-          .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(contactId)));
-      if (projection != null) {
-        q.projectionExpression(projection);
-      }
-      if (start != null) {
-        q.exclusiveStartKey(start);
-      }
-      QueryResponse page = ddb.query(q.build());
-      items.addAll(page.items());
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
+    QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
+        .keyConditionExpression("contactId = :c")
+        .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(contactId)));
+    if (projection != null) {
+      q.projectionExpression(projection);
+    }
+    ddb.queryPaginator(q.build()).items().forEach(items::add);
     return items;
   }
 

@@ -1,5 +1,8 @@
 package dev.nudge.journeys;
 
+import static dev.nudge.platform.Items.text;
+import static dev.nudge.platform.Items.instant;
+
 import dev.nudge.platform.Times;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,7 +14,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
@@ -141,38 +143,22 @@ public final class JourneyRecords {
    */
   public List<JourneyRecord> activeIn(String workflowId) {
     List<JourneyRecord> result = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryRequest.Builder q = QueryRequest.builder().tableName(table).indexName(ACTIVE_INDEX)
-          .keyConditionExpression("activeWorkflow = :w")
-          .filterExpression("#st = :active")
-          .expressionAttributeNames(Map.of("#st", "status"))
-          .expressionAttributeValues(Map.of(":w", AttributeValue.fromS(workflowId), ":active", AttributeValue.fromS(ACTIVE)));
-      if (start != null) {
-        q.exclusiveStartKey(start);
-      }
-      QueryResponse page = ddb.query(q.build());
-      page.items().forEach(i -> result.add(toRecord(i)));
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
+    QueryRequest.Builder q = QueryRequest.builder().tableName(table).indexName(ACTIVE_INDEX)
+        .keyConditionExpression("activeWorkflow = :w")
+        .filterExpression("#st = :active")
+        .expressionAttributeNames(Map.of("#st", "status"))
+        .expressionAttributeValues(Map.of(":w", AttributeValue.fromS(workflowId), ":active", AttributeValue.fromS(ACTIVE)));
+    ddb.queryPaginator(q.build()).items().forEach(i -> result.add(toRecord(i)));
     return result;
   }
 
   private List<JourneyRecord> query(String contactId, String prefix) {
     List<JourneyRecord> result = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
-          .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
-          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(contactKey(contactId)),
-              ":p", AttributeValue.fromS(prefix)));
-      if (start != null) {
-        q.exclusiveStartKey(start);
-      }
-      QueryResponse page = ddb.query(q.build());
-      page.items().forEach(i -> result.add(toRecord(i)));
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
+    QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
+        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
+        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(contactKey(contactId)),
+            ":p", AttributeValue.fromS(prefix)));
+    ddb.queryPaginator(q.build()).items().forEach(i -> result.add(toRecord(i)));
     return result;
   }
 
@@ -194,13 +180,4 @@ public final class JourneyRecords {
         text(item, "error"));
   }
 
-  private static String text(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    return v == null ? null : v.s();
-  }
-
-  private static Instant instant(Map<String, AttributeValue> item, String name) {
-    String v = text(item, name);
-    return v == null ? null : Times.parse(v);
-  }
 }

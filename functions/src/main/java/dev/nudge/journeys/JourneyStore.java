@@ -1,5 +1,7 @@
 package dev.nudge.journeys;
 
+import static dev.nudge.platform.Items.text;
+
 import dev.nudge.platform.Times;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -164,9 +166,9 @@ public final class JourneyStore {
   private static Journey journey(Map<String, AttributeValue> i) {
     return new Journey(i.get("contactId").s(), i.get("workflowId").s(), i.get("executionId").s(),
         i.get("version").s(), i.get("status").s(),
-        i.containsKey("currentStep") ? i.get("currentStep").s() : null,
+        text(i, "currentStep"),
         Times.parse(i.get("startedAt").s()),
         i.containsKey("endedAt") ? Times.parse(i.get("endedAt").s()) : null,
-        i.containsKey("error") ? i.get("error").s() : null);
+        text(i, "error"));
   }
 }

@@ -1,5 +1,7 @@
 package dev.nudge.journeys;
 
+import static dev.nudge.platform.Items.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nudge.platform.Json;
@@ -16,7 +18,6 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Journeys waiting for an event ({@code waitFor} steps), in the journeys table next to the
@@ -100,23 +101,15 @@ public final class WaitRegistrations {
   /** The contact's registered waits for events of {@code type}. */
   public List<Wait> waitingFor(String contactId, String type) {
     List<Wait> result = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
-          .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
-          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(JourneyRecords.contactKey(contactId)),
-              ":p", AttributeValue.fromS(PREFIX + type + "#")));
-      if (start != null) {
-        q.exclusiveStartKey(start);
-      }
-      QueryResponse page = ddb.query(q.build());
-      page.items().forEach(i -> result.add(new Wait(i.get("contactId").s(), i.get("eventType").s(),
-          i.get("executionId").s(), i.get("state").s(), i.get("workflowId").s(), i.get("taskToken").s(),
-          i.containsKey("messageId") ? i.get("messageId").s() : null,
-          i.containsKey("where") ? i.get("where").s() : null,
-          Instant.ofEpochSecond(Long.parseLong(i.get("expiresAt").n())))));
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
+    QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
+        .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
+        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(JourneyRecords.contactKey(contactId)),
+            ":p", AttributeValue.fromS(PREFIX + type + "#")));
+    ddb.queryPaginator(q.build()).items().forEach(i -> result.add(new Wait(i.get("contactId").s(), i.get("eventType").s(),
+        i.get("executionId").s(), i.get("state").s(), i.get("workflowId").s(), i.get("taskToken").s(),
+        text(i, "messageId"),
+        text(i, "where"),
+        Instant.ofEpochSecond(Long.parseLong(i.get("expiresAt").n())))));
     return result;
   }
 

@@ -1,5 +1,7 @@
 package dev.nudge.messaging;
 
+import static dev.nudge.platform.Items.text;
+
 import dev.nudge.platform.Times;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +55,7 @@ public final class SendLedger {
     } catch (ConditionalCheckFailedException e) {
       Map<String, AttributeValue> existing = ddb.getItem(b -> b.tableName(table).key(key(key)).consistentRead(true)).item();
       return Optional.of(new Entry(Status.valueOf(existing.get("status").s()),
-          existing.containsKey("messageId") ? existing.get("messageId").s() : null));
+          text(existing, "messageId")));
     }
   }
 

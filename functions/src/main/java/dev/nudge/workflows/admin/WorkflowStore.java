@@ -1,5 +1,8 @@
 package dev.nudge.workflows.admin;
 
+import static dev.nudge.platform.Items.text;
+import static dev.nudge.platform.Items.instant;
+
 import dev.nudge.platform.Times;
 import dev.nudge.workflows.Workflow;
 import dev.nudge.workflows.WorkflowParser;
@@ -15,7 +18,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -158,39 +160,23 @@ public final class WorkflowStore {
   /** Every workflow's META item, through the sparse index (no scan). */
   public List<Meta> list() {
     List<Meta> result = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryRequest.Builder q = QueryRequest.builder().tableName(table).indexName(KIND_INDEX)
-          .keyConditionExpression("kind = :k")
-          .expressionAttributeValues(Map.of(":k", AttributeValue.fromS("workflow")));
-      if (start != null) {
-        q.exclusiveStartKey(start);
-      }
-      QueryResponse page = ddb.query(q.build());
-      page.items().forEach(i -> result.add(toMeta(i)));
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
+    QueryRequest.Builder q = QueryRequest.builder().tableName(table).indexName(KIND_INDEX)
+        .keyConditionExpression("kind = :k")
+        .expressionAttributeValues(Map.of(":k", AttributeValue.fromS("workflow")));
+    ddb.queryPaginator(q.build()).items().forEach(i -> result.add(toMeta(i)));
     return result;
   }
 
   /** Published versions, oldest first. */
   public List<Version> versions(String id) {
     List<Version> result = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
-          .keyConditionExpression("id = :id AND begins_with(sk, :v)")
-          .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(id), ":v", AttributeValue.fromS(VERSION_PREFIX)));
-      if (start != null) {
-        q.exclusiveStartKey(start);
-      }
-      QueryResponse page = ddb.query(q.build());
-      for (var i : page.items()) {
-        result.add(new Version(Integer.parseInt(i.get("version").n()), i.get("definition").s(), i.get("versionArn").s(),
-            Times.parse(i.get("publishedAt").s()), i.containsKey("description") ? i.get("description").s() : null));
-      }
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
+    QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
+        .keyConditionExpression("id = :id AND begins_with(sk, :v)")
+        .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(id), ":v", AttributeValue.fromS(VERSION_PREFIX)));
+    for (var i : ddb.queryPaginator(q.build()).items()) {
+      result.add(new Version(Integer.parseInt(i.get("version").n()), i.get("definition").s(), i.get("versionArn").s(),
+          Times.parse(i.get("publishedAt").s()), text(i, "description")));
+    }
     return result;
   }
 
@@ -211,13 +197,4 @@ public final class WorkflowStore {
         instant(item, "updatedAt"));
   }
 
-  private static String text(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    return v == null ? null : v.s();
-  }
-
-  private static Instant instant(Map<String, AttributeValue> item, String name) {
-    String v = text(item, name);
-    return v == null ? null : Times.parse(v);
-  }
 }
