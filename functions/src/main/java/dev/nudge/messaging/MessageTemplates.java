@@ -1,77 +1,153 @@
 package dev.nudge.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.nudge.contacts.Channel;
-import dev.nudge.workflows.Filter;
+import dev.nudge.platform.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import liqp.Template;
 
 /**
- * The bundled message templates ({@code templates/<channel>/<id>.yaml}: subject, text, html) and
- * a plain rendering of {@code {{dotted.path}}} placeholders. Hand-written because it is a dozen
- * lines; the messaging issue replaces it with a real template engine and stored templates.
+ * Renders a message: finds the template (stored first, then bundled), picks the variant for the
+ * contact's locale, renders its Liquid parts and wraps e-mail HTML in the brand layout.
+ *
+ * <p>The context templates see: {@code contact} (the profile's fields with its attributes beside
+ * them, so {@code contact.firstName}), the legacy top-level fields ({@code attributes.firstName}),
+ * {@code trigger} (the event that started the journey), {@code brand} (the brand name),
+ * {@code locale} (the variant's language) and {@code unsubscribe_url} when the sender provides it.
+ * A missing value renders empty (or its {@code default:}) and is listed in {@link Rendered#missing}.
  */
 public final class MessageTemplates {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.-]+)\\s*}}");
+  private static final String LAYOUT_SOURCE = resource("templates/layout/email.html");
+  private static final Template LAYOUT = Liquid.check(LAYOUT_SOURCE);
+  private static final int CACHE_LIMIT = 2_000;
 
-  public record Rendered(String subject, String text, String html) {}
+  /**
+   * {@code templateVersion}: 0 for a bundled template, else the stored version that was used;
+   * {@code locale}: the variant rendered; {@code missing}: variables the template read and the
+   * context lacked.
+   */
+  public record Rendered(String subject, String text, String html, String preheader, String templateId,
+      int templateVersion, String locale, List<String> missing) {}
 
-  private final String brand;
+  private final TemplateSource source;
+  private final Brand brand;
+  /** Parsed Liquid by language and source text: a template version never changes, so its text is its key. */
+  private final Map<String, Template> parsed = new ConcurrentHashMap<>();
 
-  /** Templates without a configured brand: {@code {{brand}}} renders as nothing. */
+  /** Bundled templates, no brand. */
   public MessageTemplates() {
-    this(null);
+    this(new BundledMessageTemplates(), Brand.none());
   }
 
-  /** @param brand what {@code {{brand}}} renders as (the stack's BrandName), or null */
+  /** Bundled templates; {@code brand} is the name {@code {{ brand }}} renders as, or null. */
   public MessageTemplates(String brand) {
+    this(new BundledMessageTemplates(), new Brand(brand, null, null, null));
+  }
+
+  public MessageTemplates(TemplateSource source, Brand brand) {
+    this.source = source;
     this.brand = brand;
   }
 
-  public Rendered render(Channel channel, String templateId, JsonNode contactContext) {
-    JsonNode template = load(channel, templateId);
-    JsonNode context = contactContext;
-    if (brand != null && contactContext instanceof ObjectNode object && !object.has("brand")) {
-      context = object.deepCopy().put("brand", brand);
-    }
-    return new Rendered(
-        template.has("subject") ? fill(template.get("subject").asText(), context, false) : null,
-        fill(template.path("text").asText(""), context, false),
-        template.has("html") ? fill(template.get("html").asText(), context, true) : null);
+  public TemplateSource source() {
+    return source;
   }
 
-  private static JsonNode load(Channel channel, String templateId) {
-    String path = "templates/" + channel.wireName() + "/" + templateId + ".yaml";
+  /** @throws IllegalArgumentException if there is no such template for the channel */
+  public Rendered render(Channel channel, String templateId, JsonNode contactContext) {
+    MessageTemplate template = source.find(channel, templateId).orElseThrow(
+        () -> new IllegalArgumentException("no " + channel.wireName() + " template " + templateId));
+    return render(template, contactContext);
+  }
+
+  public Rendered render(MessageTemplate template, JsonNode contactContext) {
+    String contactLocale = contactContext == null ? null : contactContext.path("locale").asText(null);
+    Map.Entry<String, MessageTemplate.Content> variant = template.variantFor(contactLocale);
+    MessageTemplate.Content content = variant.getValue();
+    ObjectNode context = context(contactContext, variant.getKey());
+    Set<String> missing = Liquid.missingSet();
+    if (template.channel() == Channel.SMS) {
+      return new Rendered(null, part(content.body(), context, false, missing), null, null, template.id(),
+          template.version(), variant.getKey(), List.copyOf(missing));
+    }
+    String subject = part(content.subject(), context, false, missing).strip();
+    String preheader = content.preheader() == null ? null : part(content.preheader(), context, false, missing).strip();
+    String html = null;
+    if (content.html() != null) {
+      String body = part(content.html(), context, true, missing);
+      html = layout(body, subject, preheader, variant.getKey(), context.path("unsubscribe_url").asText(""));
+    }
+    String text = content.text() != null ? part(content.text(), context, false, missing) : HtmlText.from(html);
+    return new Rendered(subject, text, html, preheader, template.id(), template.version(), variant.getKey(),
+        List.copyOf(missing));
+  }
+
+  private ObjectNode context(JsonNode contactContext, String locale) {
+    ObjectNode context = contactContext instanceof ObjectNode o ? o.deepCopy() : Json.object();
+    if (!context.has("contact")) {
+      ObjectNode contact = Json.object();
+      context.fields().forEachRemaining(e -> {
+        if (!e.getKey().equals("trigger") && !e.getKey().equals("attributes")) {
+          contact.set(e.getKey(), e.getValue());
+        }
+      });
+      context.path("attributes").fields().forEachRemaining(e -> contact.set(e.getKey(), e.getValue()));
+      context.set("contact", contact);
+    }
+    if (!context.has("brand") && !brand.name().isEmpty()) {
+      context.put("brand", brand.name());
+    }
+    context.put("locale", locale);
+    return context;
+  }
+
+  private String part(String liquid, JsonNode context, boolean html, Set<String> missing) {
+    String language = context.path("locale").asText("en");
+    String key = language + "\u0000" + liquid;
+    Template template = parsed.get(key);
+    if (template == null) {
+      if (parsed.size() >= CACHE_LIMIT) {
+        parsed.clear();
+      }
+      template = Liquid.parse(liquid, language);
+      parsed.put(key, template);
+    }
+    return Liquid.render(template, context, html, missing);
+  }
+
+  private String layout(String content, String subject, String preheader, String locale, String unsubscribeUrl) {
+    // The layout's own values are escaped here and the rendered body goes in as is: it was escaped
+    // where the contact's data entered it.
+    ObjectNode context = Json.object();
+    context.put("content", content);
+    context.put("subject", Liquid.escapeHtml(subject));
+    context.put("preheader", preheader == null ? "" : Liquid.escapeHtml(preheader));
+    context.put("locale", locale);
+    context.put("unsubscribe_url", Liquid.escapeHtml(unsubscribeUrl));
+    ObjectNode b = context.putObject("brand");
+    b.put("name", Liquid.escapeHtml(brand.name()));
+    b.put("logoUrl", Liquid.escapeHtml(brand.logoUrl()));
+    b.put("color", brand.color());
+    b.put("postalAddress", Liquid.escapeHtml(brand.postalAddress()));
+    return Liquid.render(LAYOUT, context, false, null);
+  }
+
+  private static String resource(String path) {
     try (InputStream in = MessageTemplates.class.getClassLoader().getResourceAsStream(path)) {
       if (in == null) {
-        throw new IllegalArgumentException("no " + channel.wireName() + " template " + templateId);
+        throw new IllegalStateException(path + " is missing from the jar");
       }
-      return YAML.readTree(in);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** A missing value renders as nothing rather than failing the send. */
-  static String fill(String text, JsonNode context, boolean html) {
-    Matcher m = PLACEHOLDER.matcher(text);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String value = Filter.resolve(context, m.group(1)).filter(v -> !v.isNull()).map(JsonNode::asText).orElse("");
-      m.appendReplacement(out, Matcher.quoteReplacement(html ? escape(value) : value));
-    }
-    m.appendTail(out);
-    return out.toString();
-  }
-
-  private static String escape(String value) {
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

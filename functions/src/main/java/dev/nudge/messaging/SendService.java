@@ -89,7 +89,8 @@ public final class SendService {
     }
     ledger.sent(request.key(), contact.id(), messageId, now);
     LOG.info("sent", Map.of("workflow", request.workflowId(), "state", request.key().stateName(),
-        "contactId", contact.id(), "channel", channel.wireName(), "messageId", messageId));
+        "contactId", contact.id(), "channel", channel.wireName(), "messageId", messageId,
+        "template", rendered.templateId(), "templateVersion", rendered.templateVersion(), "locale", rendered.locale()));
     return new Outcome(Status.SENT, now, null, messageId);
   }
 
