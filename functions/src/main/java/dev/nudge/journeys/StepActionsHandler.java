@@ -5,7 +5,11 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.nudge.contacts.ContactRepository;
 import dev.nudge.contacts.EventRepository;
 import dev.nudge.messaging.AwsMessenger;
+import dev.nudge.messaging.Brand;
+import dev.nudge.messaging.BundledMessageTemplates;
 import dev.nudge.messaging.MessageTemplates;
+import dev.nudge.messaging.TemplateSource;
+import dev.nudge.messaging.TemplateStore;
 import dev.nudge.messaging.SendLedger;
 import dev.nudge.messaging.SendService;
 import dev.nudge.platform.AwsClients;
@@ -59,12 +63,19 @@ public final class StepActionsHandler implements RequestStreamHandler {
         new JourneyStore(ddb, journeysTable),
         new WaitRegistrations(ddb, journeysTable),
         ledger,
-        new SendService(ledger, new MessageTemplates(env.optional("BRAND_NAME").orElse(null)),
+        new SendService(ledger, templates(env, ddb),
             new AwsMessenger(ses, sns, env.require("EMAIL_FROM"), env.optional("SES_CONFIGURATION_SET").orElse(null)),
             env.clock()),
         webhooks,
         new SfnEnroller(sfn, env.require("STATE_MACHINE_ARN_PREFIX")),
         env.clock());
+  }
+
+  /** Stored templates first (TEMPLATES_TABLE), then the bundled ones; the brand from the template's parameters. */
+  private static MessageTemplates templates(Environment env, software.amazon.awssdk.services.dynamodb.DynamoDbClient ddb) {
+    TemplateSource bundled = new BundledMessageTemplates();
+    TemplateSource source = env.optional("TEMPLATES_TABLE").map(t -> new TemplateStore(ddb, t).orElse(bundled)).orElse(bundled);
+    return new MessageTemplates(source, Brand.from(env));
   }
 
   @Override

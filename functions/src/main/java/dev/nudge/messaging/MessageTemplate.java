@@ -25,7 +25,7 @@ public record MessageTemplate(String id, Channel channel, int version, String de
 
   /** E-mail parts, each ≤ this many characters: Gmail clips a message over 102 KB. */
   public static final int MAX_PART = 100_000;
-  /** All variants together: a DynamoDB item is at most 400 KB. */
+  /** All variants together, in UTF-8 bytes: a DynamoDB item is at most 400 KB. */
   public static final int MAX_TOTAL = 300_000;
   public static final int MAX_SUBJECT = 200;
   /** SNS refuses SMS messages over 1,600 bytes (10 segments). */
@@ -67,6 +67,11 @@ public record MessageTemplate(String id, Channel channel, int version, String de
    * passes cannot fail at send time for its syntax or an unknown filter.
    */
   public static MessageTemplate fromJson(String id, JsonNode body, int version) {
+    return fromJson(id, body, version, true);
+  }
+
+  /** {@code checkLiquid} false: content read back from the table, checked when it was saved. */
+  static MessageTemplate fromJson(String id, JsonNode body, int version, boolean checkLiquid) {
     if (id == null || !WorkflowParser.ID.matcher(id).matches()) {
       throw ApiException.invalid("id", "a template id is 1 to 60 of a-z, 0-9 and -, starting with a letter or digit");
     }
@@ -91,13 +96,15 @@ public record MessageTemplate(String id, Channel channel, int version, String de
       if (!e.getValue().isObject()) {
         throw ApiException.invalid(field, "a variant is an object");
       }
-      Content content = channel == Channel.EMAIL ? email(e.getValue(), field) : sms(e.getValue(), field);
-      total += length(content.subject()) + length(content.preheader()) + length(content.html())
-          + length(content.text()) + length(content.body());
+      Content content = channel == Channel.EMAIL ? email(e.getValue(), field, checkLiquid)
+          : sms(e.getValue(), field, checkLiquid);
+      total += bytes(content.subject()) + bytes(content.preheader()) + bytes(content.html())
+          + bytes(content.text()) + bytes(content.body());
       locales.put(language, content);
     }
     if (total > MAX_TOTAL) {
-      throw ApiException.invalid("locales", "all variants together are at most " + MAX_TOTAL + " characters");
+      throw ApiException.invalid("locales", "all variants together are at most " + MAX_TOTAL + " bytes of UTF-8 (they have "
+          + total + ")");
     }
     String defaultLocale = body.path("defaultLocale").asText(locales.containsKey("en") ? "en" : locales.keySet().iterator().next());
     if (!locales.containsKey(defaultLocale)) {
@@ -106,38 +113,38 @@ public record MessageTemplate(String id, Channel channel, int version, String de
     return new MessageTemplate(id, channel, version, defaultLocale, locales);
   }
 
-  private static Content email(JsonNode v, String field) {
+  private static Content email(JsonNode v, String field, boolean check) {
     for (String name : new String[] {"body"}) {
       if (v.has(name)) {
         throw ApiException.invalid(field + "." + name, "an e-mail variant has subject, preheader, html and text");
       }
     }
-    String subject = part(v, field, "subject", MAX_SUBJECT);
+    String subject = part(v, field, "subject", MAX_SUBJECT, check);
     if (subject == null || subject.isBlank()) {
       throw ApiException.invalid(field + ".subject", "an e-mail needs a subject");
     }
-    String html = part(v, field, "html", MAX_PART);
-    String text = part(v, field, "text", MAX_PART);
+    String html = part(v, field, "html", MAX_PART, check);
+    String text = part(v, field, "text", MAX_PART, check);
     if (html == null && text == null) {
       throw ApiException.invalid(field + ".html", "an e-mail needs html or text (text is generated from html when absent)");
     }
-    return new Content(subject, part(v, field, "preheader", MAX_SUBJECT), html, text, null);
+    return new Content(subject, part(v, field, "preheader", MAX_SUBJECT, check), html, text, null);
   }
 
-  private static Content sms(JsonNode v, String field) {
+  private static Content sms(JsonNode v, String field, boolean check) {
     for (String name : new String[] {"subject", "preheader", "html", "text"}) {
       if (v.has(name)) {
         throw ApiException.invalid(field + "." + name, "an SMS variant has only a body");
       }
     }
-    String body = part(v, field, "body", MAX_SMS);
+    String body = part(v, field, "body", MAX_SMS, check);
     if (body == null || body.isBlank()) {
       throw ApiException.invalid(field + ".body", "an SMS needs a body");
     }
     return new Content(null, null, null, null, body);
   }
 
-  private static String part(JsonNode v, String field, String name, int max) {
+  private static String part(JsonNode v, String field, String name, int max, boolean check) {
     JsonNode node = v.get(name);
     if (node == null || node.isNull()) {
       return null;
@@ -150,6 +157,9 @@ public record MessageTemplate(String id, Channel channel, int version, String de
     if (source.length() > max) {
       throw ApiException.invalid(path, name + " is at most " + max + " characters (it has " + source.length() + ")");
     }
+    if (!check) {
+      return source;
+    }
     try {
       Liquid.check(source);
     } catch (Liquid.TemplateError e) {
@@ -158,8 +168,8 @@ public record MessageTemplate(String id, Channel channel, int version, String de
     return source;
   }
 
-  private static int length(String s) {
-    return s == null ? 0 : s.length();
+  private static int bytes(String s) {
+    return s == null ? 0 : s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
   }
 
   /** The JSON form, as accepted by {@link #fromJson} (plus id, channel and version). */

@@ -36,8 +36,7 @@ public final class TemplateTables {
       indexes.add(GlobalSecondaryIndex.builder()
           .indexName(index.path("IndexName").asText())
           .keySchema(keys(index.path("KeySchema")))
-          .projection(Projection.builder()
-              .projectionType(ProjectionType.fromValue(index.path("Projection").path("ProjectionType").asText())).build())
+          .projection(projection(index.path("Projection")))
           .build());
     }
     if (!indexes.isEmpty()) {
@@ -50,6 +49,17 @@ public final class TemplateTables {
     }
     ddb.createTable(request.build());
     return name;
+  }
+
+  private static Projection projection(JsonNode projection) {
+    Projection.Builder b = Projection.builder()
+        .projectionType(ProjectionType.fromValue(projection.path("ProjectionType").asText()));
+    List<String> included = new ArrayList<>();
+    projection.path("NonKeyAttributes").forEach(a -> included.add(a.asText()));
+    if (!included.isEmpty()) {
+      b.nonKeyAttributes(included);
+    }
+    return b.build();
   }
 
   private static List<AttributeDefinition> attributes(JsonNode definitions) {

@@ -14,7 +14,10 @@ import dev.nudge.platform.HttpRequest;
 import dev.nudge.platform.HttpResponse;
 import dev.nudge.platform.Json;
 import dev.nudge.platform.Times;
+import dev.nudge.contacts.Channel;
+import dev.nudge.messaging.TemplateStore;
 import dev.nudge.workflows.BundledTemplates;
+import dev.nudge.workflows.TemplateCatalog;
 import dev.nudge.workflows.Problem;
 import dev.nudge.workflows.WorkflowPublisher;
 import java.io.IOException;
@@ -41,8 +44,18 @@ public final class WorkflowsAdminHandler extends HttpApiHandler {
   private static WorkflowAdmin admin(Environment env, JourneyRuntime runtime) {
     WorkflowPublisher publisher = new WorkflowPublisher(StepFunctionsClient.get(), env.require("WORKFLOW_ROLE_ARN"),
         env.require("STEP_FUNCTION_ARN"));
-    return new WorkflowAdmin(runtime.store(), new BundledTemplates(), publisher::publish, runtime.journeys(),
+    return new WorkflowAdmin(runtime.store(), catalog(env), publisher::publish, runtime.journeys(),
         runtime.entry(), runtime.executions(), runtime.clock());
+  }
+
+  /** Validation sees the bundled templates and, when the stack has a templates table, the stored ones. */
+  private static TemplateCatalog catalog(Environment env) {
+    BundledTemplates bundled = new BundledTemplates();
+    return env.optional("TEMPLATES_TABLE").<TemplateCatalog>map(table -> {
+      TemplateStore stored = new TemplateStore(AwsClients.dynamoDb(), table);
+      return (channel, id) -> bundled.exists(channel, id)
+          || Channel.fromWire(channel).flatMap(c -> stored.find(c, id)).isPresent();
+    }).orElse(bundled);
   }
 
   public WorkflowsAdminHandler(WorkflowAdmin admin) {
