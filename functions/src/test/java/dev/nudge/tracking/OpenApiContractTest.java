@@ -15,6 +15,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.nudge.messaging.BundledMessageTemplates;
+import dev.nudge.messaging.MessageTemplate;
+import dev.nudge.messaging.MessageTemplates;
+import dev.nudge.messaging.TemplateStore;
+import dev.nudge.messaging.admin.TemplatesAdmin;
+import dev.nudge.messaging.admin.TemplatesAdminHandler;
+import dev.nudge.testing.TemplateTables;
 import org.junit.jupiter.api.Test;
 
 /** docs/openapi.yaml, template.yaml and the handlers describe the same API. */
@@ -53,11 +60,15 @@ class OpenApiContractTest {
   void everyRouteIsAnsweredByTheHandlerTheTemplateNamesForIt() {
     TrackingStack stack = new TrackingStack();
     RequestStreamHandler workflowsAdmin = new dev.nudge.journeys.JourneyStack().adminHandler();
+    TemplateStore templateStore = new TemplateStore(stack.ddb, TemplateTables.create(stack.ddb, "TemplatesTable"));
+    RequestStreamHandler templatesAdmin = new TemplatesAdminHandler(new TemplatesAdmin(templateStore,
+        new BundledMessageTemplates(), new MessageTemplates(), stack.contacts, m -> "m", stack.clock));
     Map<String, RequestStreamHandler> handlers = Map.of(
         stack.track.getClass().getName(), stack.track,
         stack.consent.getClass().getName(), stack.consent,
         stack.admin.getClass().getName(), stack.admin,
-        workflowsAdmin.getClass().getName(), workflowsAdmin);
+        workflowsAdmin.getClass().getName(), workflowsAdmin,
+        templatesAdmin.getClass().getName(), templatesAdmin);
     List<String> unanswered = new ArrayList<>();
     for (SamTemplate.Route route : templateRoutes) {
       String className = route.handler().substring(0, route.handler().indexOf("::"));
@@ -109,6 +120,18 @@ class OpenApiContractTest {
         .contains("at most " + Validation.MAX_PROPERTY_KEYS + " keys")
         .contains("nesting at most " + Validation.MAX_PROPERTY_DEPTH + " levels")
         .contains("strings at most " + Validation.MAX_STRING + " characters");
+  }
+
+  @Test
+  void theDocumentedTemplateLimitsAreTheEnforcedOnes() {
+    JsonNode variant = openApi.path("components").path("schemas").path("TemplateVariant").path("properties");
+    assertThat(variant.path("subject").path("maxLength").asInt()).isEqualTo(MessageTemplate.MAX_SUBJECT);
+    assertThat(variant.path("preheader").path("maxLength").asInt()).isEqualTo(MessageTemplate.MAX_SUBJECT);
+    assertThat(variant.path("html").path("maxLength").asInt()).isEqualTo(MessageTemplate.MAX_PART);
+    assertThat(variant.path("text").path("maxLength").asInt()).isEqualTo(MessageTemplate.MAX_PART);
+    assertThat(variant.path("body").path("maxLength").asInt()).isEqualTo(MessageTemplate.MAX_SMS);
+    assertThat(openApi.path("paths").path("/v1/templates/{id}").path("put").path("summary").asText())
+        .contains(String.format(java.util.Locale.ROOT, "%,d bytes", MessageTemplate.MAX_TOTAL));
   }
 
   private Set<String> fieldNames(String schema) {
