@@ -75,7 +75,7 @@ public final class StepActionsHandler implements RequestStreamHandler {
   private static MessageTemplates templates(Environment env, software.amazon.awssdk.services.dynamodb.DynamoDbClient ddb) {
     TemplateSource bundled = new BundledMessageTemplates();
     TemplateSource source = env.optional("TEMPLATES_TABLE").map(t -> new TemplateStore(ddb, t).orElse(bundled)).orElse(bundled);
-    return new MessageTemplates(source, Brand.from(env));
+    return new MessageTemplates(source, Brand.from(env)).prime();
   }
 
   @Override

@@ -46,7 +46,7 @@ public final class TemplatesAdminHandler extends HttpApiHandler {
     BundledMessageTemplates bundled = new BundledMessageTemplates();
     SesV2Client ses = SesV2Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     SnsClient sns = SnsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-    return new TemplatesAdmin(store, bundled, new MessageTemplates(store.orElse(bundled), Brand.from(env)),
+    return new TemplatesAdmin(store, bundled, new MessageTemplates(store.orElse(bundled), Brand.from(env)).prime(),
         new ContactRepository(ddb, env.require("CONTACTS_TABLE")),
         new AwsMessenger(ses, sns, env.require("EMAIL_FROM"), env.optional("SES_CONFIGURATION_SET").orElse(null)),
         env.clock());
