@@ -36,6 +36,7 @@ public final class Liquid {
         // enforces it by running each render on a new executor thread, which doubled the cost of a
         // render (docs/benchmarks.md); the iteration limit bounds the time already.
         .withMaxIterations(10_000)
+        .withFilter(new UtmFilter())
         .build());
   }
 

@@ -107,8 +107,9 @@ class ContactsAdminTest {
     var routes = dev.nudge.testing.SamTemplate.load().httpRoutes();
     assertThat(routes).filteredOn(r -> r.path().startsWith("/v1/contacts"))
         .hasSize(2).allMatch(dev.nudge.testing.SamTemplate.Route::iamAuth);
-    // The other admin API (workflows) is IAM-only too; the public webhook and consent links are not.
-    assertThat(routes).filteredOn(r -> !r.path().startsWith("/v1/contacts") && !r.path().startsWith("/v1/workflows"))
+    // The other admin APIs (workflows, templates) are IAM-only too; the public webhook and consent links are not.
+    assertThat(routes).filteredOn(r -> !r.path().startsWith("/v1/contacts") && !r.path().startsWith("/v1/workflows")
+            && !r.path().startsWith("/v1/templates"))
         .isNotEmpty().noneMatch(dev.nudge.testing.SamTemplate.Route::iamAuth);
   }
 

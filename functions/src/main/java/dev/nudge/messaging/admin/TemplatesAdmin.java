@@ -16,6 +16,7 @@ import dev.nudge.platform.Json;
 import dev.nudge.platform.Log;
 import dev.nudge.workflows.WorkflowParser;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -64,10 +65,11 @@ public final class TemplatesAdmin {
           + " template; a template keeps its channel");
     }
     int expected = current.map(s -> s.template().version()).orElse(0);
-    MessageTemplate saved = store.save(template, expected, clock.instant()).orElseThrow(
+    Instant now = clock.instant();
+    MessageTemplate saved = store.save(template, expected, now).orElseThrow(
         () -> new ApiException(409, "conflict", "another save of this template happened at the same time; retry", "id"));
     log.info("saved", Map.of("template", id, "version", saved.version()));
-    return new Saved(new TemplateStore.Stored(saved, clock.instant(), false), current.isEmpty() || current.get().deleted());
+    return new Saved(new TemplateStore.Stored(saved, now, false), current.isEmpty() || current.get().deleted());
   }
 
   /** The stored template, else the bundled one (version 0, stored: false). */
