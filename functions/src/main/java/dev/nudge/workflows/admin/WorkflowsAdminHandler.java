@@ -14,7 +14,7 @@ import dev.nudge.platform.HttpRequest;
 import dev.nudge.platform.HttpResponse;
 import dev.nudge.platform.Json;
 import dev.nudge.platform.Times;
-import dev.nudge.contacts.Channel;
+import dev.nudge.messaging.StoredTemplateCatalog;
 import dev.nudge.messaging.TemplateStore;
 import dev.nudge.workflows.BundledTemplates;
 import dev.nudge.workflows.TemplateCatalog;
@@ -51,11 +51,8 @@ public final class WorkflowsAdminHandler extends HttpApiHandler {
   /** Validation sees the bundled templates and, when the stack has a templates table, the stored ones. */
   private static TemplateCatalog catalog(Environment env) {
     BundledTemplates bundled = new BundledTemplates();
-    return env.optional("TEMPLATES_TABLE").<TemplateCatalog>map(table -> {
-      TemplateStore stored = new TemplateStore(AwsClients.dynamoDb(), table);
-      return (channel, id) -> bundled.exists(channel, id)
-          || Channel.fromWire(channel).flatMap(c -> stored.find(c, id)).isPresent();
-    }).orElse(bundled);
+    return env.optional("TEMPLATES_TABLE").<TemplateCatalog>map(
+        table -> new StoredTemplateCatalog(bundled, new TemplateStore(AwsClients.dynamoDb(), table))).orElse(bundled);
   }
 
   public WorkflowsAdminHandler(WorkflowAdmin admin) {

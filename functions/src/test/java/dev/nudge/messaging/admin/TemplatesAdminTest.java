@@ -10,12 +10,17 @@ import dev.nudge.messaging.BundledMessageTemplates;
 import dev.nudge.messaging.MessageTemplate;
 import dev.nudge.messaging.MessageTemplates;
 import dev.nudge.messaging.OutgoingMessage;
+import dev.nudge.messaging.StoredTemplateCatalog;
 import dev.nudge.messaging.TemplateStore;
 import dev.nudge.platform.Json;
 import dev.nudge.testing.CountingDynamoDb;
 import dev.nudge.testing.SamTemplate;
 import dev.nudge.testing.TemplateTables;
 import dev.nudge.testing.TrackingStack;
+import dev.nudge.workflows.BundledTemplates;
+import dev.nudge.workflows.Problem;
+import dev.nudge.workflows.WorkflowParser;
+import dev.nudge.workflows.WorkflowValidator;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -211,6 +216,17 @@ class TemplatesAdminTest {
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.errorField()).isEqualTo("to");
     assertThat(outbox).isEmpty();
+  }
+
+  @Test
+  void workflowValidationSeesAStoredTemplateOnlyForItsChannel() {
+    call("PUT /v1/templates/{id}", "flash-sale", "{\"channel\":\"sms\",\"locales\":{\"en\":{\"body\":\"Sale!\"}}}");
+    WorkflowValidator validator = new WorkflowValidator(
+        new StoredTemplateCatalog(new BundledTemplates(), new TemplateStore(stack.ddb, table)));
+    String yaml = "id: flash\ntrigger: { event: sale.started }\nsteps:\n  - id: tell\n    %s: { template: flash-sale }\n";
+    assertThat(validator.check(WorkflowParser.parse(String.format(yaml, "sms")))).isEmpty();
+    assertThat(validator.check(WorkflowParser.parse(String.format(yaml, "email"))))
+        .extracting(Problem::message).containsExactly("no email template \"flash-sale\"");
   }
 
   // ---- least privilege: the DynamoDB calls of every route, against the policy in template.yaml
