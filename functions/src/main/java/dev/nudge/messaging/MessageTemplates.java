@@ -105,7 +105,10 @@ public final class MessageTemplates {
       String body = part(content.html(), context, true, missing);
       html = layout(body, subject, preheader, variant.getKey(), context.path("unsubscribe_url").asText(""));
     }
-    String text = content.text() != null ? part(content.text(), context, false, missing) : HtmlText.from(html);
+    String text = content.text() == null ? HtmlText.from(html)
+        : html == null ? part(content.text(), context, false, missing)
+        : part(content.text(), context, false, missing).stripTrailing() + "\n\n"
+            + textFooter(variant.getKey(), context.path("unsubscribe_url").asText(""));
     return new Rendered(subject, text, html, preheader, template.id(), template.version(), variant.getKey(),
         List.copyOf(missing));
   }
@@ -158,6 +161,28 @@ public final class MessageTemplates {
     b.put("color", brand.color());
     b.put("postalAddress", Liquid.escapeHtml(brand.postalAddress()));
     return Liquid.render(LAYOUT, context, false, null);
+  }
+
+  /**
+   * The layout's footer for a hand-written text part (a generated one has it already): the postal
+   * address and the way out belong in both parts.
+   */
+  private String textFooter(String locale, String unsubscribeUrl) {
+    StringBuilder out = new StringBuilder("--\n");
+    String sender = String.join(" · ", java.util.stream.Stream.of(brand.name(), brand.postalAddress())
+        .filter(v -> !v.isEmpty()).toList());
+    if (!sender.isEmpty()) {
+      out.append(sender).append('\n');
+    }
+    boolean es = locale.equals("es");
+    boolean pl = locale.equals("pl");
+    if (!unsubscribeUrl.isEmpty()) {
+      out.append(es ? "Darse de baja: " : pl ? "Wypisz się: " : "Unsubscribe: ").append(unsubscribeUrl);
+    } else {
+      out.append(es ? "Responde «baja» para no recibir más correos."
+          : pl ? "Odpowiedz „wypisz”, aby nie otrzymywać wiadomości." : "Reply \"unsubscribe\" to stop these e-mails.");
+    }
+    return out.append('\n').toString();
   }
 
   private static String resource(String path) {

@@ -120,6 +120,17 @@ class MessageTemplatesTest {
   }
 
   @Test
+  void aHandWrittenTextPartGetsTheFooterToo() {
+    ObjectNode body = Json.object();
+    body.put("channel", "email");
+    body.putObject("locales").putObject("en").put("subject", "Hi").put("html", "<p>Hi</p>").put("text", "Hi {{ contact.firstName }}");
+    ObjectNode context = contactNamed("Ada");
+    context.put("unsubscribe_url", "https://nudge.example.com/u/abc");
+    MessageTemplates.Rendered rendered = templates.render(MessageTemplate.fromJson("t", body, 1), context);
+    assertThat(rendered.text()).isEqualTo("Hi Ada\n\n--\nAcme · 1 Main St, Springfield\nUnsubscribe: https://nudge.example.com/u/abc\n");
+  }
+
+  @Test
   void everyEmailIsWrappedInTheBrandLayout() {
     ObjectNode context = contactNamed("Ada");
     context.put("unsubscribe_url", "https://nudge.example.com/u/abc");
