@@ -99,6 +99,18 @@ class TemplatesAdminTest {
   }
 
   @Test
+  void afterADeleteSendsFallBackToTheBundledTemplate() {
+    call("PUT /v1/templates/{id}", "welcome-1", email("Hello from the table", "<p>Stored</p>"));
+    call("DELETE /v1/templates/{id}", "welcome-1", null);
+    TemplateStore store = new TemplateStore(stack.ddb, table);
+    MessageTemplates.Rendered rendered = new MessageTemplates(store.orElse(new BundledMessageTemplates()), brand)
+        .render(Channel.EMAIL, "welcome-1", Json.object());
+    assertThat(rendered.subject()).isEqualTo("Welcome to Acme");
+    assertThat(rendered.templateVersion()).isZero();
+    assertThat(store.version("welcome-1", 1)).isPresent();
+  }
+
+  @Test
   void anUnparsableTemplateIsRefusedNamingThePartAndNothingIsStored() {
     var refused = call("PUT /v1/templates/{id}", "broken", email("Hi", "<p>{% for x in y %}</p>"));
     assertThat(refused.status()).isEqualTo(400);
