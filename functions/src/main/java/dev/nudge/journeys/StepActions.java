@@ -11,6 +11,8 @@ import dev.nudge.messaging.SendLedger;
 import dev.nudge.messaging.SendService;
 import dev.nudge.platform.Json;
 import dev.nudge.platform.Times;
+import dev.nudge.stats.Metric;
+import dev.nudge.stats.Metrics;
 import dev.nudge.workflows.Step;
 import dev.nudge.workflows.Workflow;
 import dev.nudge.workflows.WorkflowParser;
@@ -89,6 +91,7 @@ public final class StepActions {
       case "complete" -> complete(call, now);
       case "fail" -> {
         JsonNode error = payload.path("error");
+        Metrics.count(Metric.JOURNEYS_FAILED, now, Metrics.dims("Workflow", call.workflowId()));
         journeys.ended(call.contactId(), call.workflowId(), call.key().executionId(), JourneyStore.Status.FAILED,
             error.path("Error").asText("unknown") + ": " + error.path("Cause").asText(""), now);
       }
@@ -130,6 +133,7 @@ public final class StepActions {
     JsonNode trigger = call.payload().path("trigger");
     SendService.Outcome outcome = sender.send(new SendService.Request(call.workflowId(), (Step.Message) call.step().action(),
         call.settings(), contact.get(), call.key(), trigger.isObject() ? (ObjectNode) trigger : null));
+    recordMetrics(call, outcome, trigger, now);
     result.put("status", outcome.status().name().toLowerCase(java.util.Locale.ROOT));
     result.put("resumeAt", timestamp(outcome.resumeAt()));
     if (outcome.reason() != null) {
@@ -137,6 +141,25 @@ public final class StepActions {
     }
     if (outcome.messageId() != null) {
       result.put("messageId", outcome.messageId());
+    }
+  }
+
+  /** A send counts once: a retried Task finds the ledger and answers {@code already-sent}, which counts nothing. */
+  private static void recordMetrics(Call call, SendService.Outcome outcome, JsonNode trigger, Instant now) {
+    String channel = ((Step.Message) call.step().action()).channel();
+    String status = outcome.status().name();
+    if (status.equals("SENT") && !"already-sent".equals(outcome.reason())) {
+      Metrics.count(Metric.MESSAGES_SENT, now, Metrics.dims("Channel", channel, "Workflow", call.workflowId(),
+          "Step", call.step().id()));
+      String occurredAt = trigger.path("occurredAt").asText(null);
+      if (occurredAt != null) {
+        Metrics.record(Metric.EVENT_TO_SEND_LATENCY, Duration.between(Times.parse(occurredAt), now).toMillis(), now,
+            Metrics.dims("Channel", channel));
+      }
+    } else if (status.equals("SKIPPED")) {
+      Metrics.count(Metric.MESSAGES_SKIPPED, now, Metrics.dims("Channel", channel, "Reason", outcome.reason()));
+    } else if (status.equals("FAILED")) {
+      Metrics.count(Metric.MESSAGES_FAILED, now, Metrics.dims("Channel", channel));
     }
   }
 

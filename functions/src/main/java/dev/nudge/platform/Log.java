@@ -23,6 +23,11 @@ public final class Log {
     return previous;
   }
 
+  /** Writes a line that is already JSON (CloudWatch Embedded Metric Format lines share the log stream). */
+  public static void raw(String jsonLine) {
+    out.println(jsonLine);
+  }
+
   public void info(String message, Map<String, ?> fields) {
     write("INFO", message, fields);
   }

@@ -152,6 +152,49 @@ class StepActionsTest {
     assertThat(journeys.find("c1", "abandoned-cart", EXECUTION)).isEmpty(); // Enter never ran here
   }
 
+  private static JsonNode jsonLine(String line) {
+    try {
+      return dev.nudge.platform.Json.MAPPER.readTree(line);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aSendCountsOnceInTheSentMetricAndARetryCountsNothing() throws Exception {
+    contact("c1", "Europe/Madrid", true);
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    var previous = dev.nudge.platform.Log.redirect(new java.io.PrintStream(captured, true));
+    try {
+      invoke(payload("abandoned-cart", "reminder", "c1", "2026-11-23T11:00:00Z"));
+      invoke(payload("abandoned-cart", "reminder", "c1", "2026-11-23T11:00:00Z"));
+    } finally {
+      dev.nudge.platform.Log.redirect(previous);
+    }
+    java.util.List<JsonNode> sent = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+        .map(StepActionsTest::jsonLine).filter(l -> l.has("MessagesSent")).toList();
+    assertThat(sent).hasSize(1);
+    assertThat(sent.get(0).path("Channel").asText()).isEqualTo("email");
+    assertThat(sent.get(0).path("Workflow").asText()).isEqualTo("abandoned-cart");
+    assertThat(sent.get(0).path("Step").asText()).isEqualTo("reminder");
+    assertThat(sent.get(0).toString()).doesNotContain("c1@example.com");
+  }
+
+  @Test
+  void aSkippedSendCountsUnderItsReason() throws Exception {
+    contact("c2", "Europe/Madrid", false);
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    var previous = dev.nudge.platform.Log.redirect(new java.io.PrintStream(captured, true));
+    try {
+      invoke(payload("abandoned-cart", "reminder", "c2", "2026-11-23T11:00:00Z"));
+    } finally {
+      dev.nudge.platform.Log.redirect(previous);
+    }
+    assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+        .map(StepActionsTest::jsonLine).filter(l -> l.has("MessagesSkipped"))
+        .map(l -> l.path("Reason").asText()).toList()).containsExactly("no-consent");
+  }
+
   @Test
   void aLoopBackToTheSameStepSendsAgain() throws Exception {
     contact("c1", "Europe/Madrid", true);

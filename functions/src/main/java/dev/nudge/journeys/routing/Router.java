@@ -10,6 +10,8 @@ import dev.nudge.journeys.PublishedWorkflows;
 import dev.nudge.journeys.WaitRegistrations;
 import dev.nudge.platform.Log;
 import dev.nudge.platform.Times;
+import dev.nudge.stats.Metric;
+import dev.nudge.stats.Metrics;
 import dev.nudge.workflows.Filter;
 import dev.nudge.workflows.Workflow;
 import java.time.Clock;
@@ -71,6 +73,9 @@ public final class Router {
       if (triggers(w.workflow().trigger(), type, event)) {
         JourneyEntry.Result result = entry.enter(w, contactId, "event:" + eventId, event);
         entries.put(w.id(), result);
+        if (result == JourneyEntry.Result.STARTED) {
+          Metrics.count(Metric.JOURNEYS_STARTED, clock.instant(), Metrics.dims("Workflow", w.id()));
+        }
         log.info("entry", Map.of("workflow", w.id(), "contactId", contactId, "eventId", eventId, "result", result));
       }
     }
@@ -102,6 +107,8 @@ public final class Router {
             converted ? at : null, null);
         entry.released(contactId, w.id(), journey.executionArn());
         ended.add(journey.executionArn());
+        Metrics.count(converted ? Metric.JOURNEYS_CONVERTED : Metric.JOURNEYS_EXITED, clock.instant(),
+            Metrics.dims("Workflow", w.id()));
         log.info("ended", Map.of("workflow", w.id(), "contactId", contactId, "execution", journey.executionArn(),
             "converted", converted));
       }
