@@ -1,5 +1,8 @@
 package dev.nudge.local;
 
+import dev.nudge.local.metrics.LocalMetrics;
+import dev.nudge.local.metrics.MetricsTap;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nudge.local.aws.AwsEndpoint;
 import dev.nudge.local.aws.LocalConfig;
@@ -58,6 +61,7 @@ public final class LocalCloud implements AutoCloseable {
   private final List<String> stateMachines;
   private final LocalServer server;
   private final LocalPage page;
+  private final LocalMetrics metrics = new LocalMetrics();
   private final long startedNanos;
   private final long readyNanos;
   private final Map<String, Long> phases = new LinkedHashMap<>();
@@ -125,6 +129,7 @@ public final class LocalCloud implements AutoCloseable {
       AwsEndpoint aws = new AwsEndpoint(dynamo, sfnApi, ses, sns, buses,
           new ParameterStore(config, clock, stack.region(), stack.accountId()));
       this.page = new LocalPage(this);
+      MetricsTap.attach(metrics);
       this.server = LocalServer.start("127.0.0.1", port, request -> route(request, aws));
       started.add(server);
       phase("server");
@@ -197,6 +202,11 @@ public final class LocalCloud implements AutoCloseable {
 
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.port());
+  }
+
+  /** The EMF metrics the functions printed (what CloudWatch would hold). */
+  public LocalMetrics metrics() {
+    return metrics;
   }
 
   public Stack stack() {
@@ -274,6 +284,7 @@ public final class LocalCloud implements AutoCloseable {
 
   @Override
   public void close() {
+    MetricsTap.detach(metrics);
     pollers.forEach(StreamPoller::close);
     server.close();
     buses.close();

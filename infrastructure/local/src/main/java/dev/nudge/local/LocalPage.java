@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nudge.local.aws.Outbox;
+import dev.nudge.local.metrics.DashboardPage;
+import dev.nudge.local.metrics.LocalDashboard;
 import dev.nudge.local.states.StatesEngine;
 import dev.nudge.local.states.StatesModel;
 import dev.nudge.local.web.Reply;
@@ -45,6 +47,34 @@ final class LocalPage {
           list.add(Json.MAPPER.valueToTree(m));
         }
         return Reply.json(200, list, "application/json");
+      }
+      if (method.equals("GET") && (path.equals("/_local/dashboard") || path.equals("/_local/api/dashboard"))) {
+        var dashboards = cloud.stack().ofType("AWS::CloudWatch::Dashboard");
+        if (dashboards.isEmpty()) {
+          return Reply.json(404, Json.object().put("message", "the template defines no AWS::CloudWatch::Dashboard"),
+              "application/json");
+        }
+        var dashboard = dashboards.get(0);
+        var evaluated = new LocalDashboard(cloud.metrics()).evaluate(dashboard.required("DashboardBody").asText(),
+            cloud.clock().instant());
+        return path.startsWith("/_local/api/")
+            ? Reply.json(200, LocalDashboard.toJson(evaluated), "application/json")
+            : Reply.text(200, "text/html; charset=utf-8",
+                DashboardPage.html(dashboard.text("DashboardName", dashboard.logicalId()), evaluated));
+      }
+      if (method.equals("GET") && path.startsWith("/_local/assets/")) {
+        String name = path.substring("/_local/assets/".length());
+        if (!name.matches("[A-Za-z0-9.]+") ) {
+          return Reply.json(404, Json.object().put("message", "no asset " + name), "application/json");
+        }
+        try (var in = LocalPage.class.getResourceAsStream("assets/" + name)) {
+          if (in == null) {
+            return Reply.json(404, Json.object().put("message", "no asset " + name), "application/json");
+          }
+          return Reply.of(200, name.endsWith(".css") ? "text/css" : "text/javascript", in.readAllBytes());
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
       }
       if (method.equals("GET") && path.equals("/_local/api/journeys")) {
         return Reply.json(200, journeys(), "application/json");
@@ -148,7 +178,7 @@ final class LocalPage {
         .append("iframe{width:100%;height:16rem;border:1px solid #eee}table{border-collapse:collapse}")
         .append("td,th{padding:.2rem .6rem;border-bottom:1px solid #eee;text-align:left;font-size:.9rem}")
         .append(".events{font-weight:bold}form{display:inline}</style></head><body>");
-    h.append("<h1>Nudge local cloud</h1>");
+    h.append("<h1>Nudge local cloud</h1><p><a href=/_local/dashboard>Dashboard (KPIs)</a></p>");
     h.append("<section id=clock><h2>Clock</h2><p>Now: <time>").append(esc(cloud.clock().instant().toString()))
         .append("</time>, running ").append(cloud.clock().scale()).append("× real time.</p>")
         .append("<form method=post action=/_local/clock><input name=advance placeholder=PT48H aria-label=advance>")

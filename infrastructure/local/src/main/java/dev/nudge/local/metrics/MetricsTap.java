@@ -1,0 +1,37 @@
+package dev.nudge.local.metrics;
+
+import dev.nudge.platform.Log;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The functions print their EMF lines through {@link Log} (one stream for the whole JVM, as on
+ * Lambda). The tap keeps printing them and also hands each line to every running local cloud's
+ * {@link LocalMetrics}: tests start several clouds in one JVM.
+ */
+public final class MetricsTap {
+  private static final List<LocalMetrics> LISTENERS = new CopyOnWriteArrayList<>();
+  private static boolean installed;
+
+  private MetricsTap() {}
+
+  public static synchronized void attach(LocalMetrics metrics) {
+    if (!installed) {
+      PrintStream through = Log.redirect(System.out);
+      Log.redirect(new PrintStream(through, true) {
+        @Override
+        public void println(String line) {
+          super.println(line);
+          LISTENERS.forEach(l -> l.accept(line));
+        }
+      });
+      installed = true;
+    }
+    LISTENERS.add(metrics);
+  }
+
+  public static void detach(LocalMetrics metrics) {
+    LISTENERS.remove(metrics);
+  }
+}
