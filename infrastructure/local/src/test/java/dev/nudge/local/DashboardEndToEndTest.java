@@ -1,29 +1,19 @@
 package dev.nudge.local;
 
-import static dev.nudge.local.testing.TestClouds.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nudge.local.aws.Outbox;
 import dev.nudge.local.testing.HeadlessChromium;
+import dev.nudge.local.testing.NudgeApi;
 import dev.nudge.local.testing.TestClouds;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The KPI dashboard of template.yaml, rendered by the local cloud from the metrics its functions
@@ -31,31 +21,24 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 class DashboardEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final int SUBSCRIBERS = 3;
   private static LocalCloud cloud;
-  private static String keyId;
-  private static String secret;
+  private static NudgeApi api;
 
   @BeforeAll
   static void start() throws Exception {
     cloud = TestClouds.start(TestClouds.repoTemplate(), 0.0);
-    String keysName = cloud.functions().find("TrackFunction").variables().get("SIGNING_KEYS_PARAMETER");
-    try (SsmClient ssm = client(SsmClient.builder(), cloud)) {
-      JsonNode keys = JSON.readTree(ssm.getParameter(b -> b.name(keysName).withDecryption(true)).parameter().value());
-      keyId = keys.fieldNames().next();
-      secret = keys.get(keyId).asText();
-    }
+    api = new NudgeApi(cloud);
     String workflow = Files.readString(Path.of(System.getProperty("nudge.repo.root", "../.."),
         "functions/src/main/resources/workflows/welcome-series.yaml"));
-    assertThat(admin("PUT", "/v1/workflows/welcome-series", workflow).statusCode()).isIn(200, 201);
-    assertThat(admin("POST", "/v1/workflows/welcome-series/publish", "").statusCode()).isEqualTo(200);
+    assertThat(api.admin("PUT", "/v1/workflows/welcome-series", workflow, "application/yaml").statusCode()).isIn(200, 201);
+    assertThat(api.admin("POST", "/v1/workflows/welcome-series/publish", "", "application/json").statusCode()).isEqualTo(200);
     for (int i = 0; i < SUBSCRIBERS; i++) {
       String contact = "dash-" + i;
-      assertThat(signed("/v1/identify", "{\"contactId\":\"" + contact + "\",\"email\":\"" + contact
+      assertThat(api.signed("/v1/identify", "{\"contactId\":\"" + contact + "\",\"email\":\"" + contact
           + "@example.com\",\"attributes\":{\"firstName\":\"Ada\"},\"consent\":{\"email\":{\"status\":\"subscribed\"}}}")
           .statusCode()).isEqualTo(200);
-      assertThat(signed("/v1/track", "{\"id\":\"sub-" + contact + "\",\"type\":\"contact.subscribed\",\"contactId\":\""
+      assertThat(api.signed("/v1/track", "{\"id\":\"sub-" + contact + "\",\"type\":\"contact.subscribed\",\"contactId\":\""
           + contact + "\"}").statusCode()).isEqualTo(200);
     }
     assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> welcomes() == SUBSCRIBERS)).as("welcome e-mails").isTrue();
@@ -75,8 +58,7 @@ class DashboardEndToEndTest {
 
   @Test
   void theDashboardCountsTheEmailsTheJourneysSentAndTheJourneysThatStarted() throws Exception {
-    JsonNode dashboard = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + "/_local/api/dashboard"))
-        .build(), HttpResponse.BodyHandlers.ofString()).body());
+    JsonNode dashboard = JSON.readTree(api.get("/_local/api/dashboard").body());
     assertThat(total(dashboard, "E-mail: sent", "sent")).isEqualTo(SUBSCRIBERS);
     assertThat(total(dashboard, "Journeys started per workflow", "welcome-series")).isEqualTo(SUBSCRIBERS);
     assertThat(total(dashboard, "Rates", "open rate %")).isZero(); // nothing was opened
@@ -114,26 +96,5 @@ class DashboardEndToEndTest {
       }
     }
     throw new AssertionError("no widget " + widgetTitlePrefix);
-  }
-
-  private static HttpResponse<String> admin(String method, String path, String body) throws Exception {
-    // The local cloud checks that an AWS_IAM route carries a SigV4 credential scope; it does not verify signatures.
-    return HTTP.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + path))
-        .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDADMIN/20260101/us-east-1/execute-api/aws4_request, "
-            + "SignedHeaders=host, Signature=0")
-        .header("content-type", "application/yaml")
-        .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpResponse<String> signed(String path, String body) throws Exception {
-    String timestamp = Long.toString(cloud.clock().instant().getEpochSecond());
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-    String signature = HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    return HTTP.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + path))
-        .header("content-type", "application/json").header("x-nudge-key-id", keyId)
-        .header("x-nudge-timestamp", timestamp).header("x-nudge-signature", "v1=" + signature)
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

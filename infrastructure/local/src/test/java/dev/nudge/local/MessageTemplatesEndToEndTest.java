@@ -1,30 +1,22 @@
 package dev.nudge.local;
 
-import static dev.nudge.local.testing.TestClouds.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nudge.local.aws.Outbox;
+import dev.nudge.local.testing.NudgeApi;
 import dev.nudge.local.testing.TestClouds;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Messages as content, in the local cloud running the project's template.yaml: a Spanish contact
@@ -34,23 +26,16 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 class MessageTemplatesEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static LocalCloud cloud;
-  private static String keyId;
-  private static String secret;
+  private static NudgeApi api;
 
   @BeforeAll
   static void start() throws Exception {
     cloud = TestClouds.start(TestClouds.repoTemplate(), 0.0);
-    String keysName = cloud.functions().find("TrackFunction").variables().get("SIGNING_KEYS_PARAMETER");
-    try (SsmClient ssm = client(SsmClient.builder(), cloud)) {
-      JsonNode keys = JSON.readTree(ssm.getParameter(b -> b.name(keysName).withDecryption(true)).parameter().value());
-      keyId = keys.fieldNames().next();
-      secret = keys.get(keyId).asText();
-    }
+    api = new NudgeApi(cloud);
     Path workflow = Path.of(System.getProperty("nudge.repo.root", "../.."), "functions/src/main/resources/workflows/welcome-series.yaml");
-    assertThat(admin("PUT", "/v1/workflows/welcome-series", Files.readString(workflow), "application/yaml").statusCode()).isIn(200, 201);
-    assertThat(admin("POST", "/v1/workflows/welcome-series/publish", "", "application/json").statusCode()).isEqualTo(200);
+    assertThat(api.admin("PUT", "/v1/workflows/welcome-series", Files.readString(workflow), "application/yaml").statusCode()).isIn(200, 201);
+    assertThat(api.admin("POST", "/v1/workflows/welcome-series/publish", "", "application/json").statusCode()).isEqualTo(200);
   }
 
   @AfterAll
@@ -72,7 +57,7 @@ class MessageTemplatesEndToEndTest {
     String stored = "{\"channel\":\"email\",\"locales\":{"
         + "\"en\":{\"subject\":\"Stored welcome, {{ contact.firstName }}\",\"html\":\"<p>From the table</p>\"},"
         + "\"es\":{\"subject\":\"Bienvenida guardada, {{ contact.firstName }}\",\"html\":\"<p>Desde la tabla</p>\"}}}";
-    HttpResponse<String> saved = admin("PUT", "/v1/templates/welcome-1", stored, "application/json");
+    HttpResponse<String> saved = api.admin("PUT", "/v1/templates/welcome-1", stored, "application/json");
     assertThat(saved.statusCode()).as(saved.body()).isEqualTo(201);
     assertThat(JSON.readTree(saved.body()).path("version").asInt()).isEqualTo(1);
 
@@ -82,17 +67,17 @@ class MessageTemplatesEndToEndTest {
     assertThat(fromTable.subject()).isEqualTo("Stored welcome, Ada");
     assertThat(fromTable.html()).contains("From the table");
 
-    HttpResponse<String> preview = admin("POST", "/v1/templates/welcome-1/preview", "{\"contactId\":\"ana\"}", "application/json");
+    HttpResponse<String> preview = api.admin("POST", "/v1/templates/welcome-1/preview", "{\"contactId\":\"ana\"}", "application/json");
     assertThat(preview.statusCode()).as(preview.body()).isEqualTo(200);
     assertThat(JSON.readTree(preview.body()).path("subject").asText()).isEqualTo("Bienvenida guardada, Ada");
   }
 
   private static void subscribe(String contact, String locale) throws Exception {
-    HttpResponse<String> identified = signed("/v1/identify", "{\"contactId\":\"" + contact + "\",\"email\":\"" + contact
+    HttpResponse<String> identified = api.signed("/v1/identify", "{\"contactId\":\"" + contact + "\",\"email\":\"" + contact
         + "@example.com\",\"locale\":\"" + locale + "\",\"attributes\":{\"firstName\":\"Ada\"},"
         + "\"consent\":{\"email\":{\"status\":\"subscribed\"}}}");
     assertThat(identified.statusCode()).as(identified.body()).isEqualTo(200);
-    HttpResponse<String> tracked = signed("/v1/track",
+    HttpResponse<String> tracked = api.signed("/v1/track",
         "{\"id\":\"sub-" + contact + "\",\"type\":\"contact.subscribed\",\"contactId\":\"" + contact + "\"}");
     assertThat(tracked.statusCode()).as(tracked.body()).isEqualTo(200);
   }
@@ -101,26 +86,5 @@ class MessageTemplatesEndToEndTest {
     return cloud.outbox().all().stream()
         .filter(m -> m.channel().equals("email") && m.to().contains(contact + "@example.com"))
         .sorted(Comparator.comparing(m -> Instant.parse(m.sentAt()))).toList();
-  }
-
-  private static HttpResponse<String> admin(String method, String path, String body, String contentType) throws Exception {
-    // The local cloud checks that an AWS_IAM route carries a SigV4 credential scope; it does not verify signatures.
-    return HTTP.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + path))
-        .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDADMIN/20260101/us-east-1/execute-api/aws4_request, "
-            + "SignedHeaders=host, Signature=0")
-        .header("content-type", contentType)
-        .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpResponse<String> signed(String path, String body) throws Exception {
-    String timestamp = Long.toString(cloud.clock().instant().getEpochSecond());
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-    String signature = HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    return HTTP.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + path))
-        .header("content-type", "application/json").header("x-nudge-key-id", keyId)
-        .header("x-nudge-timestamp", timestamp).header("x-nudge-signature", "v1=" + signature)
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }
