@@ -13,6 +13,7 @@ import dev.nudge.platform.Json;
 import dev.nudge.platform.Times;
 import dev.nudge.stats.Metric;
 import dev.nudge.stats.Metrics;
+import dev.nudge.stats.StepStats;
 import dev.nudge.workflows.Step;
 import dev.nudge.workflows.Workflow;
 import dev.nudge.workflows.WorkflowParser;
@@ -47,10 +48,19 @@ public final class StepActions {
   private final Webhooks webhooks;
   private final Enroller enroller;
   private final Clock clock;
+  private final StepStats stats;
 
   public StepActions(ContactRepository contacts, EventRepository events, JourneyStore journeys,
       WaitRegistrations waits, SendLedger ledger,
       SendService sender, Webhooks webhooks, Enroller enroller, Clock clock) {
+    this(contacts, events, journeys, waits, ledger, sender, webhooks, enroller, clock, null);
+  }
+
+  /** {@code stats}: the per-step counters; null when the stack keeps no statistics table. */
+  public StepActions(ContactRepository contacts, EventRepository events, JourneyStore journeys,
+      WaitRegistrations waits, SendLedger ledger,
+      SendService sender, Webhooks webhooks, Enroller enroller, Clock clock, StepStats stats) {
+    this.stats = stats;
     this.contacts = contacts;
     this.events = events;
     this.journeys = journeys;
@@ -69,6 +79,7 @@ public final class StepActions {
     Call call = read(payload);
     if (call.step() != null) {
       journeys.at(call.contactId(), call.workflowId(), call.key().executionId(), call.step().id());
+      count(call, "entered");
     }
     Instant now = clock.instant();
     ObjectNode result = Json.object();
@@ -145,10 +156,11 @@ public final class StepActions {
   }
 
   /** A send counts once: a retried Task finds the ledger and answers {@code already-sent}, which counts nothing. */
-  private static void recordMetrics(Call call, SendService.Outcome outcome, JsonNode trigger, Instant now) {
+  private void recordMetrics(Call call, SendService.Outcome outcome, JsonNode trigger, Instant now) {
     String channel = ((Step.Message) call.step().action()).channel();
     String status = outcome.status().name();
     if (status.equals("SENT") && !"already-sent".equals(outcome.reason())) {
+      count(call, "sent");
       Metrics.count(Metric.MESSAGES_SENT, now, Metrics.dims("Channel", channel, "Workflow", call.workflowId(),
           "Step", call.step().id()));
       String occurredAt = trigger.path("occurredAt").asText(null);
@@ -157,10 +169,24 @@ public final class StepActions {
             Metrics.dims("Channel", channel));
       }
     } else if (status.equals("SKIPPED")) {
+      count(call, "skipped-" + outcome.reason());
       Metrics.count(Metric.MESSAGES_SKIPPED, now, Metrics.dims("Channel", channel, "Reason", outcome.reason()));
     } else if (status.equals("FAILED")) {
+      count(call, "failed");
       Metrics.count(Metric.MESSAGES_FAILED, now, Metrics.dims("Channel", channel));
     }
+  }
+
+  /**
+   * Counts once per step entry: the idempotency key (execution, state, entered time) is the
+   * marker, so a retried Task counts nothing and a loop back into the step counts again.
+   */
+  private void count(Call call, String counter) {
+    if (stats == null || call.step() == null) {
+      return;
+    }
+    stats.count(call.workflowId(), call.payload().path("version").asText("all"), call.step().id(), counter,
+        call.key().executionId() + "/" + call.key().stateName() + "/" + call.key().enteredTime(), clock.instant());
   }
 
   private Instant timer(Call call, Instant now) {

@@ -1,5 +1,7 @@
 package dev.nudge.journeys;
 
+import dev.nudge.stats.StepStats;
+
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.nudge.contacts.ContactRepository;
@@ -68,7 +70,8 @@ public final class StepActionsHandler implements RequestStreamHandler {
             env.clock()),
         webhooks,
         new SfnEnroller(sfn, env.require("STATE_MACHINE_ARN_PREFIX")),
-        env.clock());
+        env.clock(),
+        env.optional("STATS_TABLE").map(table -> new StepStats(ddb, table)).orElse(null));
   }
 
   /** Stored templates first (TEMPLATES_TABLE), then the bundled ones; the brand from the template's parameters. */

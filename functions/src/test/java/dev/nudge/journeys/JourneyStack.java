@@ -41,6 +41,7 @@ public final class JourneyStack {
     variables.put("EVENTS_TABLE", TemplateTables.create(ddb, "EventsTable"));
     variables.put("JOURNEYS_TABLE", TemplateTables.create(ddb, "JourneysTable"));
     variables.put("WORKFLOWS_TABLE", TemplateTables.create(ddb, "WorkflowsTable"));
+    variables.put("STATS_TABLE", TemplateTables.create(ddb, "StatsTable"));
     variables.put("WORKFLOW_CACHE_SECONDS", "0");
     runtime = JourneyRuntime.of(env(), ddb, executions);
   }
@@ -83,7 +84,13 @@ public final class JourneyStack {
       return new dev.nudge.workflows.WorkflowPublisher.Published(sm, sm + ":" + version, sm + ":live", version == 1);
     };
     return new dev.nudge.workflows.admin.WorkflowsAdminHandler(new dev.nudge.workflows.admin.WorkflowAdmin(
-        runtime.store(), new BundledTemplates(), deployer, runtime.journeys(), runtime.entry(), executions, clock));
+        runtime.store(), new BundledTemplates(), deployer, runtime.journeys(), runtime.entry(), executions, clock),
+        stats());
+  }
+
+  /** The statistics table's counters on this stack. */
+  public dev.nudge.stats.StepStats stats() {
+    return new dev.nudge.stats.StepStats(ddb, variables.get("STATS_TABLE"));
   }
 
   /** A contact subscribed to e-mail, with text attributes and an optional timezone. */

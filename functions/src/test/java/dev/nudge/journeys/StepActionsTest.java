@@ -59,6 +59,7 @@ class StepActionsTest {
   private final WaitRegistrations waits = new WaitRegistrations(ddb, journeysTable);
   private final SendLedger ledger = new SendLedger(ddb, journeysTable);
   private final MutableClock clock = new MutableClock(NOON_MADRID);
+  private final dev.nudge.stats.StepStats stats = new dev.nudge.stats.StepStats(ddb, TemplateTables.create(ddb, "StatsTable"));
   /** Our own Messenger interface, recording: the SES/SNS outboxes arrive with the local cloud. */
   private final List<OutgoingMessage> outbox = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger refusals = new AtomicInteger();
@@ -74,7 +75,7 @@ class StepActionsTest {
   private final Webhooks webhooks = new Webhooks(HttpClient.newHttpClient(), () -> webhookKey, clock);
   private final StepActions actions = new StepActions(contacts, events, journeys, waits, ledger,
       new SendService(ledger, new MessageTemplates(), messenger, clock), webhooks,
-      (workflow, contact, name, from) -> enrolled.add(workflow + "/" + contact + "/" + name), clock);
+      (workflow, contact, name, from) -> enrolled.add(workflow + "/" + contact + "/" + name), clock, stats);
   private final StepActionsHandler handler = new StepActionsHandler(actions);
   private HttpServer server;
 
@@ -178,6 +179,25 @@ class StepActionsTest {
     assertThat(sent.get(0).path("Workflow").asText()).isEqualTo("abandoned-cart");
     assertThat(sent.get(0).path("Step").asText()).isEqualTo("reminder");
     assertThat(sent.get(0).toString()).doesNotContain("c1@example.com");
+  }
+
+  @Test
+  void aRetriedSendCountsOneEntryAndOneSendInTheStepStatistics() throws Exception {
+    contact("c1", "Europe/Madrid", true);
+    invoke(payload("abandoned-cart", "reminder", "c1", "2026-11-23T11:00:00Z"));
+    invoke(payload("abandoned-cart", "reminder", "c1", "2026-11-23T11:00:00Z"));
+    var reminder = stats.read("abandoned-cart").values().iterator().next().get("reminder");
+    assertThat(reminder.get("entered").count()).isEqualTo(1);
+    assertThat(reminder.get("sent").count()).isEqualTo(1);
+  }
+
+  @Test
+  void aSendWithoutConsentCountsAsSkippedForThatReason() throws Exception {
+    contact("c2", "Europe/Madrid", false);
+    invoke(payload("abandoned-cart", "reminder", "c2", "2026-11-23T11:00:00Z"));
+    var reminder = stats.read("abandoned-cart").values().iterator().next().get("reminder");
+    assertThat(reminder.get("skipped-no-consent").count()).isEqualTo(1);
+    assertThat(reminder).doesNotContainKey("sent");
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.nudge.platform.Log;
 import dev.nudge.platform.Times;
 import dev.nudge.stats.Metric;
 import dev.nudge.stats.Metrics;
+import dev.nudge.stats.StepStats;
 import dev.nudge.workflows.Filter;
 import dev.nudge.workflows.Workflow;
 import java.time.Clock;
@@ -41,10 +42,18 @@ public final class Router {
   private final WaitRegistrations waits;
   private final Executions executions;
   private final Clock clock;
+  private final StepStats stats;
   private final Log log = new Log("router");
 
   public Router(PublishedWorkflows workflows, JourneyEntry entry, JourneyRecords journeys, WaitRegistrations waits,
       Executions executions, Clock clock) {
+    this(workflows, entry, journeys, waits, executions, clock, null);
+  }
+
+  /** {@code stats}: where journey counters go; null when the stack keeps no statistics table. */
+  public Router(PublishedWorkflows workflows, JourneyEntry entry, JourneyRecords journeys, WaitRegistrations waits,
+      Executions executions, Clock clock, StepStats stats) {
+    this.stats = stats;
     this.workflows = workflows;
     this.entry = entry;
     this.journeys = journeys;
@@ -75,6 +84,10 @@ public final class Router {
         entries.put(w.id(), result);
         if (result == JourneyEntry.Result.STARTED) {
           Metrics.count(Metric.JOURNEYS_STARTED, clock.instant(), Metrics.dims("Workflow", w.id()));
+          if (stats != null) {
+            stats.count(w.id(), Integer.toString(w.meta().liveVersion()), StepStats.JOURNEY, "started",
+                w.id() + "/" + contactId + "/event:" + eventId, clock.instant());
+          }
         }
         log.info("entry", Map.of("workflow", w.id(), "contactId", contactId, "eventId", eventId, "result", result));
       }
@@ -109,6 +122,10 @@ public final class Router {
         ended.add(journey.executionArn());
         Metrics.count(converted ? Metric.JOURNEYS_CONVERTED : Metric.JOURNEYS_EXITED, clock.instant(),
             Metrics.dims("Workflow", w.id()));
+        if (stats != null) {
+          stats.count(w.id(), journey.version(), StepStats.JOURNEY, converted ? "converted" : "exited",
+              journey.executionArn(), clock.instant());
+        }
         log.info("ended", Map.of("workflow", w.id(), "contactId", contactId, "execution", journey.executionArn(),
             "converted", converted));
       }

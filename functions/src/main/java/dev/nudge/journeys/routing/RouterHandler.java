@@ -1,5 +1,7 @@
 package dev.nudge.journeys.routing;
 
+import dev.nudge.stats.StepStats;
+
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +29,17 @@ public final class RouterHandler implements RequestStreamHandler {
   private final Log log = new Log("router");
 
   public RouterHandler() {
-    this(JourneyRuntime.of(Environment.current(), AwsClients.dynamoDb(), new SfnExecutions(StepFunctionsClient.get())));
+    this(Environment.current());
+  }
+
+  private RouterHandler(Environment env) {
+    this(router(JourneyRuntime.of(env, AwsClients.dynamoDb(), new SfnExecutions(StepFunctionsClient.get())),
+        env.optional("STATS_TABLE").map(table -> new StepStats(AwsClients.dynamoDb(), table)).orElse(null)));
+  }
+
+  private static Router router(JourneyRuntime runtime, StepStats stats) {
+    return new Router(runtime.workflows(), runtime.entry(), runtime.journeys(), runtime.waits(), runtime.executions(),
+        runtime.clock(), stats);
   }
 
   public RouterHandler(JourneyRuntime runtime) {

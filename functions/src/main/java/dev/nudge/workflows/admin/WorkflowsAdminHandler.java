@@ -1,5 +1,8 @@
 package dev.nudge.workflows.admin;
 
+import dev.nudge.stats.StepStats;
+import dev.nudge.stats.WorkflowStatsReport;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,7 +41,8 @@ public final class WorkflowsAdminHandler extends HttpApiHandler {
   }
 
   private WorkflowsAdminHandler(Environment env) {
-    this(admin(env, JourneyRuntime.of(env, AwsClients.dynamoDb(), new SfnExecutions(StepFunctionsClient.get()))));
+    this(admin(env, JourneyRuntime.of(env, AwsClients.dynamoDb(), new SfnExecutions(StepFunctionsClient.get()))),
+        env.optional("STATS_TABLE").map(table -> new StepStats(AwsClients.dynamoDb(), table)).orElse(null));
   }
 
   private static WorkflowAdmin admin(Environment env, JourneyRuntime runtime) {
@@ -56,8 +60,20 @@ public final class WorkflowsAdminHandler extends HttpApiHandler {
   }
 
   public WorkflowsAdminHandler(WorkflowAdmin admin) {
+    this(admin, null);
+  }
+
+  /** {@code stats}: the statistics table's reader; null when the stack keeps none (the route then answers 404). */
+  public WorkflowsAdminHandler(WorkflowAdmin admin, StepStats stats) {
     super("workflows-admin");
     this.admin = admin;
+    route("GET /v1/workflows/{id}/stats", r -> {
+      admin.find(id(r)); // 404 for an unknown workflow, like the other routes
+      if (stats == null) {
+        throw new ApiException(404, "not_found", "this stack keeps no statistics table", null);
+      }
+      return HttpResponse.json(200, WorkflowStatsReport.of(id(r), stats.read(id(r))));
+    });
     route("GET /v1/workflows", r -> list());
     route("GET /v1/workflows/{id}", r -> get(id(r)));
     route("PUT /v1/workflows/{id}", this::saveDraft);

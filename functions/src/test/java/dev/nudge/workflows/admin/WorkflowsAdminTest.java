@@ -152,4 +152,41 @@ class WorkflowsAdminTest {
         list.get(1).path("id").asText() + ":" + list.get(1).path("status").asText()))
         .containsExactly("birthday:draft", "welcome-series:active");
   }
+
+  @Test
+  void statsReportEachStepsCountersAndRatesForTheVersion() {
+    draft("birthday", Workflows.bundledText("birthday"));
+    call("POST", "/v1/workflows/{id}/publish", "birthday", null);
+    var stats = stack.stats();
+    for (int i = 0; i < 4; i++) {
+      stats.count("birthday", "1", "greeting", "sent", "exec-" + i, stack.clock.instant());
+      stats.count("birthday", "1", "greeting", "delivered", "msg-" + i, stack.clock.instant());
+    }
+    stats.count("birthday", "1", "greeting", "opened", "msg-0", stack.clock.instant());
+    stats.count("birthday", "1", "greeting", "opened", "msg-0", stack.clock.instant()); // a second open of one message
+    stats.count("birthday", "1", "greeting", "opened", "msg-1", stack.clock.instant());
+    stats.count("birthday", "1", dev.nudge.stats.StepStats.JOURNEY, "started", "exec-0", stack.clock.instant());
+
+    TrackingStack.Response response = call("GET", "/v1/workflows/{id}/stats", "birthday", null);
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    var version = response.json().path("versions").get(0);
+    assertThat(version.path("version").asText()).isEqualTo("1");
+    assertThat(version.path("journeys").path("started").asLong()).isEqualTo(1);
+    assertThat(version.path("journeys").path("conversionRate").isNull()).isFalse();
+    assertThat(version.path("journeys").path("conversionRate").asDouble()).isZero();
+    var step = version.path("steps").get(0);
+    assertThat(step.path("step").asText()).isEqualTo("greeting");
+    assertThat(step.path("counters").path("sent").asLong()).isEqualTo(4);
+    assertThat(step.path("counters").path("opened").asLong()).isEqualTo(2);
+    assertThat(step.path("rates").path("open").asDouble()).isEqualTo(0.5);
+    assertThat(step.path("rates").path("clickToOpen").asDouble()).isZero();
+    assertThat(step.path("rates").path("bounce").asDouble()).isZero();
+    assertThat(step.path("firstAt").asText()).isEqualTo(stack.clock.instant().toString());
+  }
+
+  @Test
+  void statsOfAnUnknownWorkflowAre404() {
+    assertThat(call("GET", "/v1/workflows/{id}/stats", "nope", null).status()).isEqualTo(404);
+  }
 }

@@ -1,0 +1,63 @@
+package dev.nudge.stats;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nudge.platform.Json;
+import java.util.Map;
+
+/**
+ * The statistics API's answer for one workflow: per version, the journey counters and each
+ * step's counters with the rates marketers read (open, click, click-to-open, bounce, complaint,
+ * unsubscribe; conversion for journeys). A rate is null when its denominator is zero, never a
+ * misleading 0.
+ */
+public final class WorkflowStatsReport {
+  private WorkflowStatsReport() {}
+
+  public static ObjectNode of(String workflow, Map<String, Map<String, Map<String, StepStats.Counter>>> counters) {
+    ObjectNode body = Json.object();
+    body.put("workflow", workflow);
+    ArrayNode versions = body.putArray("versions");
+    counters.forEach((version, steps) -> {
+      ObjectNode v = versions.addObject();
+      v.put("version", version);
+      Map<String, StepStats.Counter> journey = steps.getOrDefault(StepStats.JOURNEY, Map.of());
+      ObjectNode journeys = v.putObject("journeys");
+      journey.forEach((name, c) -> journeys.put(name, c.count()));
+      rate(journeys, "conversionRate", journey, "converted", "started");
+      ArrayNode stepArray = v.putArray("steps");
+      steps.forEach((step, byCounter) -> {
+        if (step.equals(StepStats.JOURNEY)) {
+          return;
+        }
+        ObjectNode s = stepArray.addObject();
+        s.put("step", step);
+        ObjectNode counts = s.putObject("counters");
+        byCounter.forEach((name, c) -> counts.put(name, c.count()));
+        ObjectNode rates = s.putObject("rates");
+        rate(rates, "open", byCounter, "opened", "delivered");
+        rate(rates, "click", byCounter, "clicked", "delivered");
+        rate(rates, "clickToOpen", byCounter, "clicked", "opened");
+        rate(rates, "bounce", byCounter, "bounced", "sent");
+        rate(rates, "complaint", byCounter, "complained", "sent");
+        rate(rates, "unsubscribe", byCounter, "unsubscribed", "delivered");
+        byCounter.values().stream().map(StepStats.Counter::firstAt).min(java.time.Instant::compareTo)
+            .ifPresent(t -> s.put("firstAt", t.toString()));
+        byCounter.values().stream().map(StepStats.Counter::lastAt).max(java.time.Instant::compareTo)
+            .ifPresent(t -> s.put("lastAt", t.toString()));
+      });
+    });
+    return body;
+  }
+
+  private static void rate(ObjectNode into, String name, Map<String, StepStats.Counter> counters, String numerator,
+      String denominator) {
+    long d = counters.containsKey(denominator) ? counters.get(denominator).count() : 0;
+    long n = counters.containsKey(numerator) ? counters.get(numerator).count() : 0;
+    if (d == 0) {
+      into.putNull(name);
+    } else {
+      into.put(name, Math.round(10000.0 * n / d) / 10000.0);
+    }
+  }
+}
