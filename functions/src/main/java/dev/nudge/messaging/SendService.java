@@ -46,7 +46,8 @@ public final class SendService {
     Contact contact = request.contact();
     Channel channel = Channel.fromWire(request.step().channel()).orElseThrow();
     if (!contact.reachableBy(channel)) {
-      return skipped(now, "no-consent");
+      // A hard bounce or complaint is not a consent question: report it as what it is.
+      return skipped(now, contact.suppression().containsKey(channel) ? "suppressed" : "no-consent");
     }
     Workflow.Settings settings = request.settings();
     Instant allowed = SendWindows.nextAllowed(now, settings.sendWindow(), windowZone(settings, contact));

@@ -33,7 +33,7 @@ class JourneyLeastPrivilegeTest {
   private String logical(String permission) {
     String result = permission;
     for (var e : Map.of("CONTACTS_TABLE", "ContactsTable", "EVENTS_TABLE", "EventsTable",
-        "JOURNEYS_TABLE", "JourneysTable", "WORKFLOWS_TABLE", "WorkflowsTable").entrySet()) {
+        "JOURNEYS_TABLE", "JourneysTable", "WORKFLOWS_TABLE", "WorkflowsTable", "STATS_TABLE", "StatsTable").entrySet()) {
       result = result.replace(stack.variables.get(e.getKey()), e.getValue());
     }
     return result;
@@ -79,7 +79,7 @@ class JourneyLeastPrivilegeTest {
     stack.publish(CART);
     stack.contact("c1");
     Router router = new Router(counted.workflows(), counted.entry(), counted.journeys(), counted.waits(),
-        stack.executions, stack.clock);
+        stack.executions, stack.clock, new dev.nudge.stats.StepStats(calls.client(), stack.variables.get("STATS_TABLE")));
     router.route(stack.event("e1", "c1", "cart.updated", "{}"));
     String arn = stack.executions.started.get(0).executionArn();
     stack.runtime.waits().register(new WaitRegistrations.Wait("c1", "page.viewed", arn, "s", "cart", "t", null, null,
@@ -148,5 +148,19 @@ class JourneyLeastPrivilegeTest {
     // Resolve the contact (its partition) and look for waits; the workflow list comes from the cache.
     assertThat(perEvent.operations().subList(afterFirst, perEvent.operations().size())).containsExactly("Query", "Query");
     assertThat(perEvent.writeUnits()).isZero();
+  }
+
+  @Test
+  void theFeedbackFunctionsPolicyCoversStoringSuppressingAndCounting() {
+    stack.contact("c1");
+    var service = new dev.nudge.feedback.FeedbackService(
+        new dev.nudge.contacts.EventRepository(calls.client(), stack.variables.get("EVENTS_TABLE")),
+        new dev.nudge.contacts.ContactRepository(calls.client(), stack.variables.get("CONTACTS_TABLE")),
+        new dev.nudge.stats.StepStats(calls.client(), stack.variables.get("STATS_TABLE")), Duration.ofDays(400), stack.clock);
+    var tags = new dev.nudge.messaging.MessageTags("cart", "1", "reminder", "c1", "arn:exec").toSes();
+    var bounce = dev.nudge.feedback.FeedbackServiceTest.sesEvent("Bounce", "m-1", tags,
+        "{\"bounceType\":\"Permanent\",\"bounceSubType\":\"General\",\"timestamp\":\"2026-03-02T10:00:00Z\"}");
+    assertThat(service.handle(bounce)).isEqualTo(dev.nudge.feedback.FeedbackService.Result.STORED);
+    assertGranted("FeedbackFunction");
   }
 }
