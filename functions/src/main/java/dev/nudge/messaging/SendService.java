@@ -72,7 +72,8 @@ public final class SendService {
     MessageTemplates.Rendered rendered = templates.render(channel, request.step().template(), context);
     OutgoingMessage message = new OutgoingMessage(channel, channel == Channel.EMAIL ? contact.email() : contact.phone(),
         rendered.subject(), rendered.text(), rendered.html(),
-        Map.of("workflow", request.workflowId(), "step", request.key().stateName()));
+        new MessageTags(request.workflowId(), null, request.key().stateName(), contact.id(),
+            request.key().executionId()).toSes());
     String messageId;
     try {
       messageId = messenger.send(message);
