@@ -68,6 +68,12 @@ public final class NudgeApi {
         .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A local-page action, e.g. {@code /_local/outbox/<id>/open}, asking for JSON. */
+  public HttpResponse<String> post(String path) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + path)).header("accept", "application/json")
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + path)).build(), HttpResponse.BodyHandlers.ofString());
   }
