@@ -80,6 +80,7 @@ class JourneyLeastPrivilegeTest {
     stack.contact("c1");
     Router router = new Router(counted.workflows(), counted.entry(), counted.journeys(), counted.waits(),
         stack.executions, stack.clock);
+    router.refreshWorkflows(); // the per-batch revision check
     router.route(stack.event("e1", "c1", "cart.updated", "{}"));
     String arn = stack.executions.started.get(0).executionArn();
     stack.runtime.waits().register(new WaitRegistrations.Wait("c1", "page.viewed", arn, "s", "cart", "t", null, null,
