@@ -152,4 +152,16 @@ class WorkflowsAdminTest {
         list.get(1).path("id").asText() + ":" + list.get(1).path("status").asText()))
         .containsExactly("birthday:draft", "welcome-series:active");
   }
+
+  @Test
+  void aPublishBodyWithADuplicateKeyIsRefusedAndNothingIsPublished() {
+    draft("birthday", Workflows.bundledText("birthday"));
+    TrackingStack.Response refused = call("POST", "/v1/workflows/{id}/publish", "birthday",
+        "{\"description\":\"a\",\"description\":\"b\"}");
+
+    assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+    assertThat(refused.json().path("error").path("message").asText()).contains("duplicate key");
+    assertThat(stack.deployed).isEmpty();
+    assertThat(stack.runtime.store().find("birthday").orElseThrow().published()).isFalse();
+  }
 }
