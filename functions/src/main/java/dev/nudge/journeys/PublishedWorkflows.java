@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * The published workflows the router and the scheduler act on, read from the workflows table's
  * {@code byKind} index and kept for {@code ttl}: every stream batch would otherwise re-read every
- * definition. A pause or publish therefore reaches the router within {@code ttl} (30 s in the
- * template); tests use zero.
+ * definition. Publish, pause, resume and archive bump a revision stamp; the router calls
+ * {@link #checkRevision()} once per stream batch, so a change takes effect at the next batch. The
+ * ttl remains the bound for callers that do not check (the daily date-trigger scheduler).
  */
 public final class PublishedWorkflows {
   /** A published workflow: its stored state and its live definition, parsed once. */
@@ -36,11 +37,24 @@ public final class PublishedWorkflows {
   private final Duration ttl;
   private List<Live> cached;
   private Instant readAt;
+  private Long seenRevision;
 
   public PublishedWorkflows(WorkflowStore store, Clock clock, Duration ttl) {
     this.store = store;
     this.clock = clock;
     this.ttl = ttl;
+  }
+
+  /**
+   * One strongly consistent read of the revision stamp; drops the cache when it moved since the
+   * last check, so the next {@link #current()} reloads.
+   */
+  public synchronized void checkRevision() {
+    long revision = store.revision();
+    if (seenRevision == null || revision != seenRevision) {
+      cached = null;
+      seenRevision = revision;
+    }
   }
 
   public synchronized List<Live> current() {

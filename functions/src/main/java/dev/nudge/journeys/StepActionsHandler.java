@@ -56,9 +56,12 @@ public final class StepActionsHandler implements RequestStreamHandler {
     SfnClient sfn = SfnClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     SecretSource secrets = new CachingSecretSource(new SsmSecretSource(AwsClients.ssm()), env.clock(), Duration.ofMinutes(5));
     String keyName = env.require("WEBHOOK_SIGNING_KEY_PARAMETER");
-    Webhooks webhooks = new Webhooks(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+    // Redirect.NEVER: a redirect could lead past the private-network check to an internal address.
+    Webhooks webhooks = new Webhooks(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+        .followRedirects(HttpClient.Redirect.NEVER).build(),
         () -> secrets.get(keyName).orElseThrow(() -> new IllegalStateException("parameter " + keyName + " is missing"))
-            .getBytes(StandardCharsets.UTF_8), env.clock());
+            .getBytes(StandardCharsets.UTF_8), env.clock(),
+        Boolean.parseBoolean(env.optional("WEBHOOK_ALLOW_PRIVATE_NETWORKS").orElse("false")));
     return new StepActions(
         new ContactRepository(ddb, env.require("CONTACTS_TABLE")),
         new EventRepository(ddb, env.require("EVENTS_TABLE")),

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nudge.platform.Json;
 import dev.nudge.workflows.Step;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,15 +26,25 @@ public final class Webhooks {
   private final HttpClient http;
   private final Supplier<byte[]> signingKey;
   private final Clock clock;
+  private final boolean allowPrivateNetworks;
 
-  /** {@code signingKey} is asked on every call: a cached secret source lets the key rotate. */
-  public Webhooks(HttpClient http, Supplier<byte[]> signingKey, Clock clock) {
+  /**
+   * {@code signingKey} is asked on every call: a cached secret source lets the key rotate.
+   * {@code allowPrivateNetworks} is for the local cloud and tests, whose receivers listen on
+   * 127.0.0.1; deployed, it is off, so a workflow author cannot reach the metadata endpoint or
+   * internal services (SSRF).
+   */
+  public Webhooks(HttpClient http, Supplier<byte[]> signingKey, Clock clock, boolean allowPrivateNetworks) {
     this.http = http;
     this.signingKey = signingKey;
     this.clock = clock;
+    this.allowPrivateNetworks = allowPrivateNetworks;
   }
 
   public void call(Step.Webhook webhook, ObjectNode payload, String idempotencyKey) {
+    if (!allowPrivateNetworks) {
+      refusePrivate(webhook.url());
+    }
     String body = Json.write(payload);
     long t = clock.instant().getEpochSecond();
     HttpRequest request = HttpRequest.newBuilder(webhook.url())
@@ -52,6 +64,8 @@ public final class Webhooks {
       Thread.currentThread().interrupt();
       throw new WebhookFailedException(host(webhook.url()) + ": interrupted");
     }
+    // Redirects are never followed (the client is built with Redirect.NEVER, the JDK default): a
+    // 3xx could point at a private address after the check, so it counts as a failed call.
     if (status < 200 || status > 299) {
       throw new WebhookFailedException(host(webhook.url()) + " answered " + status);
     }
@@ -65,6 +79,47 @@ public final class Webhooks {
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is part of every JRE", e);
     }
+  }
+
+  /**
+   * Resolves the host and refuses it when any address is loopback, link-local (169.254/16, the
+   * metadata endpoint; fe80::/10), private (10/8, 172.16/12, 192.168/16, fc00::/7), carrier-grade
+   * NAT (100.64/10), any-local or multicast. Every address is checked because the connection may
+   * use any of them.
+   */
+  static void refusePrivate(URI url) {
+    String host = url.getHost();
+    if (host == null) {
+      throw new WebhookFailedException("the webhook URL has no host");
+    }
+    InetAddress[] addresses;
+    try {
+      addresses = InetAddress.getAllByName(host);
+    } catch (UnknownHostException e) {
+      throw new WebhookFailedException(host + ": cannot be resolved");
+    }
+    for (InetAddress address : addresses) {
+      if (isPrivate(address)) {
+        throw new WebhookFailedException(host + ": refused, resolves to a loopback, link-local, private or multicast"
+            + " address (set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true only for local development)");
+      }
+    }
+  }
+
+  static boolean isPrivate(InetAddress address) {
+    if (address.isLoopbackAddress() || address.isLinkLocalAddress() || address.isSiteLocalAddress()
+        || address.isAnyLocalAddress() || address.isMulticastAddress()) {
+      return true;
+    }
+    byte[] b = address.getAddress();
+    if (b.length == 4) {
+      int first = b[0] & 0xff;
+      int second = b[1] & 0xff;
+      return first == 0 // "this network", reaches the local host on Linux
+          || (first == 100 && second >= 64 && second < 128); // 100.64/10, carrier-grade NAT
+    }
+    // isSiteLocalAddress knows only the deprecated fec0::/10; unique local addresses are fc00::/7.
+    return (b[0] & 0xfe) == 0xfc;
   }
 
   /** Errors name the host only: paths and queries may carry tokens. */

@@ -1,6 +1,5 @@
 package dev.nudge.tracking;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -143,16 +142,11 @@ public final class TrackHandler extends HttpApiHandler {
   }
 
   private static JsonNode parseJson(HttpRequest request) {
-    try {
-      JsonNode node = Json.MAPPER.readTree(request.body());
-      if (node == null) {
-        throw ApiException.invalid("body", "the body is empty");
-      }
-      return node;
-    } catch (JacksonException e) {
-      throw ApiException.invalid("body", "the body is not valid JSON");
-    } catch (java.io.IOException e) {
-      throw ApiException.invalid("body", "the body could not be read");
+    JsonNode node = Json.parseBody(request.body());
+    if (node == null) {
+      throw ApiException.invalid("body", "the body is empty");
     }
+    return node;
   }
+
 }

@@ -33,8 +33,11 @@ public final class WorkflowParser {
   public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,59}");
   private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,99}");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Duplicate keys are refused in both syntaxes: the last one would otherwise win unseen.
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+  // The strict request mapper: trailing content, duplicate keys and NaN are problems, not ignored.
+  private static final ObjectMapper JSON = dev.nudge.platform.Json.MAPPER;
   static final List<String> ACTIONS =
       List.of("email", "sms", "wait", "waitFor", "branch", "split", "update", "enroll", "webhook", "exit");
 

@@ -72,7 +72,7 @@ class StepActionsTest {
   };
   private final List<String> enrolled = new ArrayList<>();
   private final byte[] webhookKey = "webhook-key-for-tests".getBytes(StandardCharsets.UTF_8);
-  private final Webhooks webhooks = new Webhooks(HttpClient.newHttpClient(), () -> webhookKey, clock);
+  private final Webhooks webhooks = new Webhooks(HttpClient.newHttpClient(), () -> webhookKey, clock, true);
   private final StepActions actions = new StepActions(contacts, events, journeys, waits, ledger,
       new SendService(ledger, new MessageTemplates(), messenger, clock), webhooks,
       (workflow, contact, name, from) -> enrolled.add(workflow + "/" + contact + "/" + name), clock, stats);

@@ -66,6 +66,11 @@ public final class Router {
    * @param event the event document: {@code id}, {@code type}, {@code contactId}, {@code properties},
    *     {@code occurredAt} (the shape filters and {@code $.trigger} see)
    */
+  /** Called once per stream batch: reloads the published workflows if any was published or changed status. */
+  public void refreshWorkflows() {
+    workflows.checkRevision();
+  }
+
   public Routed route(JsonNode event) {
     String type = event.path("type").asText();
     String eventId = event.path("id").asText();

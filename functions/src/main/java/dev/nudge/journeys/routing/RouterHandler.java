@@ -60,6 +60,10 @@ public final class RouterHandler implements RequestStreamHandler {
   public ObjectNode handle(JsonNode streamEvent) {
     ObjectNode response = Json.object();
     var failures = response.putArray("batchItemFailures");
+    if (!streamEvent.path("Records").isEmpty()) {
+      // Before routing, so a workflow published or paused a moment ago applies to this batch.
+      router.refreshWorkflows();
+    }
     for (JsonNode record : streamEvent.path("Records")) {
       JsonNode dynamodb = record.path("dynamodb");
       String sequence = dynamodb.path("SequenceNumber").asText();

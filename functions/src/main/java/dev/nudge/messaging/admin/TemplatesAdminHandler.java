@@ -19,7 +19,6 @@ import dev.nudge.platform.HttpRequest;
 import dev.nudge.platform.HttpResponse;
 import dev.nudge.platform.Json;
 import dev.nudge.platform.Times;
-import java.io.IOException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -83,11 +82,8 @@ public final class TemplatesAdminHandler extends HttpApiHandler {
     if (request.body() == null || request.body().length == 0) {
       return Json.object();
     }
-    try {
-      return Json.MAPPER.readTree(request.body());
-    } catch (IOException e) {
-      throw ApiException.invalid("body", "the body must be JSON");
-    }
+    JsonNode node = Json.parseBody(request.body());
+    return node == null ? Json.object() : node;
   }
 
   private HttpResponse list() {

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -59,6 +58,14 @@ public final class WorkflowStore {
 
   private final DynamoDbClient ddb;
   private final String table;
+
+  /**
+   * The revision stamp: one item, bumped in the same transaction as every publish and status
+   * change, so the router can see in one strongly consistent GetItem per batch whether its cached
+   * workflows are stale. It has no {@code kind}, so listing through the byKind index never sees it.
+   */
+  static final String REVISION_ID = "_revision";
+  static final String REVISION_SK = "STAMP";
 
   public WorkflowStore(DynamoDbClient ddb, String table) {
     this.ddb = ddb;
@@ -128,11 +135,25 @@ public final class WorkflowStore {
                   ? "attribute_exists(sk) AND attribute_not_exists(liveVersion)"
                   : "attribute_exists(sk) AND liveVersion = :expected")
               .expressionAttributeNames(Map.of("#st", "status"))
-              .expressionAttributeValues(values).build()).build()));
+              .expressionAttributeValues(values).build()).build(),
+          bumpRevision()));
       return true;
     } catch (TransactionCanceledException e) {
       return false;
     }
+  }
+
+  /** The current revision stamp (0 before the first publish), read strongly consistently. */
+  public long revision() {
+    var item = ddb.getItem(b -> b.tableName(table).key(key(REVISION_ID, REVISION_SK)).consistentRead(true)
+        .projectionExpression("rev")).item();
+    return item == null || !item.containsKey("rev") ? 0 : Long.parseLong(item.get("rev").n());
+  }
+
+  private TransactWriteItem bumpRevision() {
+    return TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(REVISION_ID, REVISION_SK))
+        .updateExpression("ADD rev :one")
+        .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))).build()).build();
   }
 
   /** Moves the status from one of {@code from} to {@code to}; false if the workflow was in none of them. */
@@ -146,13 +167,15 @@ public final class WorkflowStore {
       placeholders.add(":f" + i);
     }
     try {
-      ddb.updateItem(b -> b.tableName(table).key(key(id, META))
-          .updateExpression("SET #st = :to, updatedAt = :now")
-          .conditionExpression("#st IN (" + String.join(", ", placeholders) + ")")
-          .expressionAttributeNames(Map.of("#st", "status"))
-          .expressionAttributeValues(values));
+      ddb.transactWriteItems(b -> b.transactItems(
+          TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(id, META))
+              .updateExpression("SET #st = :to, updatedAt = :now")
+              .conditionExpression("#st IN (" + String.join(", ", placeholders) + ")")
+              .expressionAttributeNames(Map.of("#st", "status"))
+              .expressionAttributeValues(values).build()).build(),
+          bumpRevision()));
       return true;
-    } catch (ConditionalCheckFailedException e) {
+    } catch (TransactionCanceledException e) {
       return false;
     }
   }

@@ -23,7 +23,6 @@ import dev.nudge.workflows.BundledTemplates;
 import dev.nudge.workflows.TemplateCatalog;
 import dev.nudge.workflows.Problem;
 import dev.nudge.workflows.WorkflowPublisher;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -128,14 +127,12 @@ public final class WorkflowsAdminHandler extends HttpApiHandler {
   private HttpResponse publish(HttpRequest request) {
     String description = null;
     if (request.body() != null && request.body().length > 0) {
-      try {
-        JsonNode body = Json.MAPPER.readTree(request.body());
+      JsonNode body = Json.parseBody(request.body());
+      if (body != null) {
         if (!body.isObject() || (body.has("description") && !body.get("description").isTextual())) {
           throw ApiException.invalid("description", "the body is {\"description\": \"...\"} or empty");
         }
         description = body.path("description").asText(null);
-      } catch (IOException e) {
-        throw ApiException.invalid("body", "the body must be JSON");
       }
     }
     try {

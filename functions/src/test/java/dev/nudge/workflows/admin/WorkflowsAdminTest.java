@@ -189,4 +189,16 @@ class WorkflowsAdminTest {
   void statsOfAnUnknownWorkflowAre404() {
     assertThat(call("GET", "/v1/workflows/{id}/stats", "nope", null).status()).isEqualTo(404);
   }
+
+  @Test
+  void aPublishBodyWithADuplicateKeyIsRefusedAndNothingIsPublished() {
+    draft("birthday", Workflows.bundledText("birthday"));
+    TrackingStack.Response refused = call("POST", "/v1/workflows/{id}/publish", "birthday",
+        "{\"description\":\"a\",\"description\":\"b\"}");
+
+    assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+    assertThat(refused.json().path("error").path("message").asText()).contains("duplicate key");
+    assertThat(stack.deployed).isEmpty();
+    assertThat(stack.runtime.store().find("birthday").orElseThrow().published()).isFalse();
+  }
 }

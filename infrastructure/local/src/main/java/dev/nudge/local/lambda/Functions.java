@@ -82,6 +82,8 @@ public final class Functions implements AutoCloseable {
       }
       constructors.put(resource.physicalName(), constructorOf(className, resource));
       Map<String, String> variables = new LinkedHashMap<>(commonVariables);
+      // The local cloud's webhook receivers listen on 127.0.0.1, which the deployed guard refuses.
+      variables.put("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "true");
       resource.properties().path("Environment").path("Variables").fields()
           .forEachRemaining(e -> variables.put(e.getKey(), e.getValue().asText()));
       variables.put("AWS_LAMBDA_FUNCTION_NAME", resource.physicalName());
