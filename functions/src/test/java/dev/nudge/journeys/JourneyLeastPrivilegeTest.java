@@ -79,12 +79,8 @@ class JourneyLeastPrivilegeTest {
     stack.publish(CART);
     stack.contact("c1");
     Router router = new Router(counted.workflows(), counted.entry(), counted.journeys(), counted.waits(),
-<<<<<<< HEAD
         stack.executions, stack.clock, new dev.nudge.stats.StepStats(calls.client(), stack.variables.get("STATS_TABLE")));
-=======
-        stack.executions, stack.clock);
     router.refreshWorkflows(); // the per-batch revision check
->>>>>>> hardening
     router.route(stack.event("e1", "c1", "cart.updated", "{}"));
     String arn = stack.executions.started.get(0).executionArn();
     stack.runtime.waits().register(new WaitRegistrations.Wait("c1", "page.viewed", arn, "s", "cart", "t", null, null,
