@@ -40,6 +40,8 @@ public final class ContactService {
   public record Erasure(String contactId, List<String> contactIds, int eventsDeleted) {}
 
   public static final String CONSENT_EVENT = "consent.changed";
+  public static final String SUBSCRIBED_EVENT = "contact.subscribed";
+  public static final String UNSUBSCRIBED_EVENT = "contact.unsubscribed";
 
   private final ContactRepository contacts;
   private final EventRepository events;
@@ -209,6 +211,23 @@ public final class ContactService {
     TrackedEvent event = new TrackedEvent(contactId, eventId, CONSENT_EVENT, properties, now, now, source);
     if (events.putIfAbsent(event, now.plus(eventRetention))) {
       contacts.countEvent(contactId, CONSENT_EVENT, now);
+    }
+    // The lifecycle events workflows are written against (a welcome series triggers on
+    // contact.subscribed, every series exits on contact.unsubscribed): a subscription without double
+    // opt-in at once, one with double opt-in when it is confirmed; pending writes neither.
+    String lifecycle = switch (properties.path("status").asText()) {
+      case "subscribed" -> SUBSCRIBED_EVENT;
+      case "unsubscribed" -> UNSUBSCRIBED_EVENT;
+      default -> null;
+    };
+    if (lifecycle != null) {
+      ObjectNode lifecycleProperties = Json.object();
+      lifecycleProperties.put("channel", properties.path("channel").asText());
+      lifecycleProperties.put("source", properties.path("source").asText());
+      if (events.putIfAbsent(new TrackedEvent(contactId, lifecycle + ":" + eventId, lifecycle, lifecycleProperties, now, now,
+          source), now.plus(eventRetention))) {
+        contacts.countEvent(contactId, lifecycle, now);
+      }
     }
   }
 

@@ -70,11 +70,20 @@ public final class StepActionsHandler implements RequestStreamHandler {
         ledger,
         new SendService(ledger, templates(env, ddb),
             new AwsMessenger(ses, sns, env.require("EMAIL_FROM"), env.optional("SES_CONFIGURATION_SET").orElse(null)),
-            env.clock()),
+            env.clock(), unsubscribeLinks(env, secrets)),
         webhooks,
         new SfnEnroller(sfn, env.require("STATE_MACHINE_ARN_PREFIX")),
         env.clock(),
         env.optional("STATS_TABLE").map(table -> new StepStats(ddb, table)).orElse(null));
+  }
+
+  /** Links signed with the consent function's token secret, so its /v1/unsubscribe/{token} accepts them. */
+  private static dev.nudge.messaging.UnsubscribeLinks unsubscribeLinks(Environment env, SecretSource secrets) {
+    String urlParameter = env.require("API_URL_PARAMETER");
+    return env.optional("TOKEN_SECRET_PARAMETER").map(name -> new dev.nudge.messaging.UnsubscribeLinks(
+        new dev.nudge.contacts.ConsentTokens(secrets, name, env.clock()),
+        () -> secrets.get(urlParameter).orElseThrow(() -> new IllegalStateException("parameter " + urlParameter + " is missing")),
+        env.optional("UNSUBSCRIBE_MAILTO").orElse(null))).orElse(null);
   }
 
   /** Stored templates first (TEMPLATES_TABLE), then the bundled ones; the brand from the template's parameters. */

@@ -3,6 +3,7 @@ package dev.nudge.messaging;
 import dev.nudge.contacts.Channel;
 import java.util.Map;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sesv2.model.MessageHeader;
 import software.amazon.awssdk.services.sesv2.model.MessageTag;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
@@ -27,7 +28,9 @@ public final class AwsMessenger implements Messenger {
       return ses.sendEmail(b -> {
         b.fromEmailAddress(from)
             .destination(d -> d.toAddresses(message.to()))
-            .content(c -> c.simple(s -> s.subject(t -> t.data(message.subject()).charset("UTF-8"))
+            .content(c -> c.simple(s -> s.headers(message.headers().entrySet().stream()
+                    .map(h -> MessageHeader.builder().name(h.getKey()).value(h.getValue()).build()).toList())
+                .subject(t -> t.data(message.subject()).charset("UTF-8"))
                 .body(body -> {
                   body.text(t -> t.data(message.text()).charset("UTF-8"));
                   if (message.html() != null) {

@@ -33,8 +33,16 @@ public final class SendService {
   private final MessageTemplates templates;
   private final Messenger messenger;
   private final Clock clock;
+  private final UnsubscribeLinks unsubscribe;
 
   public SendService(SendLedger ledger, MessageTemplates templates, Messenger messenger, Clock clock) {
+    this(ledger, templates, messenger, clock, null);
+  }
+
+  /** {@code unsubscribe}: the links and List-Unsubscribe headers of e-mails; null sends none (tests). */
+  public SendService(SendLedger ledger, MessageTemplates templates, Messenger messenger, Clock clock,
+      UnsubscribeLinks unsubscribe) {
+    this.unsubscribe = unsubscribe;
     this.ledger = ledger;
     this.templates = templates;
     this.messenger = messenger;
@@ -69,11 +77,16 @@ public final class SendService {
     if (request.trigger() != null) {
       context.set("trigger", request.trigger());
     }
+    String unsubscribeUrl = channel == Channel.EMAIL && unsubscribe != null ? unsubscribe.url(contact.id(), channel) : null;
+    if (unsubscribeUrl != null) {
+      context.put("unsubscribe_url", unsubscribeUrl);
+    }
     MessageTemplates.Rendered rendered = templates.render(channel, request.step().template(), context);
     OutgoingMessage message = new OutgoingMessage(channel, channel == Channel.EMAIL ? contact.email() : contact.phone(),
         rendered.subject(), rendered.text(), rendered.html(),
         new MessageTags(request.workflowId(), null, request.key().stateName(), contact.id(),
-            request.key().executionId()).toSes());
+            request.key().executionId()).toSes(),
+        unsubscribeUrl == null ? Map.of() : unsubscribe.headers(unsubscribeUrl));
     String messageId;
     try {
       messageId = messenger.send(message);
