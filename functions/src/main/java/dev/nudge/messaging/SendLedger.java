@@ -22,7 +22,7 @@ public final class SendLedger {
   /** Sent-message items live as long as the longest frequency cap anyone would set. */
   static final Duration SENT_RETENTION = Duration.ofDays(62);
 
-  public enum Status { PENDING, SENT, UNKNOWN }
+  public enum Status { PENDING, SENT, UNKNOWN, FAILED }
 
   /** The idempotency key Step Functions passes to every action. */
   public record Key(String executionId, String stateName, String enteredTime) {}
@@ -79,6 +79,14 @@ public final class SendLedger {
         .updateExpression("SET #st = :s")
         .expressionAttributeNames(Map.of("#st", "status"))
         .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(Status.UNKNOWN.name()))));
+  }
+
+  /** The provider refused the message for good (rejected, account paused): never retried, reason kept. */
+  public void failed(Key key, String reason) {
+    ddb.updateItem(b -> b.tableName(table).key(key(key))
+        .updateExpression("SET #st = :s, failure = :r")
+        .expressionAttributeNames(Map.of("#st", "status"))
+        .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(Status.FAILED.name()), ":r", AttributeValue.fromS(reason))));
   }
 
   /** The provider refused the message: it was certainly not sent, so a retry may claim it again. */

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
@@ -21,13 +22,22 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
 public final class SendService {
   private static final Log LOG = new Log("send");
 
-  public enum Status { SENT, SKIPPED, DEFERRED }
+  public enum Status { SENT, SKIPPED, DEFERRED, FAILED }
 
   /** {@code resumeAt}: when a deferred send may go; for the others, now. */
   public record Outcome(Status status, Instant resumeAt, String reason, String messageId) {}
 
   public record Request(String workflowId, Step.Message step, Workflow.Settings settings, Contact contact,
       SendLedger.Key key, ObjectNode trigger) {}
+
+  /** Provider answers that mean "later": SES v2's rate and quota errors, SNS's throttling. */
+  static final java.util.Set<String> THROTTLING = java.util.Set.of("TooManyRequestsException", "LimitExceededException",
+      "Throttling", "ThrottlingException", "ThrottledException");
+  /** Provider answers that mean "never for this message": retrying cannot help. */
+  static final java.util.Set<String> REFUSED = java.util.Set.of("MessageRejected", "MessageRejectedException",
+      "AccountSuspendedException", "SendingPausedException", "AccountSendingPausedException",
+      "MailFromDomainNotVerifiedException", "NotFoundException", "InvalidParameterException", "InvalidParameter",
+      "OptedOutException");
 
   private final SendLedger ledger;
   private final MessageTemplates templates;
@@ -69,6 +79,9 @@ public final class SendService {
     Optional<SendLedger.Entry> earlier = ledger.claim(request.key(), contact.id(), channel.wireName(), now);
     if (earlier.isPresent()) {
       SendLedger.Entry entry = earlier.get();
+      if (entry.status() == SendLedger.Status.FAILED) {
+        return new Outcome(Status.FAILED, now, "already-failed", null);
+      }
       return entry.status() == SendLedger.Status.SENT
           ? new Outcome(Status.SENT, now, "already-sent", entry.messageId())
           : skipped(now, "outcome-unknown");
@@ -91,6 +104,19 @@ public final class SendService {
     try {
       messageId = messenger.send(message);
     } catch (SdkServiceException e) {
+      String code = e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
+          ? aws.awsErrorDetails().errorCode() : null;
+      if (e.isThrottlingException() || (code != null && THROTTLING.contains(code))) {
+        ledger.release(request.key());
+        throw new SendThrottledException(code == null ? "throttled" : code);
+      }
+      if (code != null && REFUSED.contains(code)) {
+        // Final for this message: the journey goes on (a failed send, not a failed journey).
+        ledger.failed(request.key(), code);
+        LOG.info("refused", Map.of("workflow", request.workflowId(), "state", request.key().stateName(),
+            "contactId", contact.id(), "channel", channel.wireName(), "error", code));
+        return new Outcome(Status.FAILED, now, code, null);
+      }
       if (e.statusCode() >= 400 && e.statusCode() < 500) {
         // Refused (invalid, throttled, not verified): certainly not sent, so a retry may send.
         ledger.release(request.key());

@@ -63,7 +63,13 @@ class StepActionsTest {
   /** Our own Messenger interface, recording: the SES/SNS outboxes arrive with the local cloud. */
   private final List<OutgoingMessage> outbox = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger refusals = new AtomicInteger();
+  /** A provider error to answer the next send with (our Messenger interface: no AWS client is mocked). */
+  private final java.util.concurrent.atomic.AtomicReference<RuntimeException> providerError = new java.util.concurrent.atomic.AtomicReference<>();
   private final Messenger messenger = message -> {
+    RuntimeException error = providerError.getAndSet(null);
+    if (error != null) {
+      throw error;
+    }
     if (refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw (AwsServiceException) AwsServiceException.builder().message("Throttling").statusCode(400).build();
     }
@@ -200,6 +206,41 @@ class StepActionsTest {
     assertThat(reminder).doesNotContainKey("sent");
   }
 
+  private static AwsServiceException sesError(String code, int status) {
+    return (AwsServiceException) AwsServiceException.builder().statusCode(status)
+        .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder().errorCode(code)
+            .errorMessage(code).serviceName("SESv2").build()).build();
+  }
+
+  @Test
+  void sesThrottlingFailsTheTaskWithTheRetriedErrorAndTheRetrySends() throws Exception {
+    contact("c1", "Europe/Madrid", true);
+    providerError.set(sesError("TooManyRequestsException", 429));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> invoke(payload("abandoned-cart", "reminder", "c1", "2026-11-23T11:00:00Z")))
+        .isInstanceOf(dev.nudge.messaging.SendThrottledException.class);
+    assertThat(dev.nudge.workflows.asl.AslCompiler.SEND_THROTTLED)
+        .isEqualTo(dev.nudge.messaging.SendThrottledException.class.getName());
+
+    JsonNode retry = invoke(payload("abandoned-cart", "reminder", "c1", "2026-11-23T11:00:00Z"));
+    assertThat(retry.path("status").asText()).isEqualTo("sent");
+    assertThat(outbox).hasSize(1);
+  }
+
+  @Test
+  void aRejectedMessageIsAFailedSendAndTheJourneyGoesOn() throws Exception {
+    contact("c1", "Europe/Madrid", true);
+    providerError.set(sesError("MessageRejected", 400));
+    JsonNode result = invoke(payload("abandoned-cart", "reminder", "c1", "2026-11-23T11:00:00Z"));
+    JsonNode again = invoke(payload("abandoned-cart", "reminder", "c1", "2026-11-23T11:00:00Z"));
+
+    assertThat(result.path("status").asText()).isEqualTo("failed");
+    assertThat(result.path("reason").asText()).isEqualTo("MessageRejected");
+    assertThat(again.path("status").asText()).isEqualTo("failed");
+    assertThat(outbox).isEmpty();
+    var reminder = stats.read("abandoned-cart").values().iterator().next().get("reminder");
+    assertThat(reminder.get("failed").count()).isEqualTo(1);
+  }
+
   @Test
   void aSkippedSendCountsUnderItsReason() throws Exception {
     contact("c2", "Europe/Madrid", false);
@@ -244,7 +285,7 @@ class StepActionsTest {
   @Test
   void aRefusedSendIsReleasedSoTheRetrySendsIt() throws Exception {
     contact("c1", "Europe/Madrid", true);
-    refusals.set(1);
+    refusals.set(1); // a 400 without an error code: neither throttling nor a known refusal
     assertThatThrownBy(() -> invoke(payload("abandoned-cart", "reminder", "c1", "2026-11-23T11:00:00Z")))
         .isInstanceOf(AwsServiceException.class);
     JsonNode retry = invoke(payload("abandoned-cart", "reminder", "c1", "2026-11-23T11:00:00Z"));

@@ -42,6 +42,8 @@ public final class AslCompiler {
       "Lambda.SdkClientException");
   /** The step-actions function throws this (Java reports the class name as the error) when a webhook call fails. */
   public static final String WEBHOOK_FAILED = "dev.nudge.journeys.WebhookFailedException";
+  /** The step-actions function throws this when SES or SNS throttled a send (nothing was sent). */
+  public static final String SEND_THROTTLED = "dev.nudge.messaging.SendThrottledException";
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -307,6 +309,14 @@ public final class AslCompiler {
     transient_.put("BackoffRate", 2.0);
     transient_.put("MaxDelaySeconds", 60);
     transient_.put("JitterStrategy", "FULL");
+    // Only sends throw it: SES/SNS asked to slow down. Longer, patient back-off than Lambda's own errors.
+    ObjectNode throttled = retry.addObject();
+    throttled.putArray("ErrorEquals").add(SEND_THROTTLED);
+    throttled.put("IntervalSeconds", 5);
+    throttled.put("MaxAttempts", 10);
+    throttled.put("BackoffRate", 2.0);
+    throttled.put("MaxDelaySeconds", 300);
+    throttled.put("JitterStrategy", "FULL");
     extra.forEach(retry::add);
     return retry;
   }

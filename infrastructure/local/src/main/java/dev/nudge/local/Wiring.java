@@ -75,6 +75,11 @@ final class Wiring {
 
   /** Values for the secrets the functions read, generated once into config.json. */
   static void defaultSecrets(Stack stack, LocalConfig config) {
+    // First: a parameter the template declares has the template's value, even when a function
+    // names it in a *_PARAMETER variable (which would otherwise get a generated secret).
+    for (Resource parameter : stack.ofType("AWS::SSM::Parameter")) {
+      config.defaultParameter(parameter.physicalName(), parameter.text("Value", ""));
+    }
     for (Resource function : stack.ofType("AWS::Serverless::Function")) {
       function.properties().path("Environment").path("Variables").fields().forEachRemaining(e -> {
         String name = e.getKey();
@@ -88,9 +93,6 @@ final class Wiring {
           config.defaultSecret(value, LocalConfig.randomKey());
         }
       });
-    }
-    for (Resource parameter : stack.ofType("AWS::SSM::Parameter")) {
-      config.defaultParameter(parameter.physicalName(), parameter.text("Value", ""));
     }
     for (Resource secret : stack.ofType("AWS::SecretsManager::Secret")) {
       JsonNode generate = secret.properties().path("GenerateSecretString");

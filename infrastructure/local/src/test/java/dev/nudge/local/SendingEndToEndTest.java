@@ -94,7 +94,7 @@ class SendingEndToEndTest {
     String eml = Files.readString(data.resolve("outbox").resolve(emailsTo("reader").get(0).file()), StandardCharsets.UTF_8);
     assertThat(header(eml, "List-Unsubscribe-Post")).isEqualTo("List-Unsubscribe=One-Click");
     Matcher link = LINK.matcher(header(eml, "List-Unsubscribe"));
-    assertThat(link.find()).isTrue();
+    assertThat(link.find()).as(header(eml, "List-Unsubscribe")).isTrue();
     URI unsubscribe = URI.create(link.group(1));
     assertThat(unsubscribe.getPath()).startsWith("/v1/unsubscribe/");
 
