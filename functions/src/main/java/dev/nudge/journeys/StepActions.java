@@ -49,6 +49,7 @@ public final class StepActions {
   private final Enroller enroller;
   private final Clock clock;
   private final StepStats stats;
+  private final Executions resumer;
 
   public StepActions(ContactRepository contacts, EventRepository events, JourneyStore journeys,
       WaitRegistrations waits, SendLedger ledger,
@@ -60,6 +61,14 @@ public final class StepActions {
   public StepActions(ContactRepository contacts, EventRepository events, JourneyStore journeys,
       WaitRegistrations waits, SendLedger ledger,
       SendService sender, Webhooks webhooks, Enroller enroller, Clock clock, StepStats stats) {
+    this(contacts, events, journeys, waits, ledger, sender, webhooks, enroller, clock, stats, null);
+  }
+
+  /** {@code resumer}: resumes a waitFor whose event arrived before it registered; null looks back at nothing. */
+  public StepActions(ContactRepository contacts, EventRepository events, JourneyStore journeys,
+      WaitRegistrations waits, SendLedger ledger,
+      SendService sender, Webhooks webhooks, Enroller enroller, Clock clock, StepStats stats, Executions resumer) {
+    this.resumer = resumer;
     this.stats = stats;
     this.contacts = contacts;
     this.events = events;
@@ -208,8 +217,55 @@ public final class StepActions {
     String messageId = w.step() == null ? null : ledger.lastMessageId(call.key().executionId(), w.step()).orElse(null);
     String where = w.where().isEmpty() ? null : Json.write(WorkflowWriter.filter(w.where()));
     // The registration outlives the timeout by a day so a late event still finds (and skips) it.
-    waits.register(new WaitRegistrations.Wait(call.contactId(), w.event(), call.key().executionId(), call.key().stateName(),
-        call.workflowId(), token, messageId, where, now.plus(w.timeout()).plus(Duration.ofDays(1))));
+    WaitRegistrations.Wait wait = new WaitRegistrations.Wait(call.contactId(), w.event(), call.key().executionId(),
+        call.key().stateName(), call.workflowId(), token, messageId, where, now.plus(w.timeout()).plus(Duration.ofDays(1)));
+    waits.register(wait);
+    lookBack(call, wait);
+  }
+
+  /**
+   * The race the router cannot see: the awaited event (an open of the step's e-mail, often within
+   * seconds of delivery) may have been stored before this registration, so the router found no
+   * wait for it. Look back at the contact's events and resume with the earliest match, in the
+   * output shape the router uses. Events tied to a message can only follow its send; others count
+   * from when this state was entered. Should the router resume the same token at the same moment,
+   * Step Functions accepts the first and refuses the second (the task is no longer waiting).
+   */
+  private void lookBack(Call call, WaitRegistrations.Wait wait) {
+    if (resumer == null) {
+      return;
+    }
+    Instant since = wait.messageId() != null ? Instant.EPOCH : parseOrNull(call.key().enteredTime());
+    if (since == null) {
+      return;
+    }
+    ObjectNode earliest = null;
+    for (dev.nudge.contacts.TrackedEvent e : events.timeline(List.of(call.contactId()), 200)) {
+      if (e.receivedAt().isBefore(since)) {
+        break; // newest first: everything after this is older still
+      }
+      ObjectNode document = Json.object();
+      document.put("id", e.eventId()).put("type", e.type()).put("contactId", e.contactId());
+      document.set("properties", e.properties() == null ? Json.object() : e.properties());
+      document.put("occurredAt", Times.format(e.occurredAt())).put("source", e.source());
+      if (wait.matches(document)) {
+        earliest = document;
+      }
+    }
+    if (earliest != null) {
+      ObjectNode output = Json.object();
+      output.set("event", earliest);
+      resumer.resume(wait.taskToken(), output);
+      waits.delete(wait);
+    }
+  }
+
+  private static Instant parseOrNull(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private int branch(Call call, Instant now) {

@@ -74,7 +74,8 @@ public final class StepActionsHandler implements RequestStreamHandler {
         webhooks,
         new SfnEnroller(sfn, env.require("STATE_MACHINE_ARN_PREFIX")),
         env.clock(),
-        env.optional("STATS_TABLE").map(table -> new StepStats(ddb, table)).orElse(null));
+        env.optional("STATS_TABLE").map(table -> new StepStats(ddb, table)).orElse(null),
+        new SfnExecutions(sfn));
   }
 
   /** Links signed with the consent function's token secret, so its /v1/unsubscribe/{token} accepts them. */

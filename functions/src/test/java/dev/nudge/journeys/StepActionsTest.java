@@ -59,6 +59,7 @@ class StepActionsTest {
   private final WaitRegistrations waits = new WaitRegistrations(ddb, journeysTable);
   private final SendLedger ledger = new SendLedger(ddb, journeysTable);
   private final MutableClock clock = new MutableClock(NOON_MADRID);
+  private final RecordingExecutions executions = new RecordingExecutions();
   private final dev.nudge.stats.StepStats stats = new dev.nudge.stats.StepStats(ddb, TemplateTables.create(ddb, "StatsTable"));
   /** Our own Messenger interface, recording: the SES/SNS outboxes arrive with the local cloud. */
   private final List<OutgoingMessage> outbox = Collections.synchronizedList(new ArrayList<>());
@@ -81,7 +82,7 @@ class StepActionsTest {
   private final Webhooks webhooks = new Webhooks(HttpClient.newHttpClient(), () -> webhookKey, clock, true);
   private final StepActions actions = new StepActions(contacts, events, journeys, waits, ledger,
       new SendService(ledger, new MessageTemplates(), messenger, clock), webhooks,
-      (workflow, contact, name, from) -> enrolled.add(workflow + "/" + contact + "/" + name), clock, stats);
+      (workflow, contact, name, from) -> enrolled.add(workflow + "/" + contact + "/" + name), clock, stats, executions);
   private final StepActionsHandler handler = new StepActionsHandler(actions);
   private HttpServer server;
 
@@ -341,6 +342,38 @@ class StepActionsTest {
       assertThat(w.messageId()).isEqualTo(messageId);
       assertThat(w.expiresAt()).isEqualTo(NOON_MADRID.plus(Duration.ofDays(2)));
     });
+  }
+
+  @Test
+  void anOpenStoredBeforeTheWaitForRegistersStillResumesIt() throws Exception {
+    contact("c1", "Europe/Madrid", true);
+    String messageId = invoke(payload("abandoned-cart", "reminder", "c1", "t0")).path("messageId").asText();
+    // The open arrives (SES → feedback → events table) before the waitFor Task has run.
+    ObjectNode opened = Json.object().put("messageId", messageId);
+    events.putIfAbsent(new dev.nudge.contacts.TrackedEvent("c1", "ses-open-1", "email.opened", opened, clock.instant(),
+        clock.instant(), "ses"), clock.instant().plus(Duration.ofDays(400)));
+
+    invoke(payload("abandoned-cart", "reminder-opened", "c1", "t1"));
+
+    assertThat(executions.resumed).singleElement().satisfies(r -> {
+      assertThat(r.taskToken()).isEqualTo("token-reminder-opened");
+      assertThat(r.output().path("event").path("id").asText()).isEqualTo("ses-open-1");
+    });
+    assertThat(waits.waitingFor("c1", "email.opened")).isEmpty();
+  }
+
+  @Test
+  void anOpenOfAnotherMessageDoesNotResumeTheWait() throws Exception {
+    contact("c1", "Europe/Madrid", true);
+    invoke(payload("abandoned-cart", "reminder", "c1", "t0"));
+    events.putIfAbsent(new dev.nudge.contacts.TrackedEvent("c1", "ses-open-2", "email.opened",
+        Json.object().put("messageId", "some-other-message"), clock.instant(), clock.instant(), "ses"),
+        clock.instant().plus(Duration.ofDays(400)));
+
+    invoke(payload("abandoned-cart", "reminder-opened", "c1", "t1"));
+
+    assertThat(executions.resumed).isEmpty();
+    assertThat(waits.waitingFor("c1", "email.opened")).hasSize(1);
   }
 
   @Test
