@@ -103,6 +103,6 @@ class MessageTemplateValidationTest {
         }
       }
     }
-    assertThat(count).isEqualTo(16);
+    assertThat(count).isEqualTo(17); // 16 journey templates and the double opt-in confirmation
   }
 }

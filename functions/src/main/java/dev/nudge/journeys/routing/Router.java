@@ -43,6 +43,7 @@ public final class Router {
   private final Executions executions;
   private final Clock clock;
   private final StepStats stats;
+  private final dev.nudge.messaging.ConfirmationMailer confirmations;
   private final Log log = new Log("router");
 
   public Router(PublishedWorkflows workflows, JourneyEntry entry, JourneyRecords journeys, WaitRegistrations waits,
@@ -53,6 +54,13 @@ public final class Router {
   /** {@code stats}: where journey counters go; null when the stack keeps no statistics table. */
   public Router(PublishedWorkflows workflows, JourneyEntry entry, JourneyRecords journeys, WaitRegistrations waits,
       Executions executions, Clock clock, StepStats stats) {
+    this(workflows, entry, journeys, waits, executions, clock, stats, null);
+  }
+
+  /** {@code confirmations}: sends double opt-in confirmations for pending subscriptions; null sends none. */
+  public Router(PublishedWorkflows workflows, JourneyEntry entry, JourneyRecords journeys, WaitRegistrations waits,
+      Executions executions, Clock clock, StepStats stats, dev.nudge.messaging.ConfirmationMailer confirmations) {
+    this.confirmations = confirmations;
     this.stats = stats;
     this.workflows = workflows;
     this.entry = entry;
@@ -79,6 +87,11 @@ public final class Router {
       return new Routed(List.of(), List.of(), Map.of());
     }
     String contactId = contact.get().id();
+    if (confirmations != null && type.equals(dev.nudge.contacts.ContactService.CONSENT_EVENT)
+        && event.path("properties").path("status").asText().equals("pending")
+        && event.path("properties").path("channel").asText().equals("email")) {
+      confirmations.sendIfPending(contactId);
+    }
     List<PublishedWorkflows.Live> live = workflows.current();
     List<String> ended = end(live, contactId, event, type);
     List<String> resumed = resume(contactId, event, type);

@@ -1,6 +1,22 @@
 package dev.nudge.journeys.routing;
 
 import dev.nudge.stats.StepStats;
+import dev.nudge.contacts.ConsentTokens;
+import dev.nudge.contacts.ContactRepository;
+import dev.nudge.messaging.AwsMessenger;
+import dev.nudge.messaging.Brand;
+import dev.nudge.messaging.BundledMessageTemplates;
+import dev.nudge.messaging.ConfirmationMailer;
+import dev.nudge.messaging.MessageTemplates;
+import dev.nudge.messaging.SendLedger;
+import dev.nudge.messaging.TemplateSource;
+import dev.nudge.messaging.TemplateStore;
+import dev.nudge.platform.CachingSecretSource;
+import dev.nudge.platform.SecretSource;
+import dev.nudge.platform.SsmSecretSource;
+import java.time.Duration;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
@@ -34,12 +50,32 @@ public final class RouterHandler implements RequestStreamHandler {
 
   private RouterHandler(Environment env) {
     this(router(JourneyRuntime.of(env, AwsClients.dynamoDb(), new SfnExecutions(StepFunctionsClient.get())),
-        env.optional("STATS_TABLE").map(table -> new StepStats(AwsClients.dynamoDb(), table)).orElse(null)));
+        env.optional("STATS_TABLE").map(table -> new StepStats(AwsClients.dynamoDb(), table)).orElse(null),
+        confirmations(env)));
   }
 
-  private static Router router(JourneyRuntime runtime, StepStats stats) {
+  private static Router router(JourneyRuntime runtime, StepStats stats, ConfirmationMailer confirmations) {
     return new Router(runtime.workflows(), runtime.entry(), runtime.journeys(), runtime.waits(), runtime.executions(),
-        runtime.clock(), stats);
+        runtime.clock(), stats, confirmations);
+  }
+
+  /** Double opt-in confirmations, when the stack gives the router a sender and the token secret. */
+  private static ConfirmationMailer confirmations(Environment env) {
+    if (env.optional("EMAIL_FROM").isEmpty() || env.optional("TOKEN_SECRET_PARAMETER").isEmpty()) {
+      return null;
+    }
+    var ddb = AwsClients.dynamoDb();
+    SecretSource secrets = new CachingSecretSource(new SsmSecretSource(AwsClients.ssm()), env.clock(), Duration.ofMinutes(5));
+    String urlParameter = env.require("API_URL_PARAMETER");
+    TemplateSource bundled = new BundledMessageTemplates();
+    TemplateSource source = env.optional("TEMPLATES_TABLE").map(t -> new TemplateStore(ddb, t).orElse(bundled)).orElse(bundled);
+    SesV2Client ses = SesV2Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    return new ConfirmationMailer(new ContactRepository(ddb, env.require("CONTACTS_TABLE")),
+        new ConsentTokens(secrets, env.require("TOKEN_SECRET_PARAMETER"), env.clock()),
+        () -> secrets.get(urlParameter).orElseThrow(() -> new IllegalStateException("parameter " + urlParameter + " is missing")),
+        new MessageTemplates(source, Brand.from(env)),
+        new AwsMessenger(ses, null, env.require("EMAIL_FROM"), env.optional("SES_CONFIGURATION_SET").orElse(null)),
+        new SendLedger(ddb, env.require("JOURNEYS_TABLE")), env.clock());
   }
 
   public RouterHandler(JourneyRuntime runtime) {

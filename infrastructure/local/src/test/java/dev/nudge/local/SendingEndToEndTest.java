@@ -115,4 +115,26 @@ class SendingEndToEndTest {
     JsonNode contact = JSON.readTree(api.admin("GET", "/v1/contacts/reader", "", "application/json").body());
     assertThat(contact.toString()).contains("unsubscribed");
   }
+
+  @Test
+  void aDoubleOptInSubscriptionGetsItsConfirmationAndConfirmingStartsTheWelcomeSeries() throws Exception {
+    HttpResponse<String> identified = api.signed("/v1/identify", "{\"contactId\":\"careful\",\"email\":\"careful@example.com\","
+        + "\"attributes\":{\"firstName\":\"Grace\"},\"consent\":{\"email\":{\"status\":\"subscribed\",\"doubleOptIn\":true}}}");
+    assertThat(identified.statusCode()).as(identified.body()).isEqualTo(200);
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> emailsTo("careful").size() == 1))
+        .as("the confirmation e-mail, sent by Nudge itself").isTrue();
+    Outbox.Message confirmation = emailsTo("careful").get(0);
+    assertThat(confirmation.subject()).startsWith("Please confirm your subscription");
+    Matcher link = Pattern.compile("href=\"(https?://[^\"]+/v1/confirm/[^\"]+)\"").matcher(confirmation.html());
+    assertThat(link.find()).as(confirmation.html()).isTrue();
+
+    HttpResponse<String> confirmed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(cloud.endpoint() + URI.create(link.group(1)).getPath())).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
+
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> emailsTo("careful").size() == 2))
+        .as("the welcome e-mail, from contact.subscribed written on confirmation").isTrue();
+    assertThat(emailsTo("careful").stream().map(Outbox.Message::subject).toList())
+        .anySatisfy(subject -> assertThat(subject).contains("Welcome"));
+  }
 }
