@@ -44,18 +44,24 @@ import java.util.regex.Pattern;
 public final class FeedbackService {
   private static final Log LOG = new Log("feedback");
   /**
-   * Opens SES records from mail privacy proxies or prefetchers rather than people. SES reports the
-   * user agent of the request that loaded the tracking pixel: Gmail and Yahoo fetch it through
-   * their image proxies, and Apple Mail Privacy Protection prefetches with a bare
-   * {@code Mozilla/5.0} on Apple's relay. Such opens are stored, flagged {@code machineOpen}, and
-   * left out of the unique-open statistics; a journey waiting for an open still resumes (the
-   * customer's choice, through a {@code where} on {@code properties.machineOpen}).
+   * Who loaded the tracking pixel or followed a link, when it was not a person. SES reports the user
+   * agent of the request: Apple Mail Privacy Protection prefetches every image on Apple's relay with
+   * a bare {@code Mozilla/5.0}; security gateways (Barracuda, Mimecast, Proofpoint, Microsoft Safe
+   * Links) and bots fetch pixels and follow links to scan them. Gmail's and Yahoo's image proxies are
+   * <em>not</em> machines: they fetch when the reader opens the message (then cache), so treating
+   * them as machines would drop every Gmail open.
    */
-  private static final Pattern MACHINE_USER_AGENT = Pattern.compile(
-      "(?i)^Mozilla/5\\.0$|GoogleImageProxy|YahooMailProxy|ggpht\\.com|Barracuda|Mimecast|Proofpoint|bot|crawler|preview");
+  private static final Pattern PRIVACY_PREFETCH = Pattern.compile("^Mozilla/5\\.0$");
+  private static final Pattern SCANNER = Pattern.compile(
+      "(?i)Barracuda|Mimecast|Proofpoint|SafeLinks|Safe Links|bot\\b|crawler|spider|preview|python-requests|curl/|Go-http-client");
+  /**
+   * An open or click this soon after SES accepted the message was not a person reading it: a
+   * scanner fetched it on arrival. Delivery itself takes about a second.
+   */
+  static final Duration TOO_FAST = Duration.ofSeconds(5);
 
   /** What the feedback function did with one event. */
-  public enum Result { STORED, DUPLICATE, UNMATCHED }
+  public enum Result { STORED, DUPLICATE, UNMATCHED, INTERIM }
 
   private final EventRepository events;
   private final ContactRepository contacts;
@@ -89,6 +95,9 @@ public final class FeedbackService {
 
   public Result handle(JsonNode event) {
     JsonNode detail = event.path("detail");
+    if (SMS_SOURCE.equals(event.path("source").asText())) {
+      return handleSms(event.path("detail-type").asText(""), detail);
+    }
     String sesType = detail.path("eventType").asText(detail.path("notificationType").asText(""));
     Kind kind = KINDS.get(sesType.toLowerCase(Locale.ROOT).replace(" ", ""));
     String messageId = detail.path("mail").path("messageId").asText(null);
@@ -116,16 +125,20 @@ public final class FeedbackService {
     boolean machine = false;
     switch (sesType.toLowerCase(Locale.ROOT)) {
       case "open" -> {
-        machine = isMachine(typed.path("userAgent").asText(""));
+        String source = engagementSource(typed.path("userAgent").asText(""), occurredAt, detail.path("mail"));
+        machine = !source.equals(HUMAN);
         properties.put("machineOpen", machine);
+        properties.put("openSource", source);
       }
       case "click" -> {
         properties.put("link", typed.path("link").asText(""));
         if (typed.path("linkTags").isObject()) {
           properties.set("linkTags", typed.get("linkTags"));
         }
-        machine = isMachine(typed.path("userAgent").asText(""));
+        String source = engagementSource(typed.path("userAgent").asText(""), occurredAt, detail.path("mail"));
+        machine = !source.equals(HUMAN);
         properties.put("machineClick", machine);
+        properties.put("clickSource", source);
       }
       case "bounce" -> {
         String type = typed.path("bounceType").asText("Undetermined");
@@ -159,8 +172,100 @@ public final class FeedbackService {
     return stored ? Result.STORED : Result.DUPLICATE;
   }
 
-  static boolean isMachine(String userAgent) {
-    return userAgent.isBlank() || MACHINE_USER_AGENT.matcher(userAgent.trim()).find();
+  /** AWS End User Messaging SMS publishes delivery status to the default bus under this source. */
+  static final String SMS_SOURCE = "aws.sms-voice";
+  static final String SMS_DETAIL_TYPE = "Text Message Delivery Status Updated";
+  /** Final statuses that mean the carrier took (or the handset got) the message; every other final one failed. */
+  private static final java.util.Set<String> SMS_DELIVERED = java.util.Set.of("SUCCESSFUL", "DELIVERED");
+
+  /**
+   * A "Text Message Delivery Status Updated" event. Only final statuses ({@code isFinal}) are
+   * stored: {@code sms.delivered} (SUCCESSFUL: accepted by the carrier, final where carriers send
+   * no receipts; DELIVERED: on the handset) or {@code sms.failed} (BLOCKED, UNREACHABLE, SPAM,
+   * TTL_EXPIRED, UNKNOWN...). Interim ones (PENDING, QUEUED) change nothing. The message is
+   * attributed through the send's {@code Context}, which carries the same keys as SES tags
+   * ({@link MessageTags}); the destination number is never stored or logged.
+   */
+  private Result handleSms(String detailType, JsonNode detail) {
+    String messageId = detail.path("messageId").asText(null);
+    String eventType = detail.path("eventType").asText("");
+    if (!detailType.equals(SMS_DETAIL_TYPE) || messageId == null || !eventType.startsWith("TEXT_")) {
+      return unmatched("unknown-shape", eventType.isEmpty() ? detailType : eventType, messageId);
+    }
+    if (!detail.path("isFinal").asBoolean(false)) {
+      LOG.info("interim", Map.of("smsEventType", eventType, "messageId", messageId));
+      return Result.INTERIM;
+    }
+    Optional<MessageTags> tags = MessageTags.fromSes(tags(detail.path("context")));
+    if (tags.isEmpty()) {
+      return unmatched("not-nudges", eventType, messageId);
+    }
+    MessageTags t = tags.get();
+    if (contacts.find(t.contactId()).isEmpty()) {
+      return unmatched("unknown-contact", eventType, messageId);
+    }
+    String status = detail.path("messageStatus").asText(eventType.substring("TEXT_".length()));
+    boolean delivered = SMS_DELIVERED.contains(status);
+    Instant now = clock.instant();
+    JsonNode millis = detail.path("eventTimestamp");
+    Instant occurredAt = millis.canConvertToLong() ? Instant.ofEpochMilli(millis.asLong()) : now;
+    ObjectNode properties = Json.object();
+    properties.put("messageId", messageId);
+    properties.put("channel", "sms");
+    putIfPresent(properties, "workflow", t.workflow());
+    putIfPresent(properties, "version", t.version());
+    putIfPresent(properties, "step", t.step());
+    putIfPresent(properties, "executionId", t.executionId());
+    properties.put("status", status);
+    putIfPresent(properties, "statusDescription", detail.path("messageStatusDescription").asText(null));
+    putIfPresent(properties, "country", detail.path("isoCountryCode").asText(null));
+    if (detail.path("totalMessageParts").canConvertToInt()) {
+      properties.put("parts", detail.path("totalMessageParts").asInt());
+    }
+    if (detail.path("totalMessagePrice").isNumber()) {
+      properties.put("price", detail.path("totalMessagePrice").decimalValue());
+    }
+    String type = delivered ? "sms.delivered" : "sms.failed";
+    String eventId = "sms-" + hash(messageId + "\n" + eventType + "\n" + Times.format(occurredAt));
+    boolean stored = events.putIfAbsent(new TrackedEvent(t.contactId(), eventId, type, properties, occurredAt, now,
+        "sms"), now.plus(retention));
+    if (stats != null && t.workflow() != null && t.step() != null) {
+      stats.count(t.workflow(), t.version() == null ? "all" : t.version(), t.step(),
+          delivered ? "delivered" : "undelivered", messageId, now);
+    }
+    if (stored) {
+      Metrics.count(delivered ? Metric.MESSAGES_DELIVERED : Metric.MESSAGES_UNDELIVERED, now,
+          Metrics.dims("Channel", "sms", "Workflow", t.workflow(), "Step", t.step()));
+    }
+    LOG.info(stored ? "stored" : "duplicate", Map.of("type", type, "messageId", messageId,
+        "contactId", t.contactId(), "eventId", eventId));
+    return stored ? Result.STORED : Result.DUPLICATE;
+  }
+
+  static final String HUMAN = "reader";
+
+  /**
+   * Who caused an open or click: {@code reader} (a person, possibly through Gmail's or Yahoo's
+   * image proxy), {@code privacy-prefetch} (Apple Mail Privacy Protection), {@code scanner} (a
+   * security gateway or bot, by user agent), {@code too-fast} (within {@link #TOO_FAST} of the
+   * send) or {@code unknown} (no user agent at all).
+   */
+  static String engagementSource(String userAgent, Instant at, JsonNode mail) {
+    String agent = userAgent.trim();
+    if (agent.isEmpty()) {
+      return "unknown";
+    }
+    if (PRIVACY_PREFETCH.matcher(agent).find()) {
+      return "privacy-prefetch";
+    }
+    if (SCANNER.matcher(agent).find()) {
+      return "scanner";
+    }
+    Optional<Instant> sent = timestamp(mail);
+    if (sent.isPresent() && Duration.between(sent.get(), at).compareTo(TOO_FAST) < 0) {
+      return "too-fast";
+    }
+    return HUMAN;
   }
 
   private Result unmatched(String why, String sesType, String messageId) {
@@ -177,7 +282,12 @@ public final class FeedbackService {
     Map<String, List<String>> tags = new LinkedHashMap<>();
     node.fields().forEachRemaining(e -> {
       List<String> values = new ArrayList<>();
-      e.getValue().forEach(v -> values.add(v.asText()));
+      // SES tags are lists of values; an SMS send's Context is plain strings.
+      if (e.getValue().isValueNode()) {
+        values.add(e.getValue().asText());
+      } else {
+        e.getValue().forEach(v -> values.add(v.asText()));
+      }
       tags.put(e.getKey(), values);
     });
     return tags;

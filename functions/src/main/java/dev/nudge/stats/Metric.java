@@ -22,6 +22,8 @@ public enum Metric {
   MESSAGES_OPENED("MessagesOpened", Unit.COUNT, List.of(List.of("Channel"), List.of("Workflow", "Step"))),
   MESSAGES_CLICKED("MessagesClicked", Unit.COUNT, List.of(List.of("Channel"), List.of("Workflow", "Step"))),
   MESSAGES_BOUNCED("MessagesBounced", Unit.COUNT, List.of(List.of("Channel"), List.of("Workflow", "Step"))),
+  /** An SMS the carrier did not deliver (final status other than SUCCESSFUL or DELIVERED). */
+  MESSAGES_UNDELIVERED("MessagesUndelivered", Unit.COUNT, List.of(List.of("Channel"), List.of("Workflow", "Step"))),
   MESSAGES_COMPLAINED("MessagesComplained", Unit.COUNT, List.of(List.of("Channel"), List.of("Workflow", "Step"))),
   /** Feedback events the function could not attribute or parse: logged, counted, never retried. */
   FEEDBACK_UNMATCHED("FeedbackUnmatched", Unit.COUNT, List.of(List.of())),

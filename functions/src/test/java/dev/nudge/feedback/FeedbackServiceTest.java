@@ -107,11 +107,115 @@ public class FeedbackServiceTest {
   }
 
   @Test
-  void anOpenByAnImageProxyIsMarkedAsAMachineOpenAndNotCounted() {
+  void anOpenThroughGmailsImageProxyIsAReadersOpenAndCounts() {
+    // Gmail's proxy fetches the pixel when the reader opens the message, so it is a person's open.
     service.handle(sesEvent("Open", "m-1", tags, OPEN.replace("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Thunderbird/128.0",
         "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)")));
-    assertThat(stored().get(0).properties().path("machineOpen").asBoolean()).isTrue();
+    assertThat(stored().get(0).properties().path("machineOpen").asBoolean()).isFalse();
+    assertThat(stored().get(0).properties().path("openSource").asText()).isEqualTo("reader");
+    assertThat(stats.read("abandoned-cart").get("2").get("reminder").get("opened").count()).isEqualTo(1);
+  }
+
+  @Test
+  void anApplePrivacyProtectionPrefetchIsAMachineOpenThatStillResumesButIsNotCounted() {
+    service.handle(sesEvent("Open", "m-1", tags, OPEN.replace("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Thunderbird/128.0",
+        "Mozilla/5.0")));
+    TrackedEvent opened = stored().get(0);
+    assertThat(opened.type()).isEqualTo("email.opened");
+    assertThat(opened.properties().path("machineOpen").asBoolean()).isTrue();
+    assertThat(opened.properties().path("openSource").asText()).isEqualTo("privacy-prefetch");
     assertThat(stats.read("abandoned-cart")).isEmpty();
+  }
+
+  @Test
+  void aClickWithinSecondsOfTheSendIsALinkScannersClick() {
+    // mail.timestamp is 09:00:00; a gateway follows every link as the message arrives.
+    service.handle(sesEvent("Click", "m-1", tags, "{\"timestamp\":\"2026-12-01T09:00:02.000Z\",\"link\":"
+        + "\"https://shop.example/cart\",\"userAgent\":\"Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0\"}"));
+    assertThat(stored().get(0).properties().path("machineClick").asBoolean()).isTrue();
+    assertThat(stored().get(0).properties().path("clickSource").asText()).isEqualTo("too-fast");
+    assertThat(stats.read("abandoned-cart")).isEmpty();
+  }
+
+  @Test
+  void aClickBySecurityScannerUserAgentIsAMachineClick() {
+    service.handle(sesEvent("Click", "m-1", tags, "{\"timestamp\":\"2026-12-01T10:00:00.000Z\",\"link\":"
+        + "\"https://shop.example/cart\",\"userAgent\":\"Mozilla/5.0 (compatible; Barracuda Sentinel)\"}"));
+    assertThat(stored().get(0).properties().path("clickSource").asText()).isEqualTo("scanner");
+  }
+
+  /** An AWS End User Messaging SMS "Text Message Delivery Status Updated" event with Nudge's Context. */
+  static ObjectNode smsEvent(String eventType, String status, boolean isFinal, String messageId, Map<String, String> context) {
+    ObjectNode event = Json.object();
+    event.put("version", "0").put("id", java.util.UUID.randomUUID().toString()).put("source", "aws.sms-voice")
+        .put("detail-type", "Text Message Delivery Status Updated");
+    ObjectNode detail = event.putObject("detail");
+    detail.put("eventType", eventType).put("eventVersion", "1.0").put("eventTimestamp", 1764583200000L)
+        .put("isFinal", isFinal).put("originationPhoneNumber", "+12065550152").put("destinationPhoneNumber", "+14255550156")
+        .put("isoCountryCode", "US").put("messageId", messageId).put("messageRequestTimestamp", 1764583199000L)
+        .put("messageEncoding", "GSM").put("messageType", "PROMOTIONAL").put("messageStatus", status)
+        .put("messageStatusDescription", "Message has been accepted by phone carrier")
+        .put("totalMessageParts", 1).put("totalMessagePrice", 0.00581).put("totalCarrierFee", 0.0);
+    ObjectNode contextNode = detail.putObject("context");
+    context.forEach(contextNode::put);
+    return event;
+  }
+
+  private final Map<String, String> smsTags = new MessageTags("abandoned-cart", "2", "sms", "em:abc",
+      "arn:aws:states:us-east-1:123456789012:execution:nudge-abandoned-cart:x").toSes();
+
+  @Test
+  void aDeliveredSmsIsStoredAsSmsDeliveredOfThatMessageAndStep() {
+    assertThat(service.handle(smsEvent("TEXT_DELIVERED", "DELIVERED", true, "sms-1", smsTags)))
+        .isEqualTo(FeedbackService.Result.STORED);
+    TrackedEvent delivered = stored().get(0);
+    assertThat(delivered.type()).isEqualTo("sms.delivered");
+    assertThat(delivered.source()).isEqualTo("sms");
+    assertThat(delivered.properties().path("messageId").asText()).isEqualTo("sms-1");
+    assertThat(delivered.properties().path("channel").asText()).isEqualTo("sms");
+    assertThat(delivered.properties().path("step").asText()).isEqualTo("sms");
+    assertThat(delivered.properties().path("parts").asInt()).isEqualTo(1);
+    assertThat(delivered.occurredAt()).isEqualTo(Instant.ofEpochMilli(1764583200000L));
+    assertThat(delivered.properties().toString()).doesNotContain("+1425");
+    assertThat(stats.read("abandoned-cart").get("2").get("sms").get("delivered").count()).isEqualTo(1);
+  }
+
+  @Test
+  void aBlockedSmsIsStoredAsSmsFailedWithItsStatus() {
+    service.handle(smsEvent("TEXT_BLOCKED", "BLOCKED", true, "sms-1", smsTags));
+    assertThat(stored().get(0).type()).isEqualTo("sms.failed");
+    assertThat(stored().get(0).properties().path("status").asText()).isEqualTo("BLOCKED");
+    assertThat(stats.read("abandoned-cart").get("2").get("sms").get("undelivered").count()).isEqualTo(1);
+  }
+
+  @Test
+  void anInterimSmsStatusWritesNothing() {
+    assertThat(service.handle(smsEvent("TEXT_QUEUED", "QUEUED", false, "sms-1", smsTags)))
+        .isEqualTo(FeedbackService.Result.INTERIM);
+    assertThat(stored()).isEmpty();
+  }
+
+  @Test
+  void theSameSmsStatusDeliveredTwiceIsStoredOnce() {
+    service.handle(smsEvent("TEXT_DELIVERED", "DELIVERED", true, "sms-1", smsTags));
+    assertThat(service.handle(smsEvent("TEXT_DELIVERED", "DELIVERED", true, "sms-1", smsTags)))
+        .isEqualTo(FeedbackService.Result.DUPLICATE);
+    assertThat(stored()).hasSize(1);
+  }
+
+  @Test
+  void anSmsSentWithoutNudgesContextWritesNothing() {
+    assertThat(service.handle(smsEvent("TEXT_DELIVERED", "DELIVERED", true, "sms-1", Map.of())))
+        .isEqualTo(FeedbackService.Result.UNMATCHED);
+    assertThat(stored()).isEmpty();
+  }
+
+  @Test
+  void anSmsVoiceEventOfAnotherKindWritesNothing() throws Exception {
+    JsonNode registration = Json.MAPPER.readTree("{\"source\":\"aws.sms-voice\",\"detail-type\":"
+        + "\"Registration Status Change\",\"detail\":{\"registrationId\":\"r-1\",\"status\":\"COMPLETE\"}}");
+    assertThat(service.handle(registration)).isEqualTo(FeedbackService.Result.UNMATCHED);
+    assertThat(stored()).isEmpty();
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nudge.local.aws.Outbox;
 import dev.nudge.local.testing.NudgeApi;
 import dev.nudge.local.testing.TestClouds;
@@ -12,9 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The feedback loop in the local cloud on the real template: a simulated bounce or complaint
@@ -58,6 +62,8 @@ class FeedbackEndToEndTest {
   }
 
   private static void simulate(Outbox.Message message, String type) throws Exception {
+    // A person opens a while after delivery: an open in the same instant as the send is a scanner's.
+    cloud.clock().advance(Duration.ofMinutes(1));
     HttpResponse<String> response = api.post("/_local/outbox/" + message.id() + "/" + type);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     Thread.sleep(1500); // the rule's invocation and the stream
@@ -109,12 +115,74 @@ class FeedbackEndToEndTest {
     assertThat(counter("getting-started", "skipped-suppressed")).isGreaterThanOrEqualTo(1);
   }
 
+  /** The contact's stored events of {@code type}, read from the events table through the SDK. */
+  private static List<Map<String, AttributeValue>> storedEvents(String contact, String type) {
+    String table = cloud.functions().find("FeedbackFunction").variables().get("EVENTS_TABLE");
+    try (DynamoDbClient ddb = TestClouds.client(DynamoDbClient.builder(), cloud)) {
+      return ddb.query(q -> q.tableName(table).consistentRead(true).keyConditionExpression("contactId = :c")
+          .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(contact)))).items().stream()
+          .filter(item -> type == null || item.get("type").s().equals(type)).toList();
+    }
+  }
+
+  private static double unmatchedCount() {
+    return cloud.metrics().query("Nudge", "FeedbackUnmatched", Map.of()).stream().mapToDouble(p -> p.value()).sum();
+  }
+
+  /** Puts an event on the local default bus as EventBridge delivers it, and lets the rule's invocation finish. */
+  private static void deliver(ObjectNode event) throws Exception {
+    cloud.buses().publish("default", event);
+    Thread.sleep(1500);
+    cloud.engine().awaitQuiescence();
+  }
+
+  @Test
+  void theSameSesEventDeliveredTwiceIsStoredOnce() throws Exception {
+    Outbox.Message first = welcome("redelivered");
+    simulate(first, "open");
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> storedEvents("redelivered", "email.opened").size() == 1))
+        .as("the open stored").isTrue();
+    // EventBridge delivers at least once: the very same SES event (same envelope id) arrives again.
+    ObjectNode again = (ObjectNode) cloud.buses().recentEvents().stream()
+        .filter(e -> e.path("detail-type").asText().equals("Email Opened")
+            && e.path("detail").path("mail").path("messageId").asText().equals(first.id()))
+        .findFirst().orElseThrow().deepCopy();
+    deliver(again);
+    assertThat(storedEvents("redelivered", "email.opened")).hasSize(1);
+    assertThat(storedEvents("redelivered", "email.opened").get(0).get("properties").m().get("messageId").s())
+        .isEqualTo(first.id());
+  }
+
+  @Test
+  void aFeedbackEventOfUnknownShapeIsCountedAndWritesNothing() throws Exception {
+    Outbox.Message first = welcome("oddity");
+    // SES's Send and Delivery events of the welcome e-mail are stored first.
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> storedEvents("oddity", "email.delivered").size() == 1
+        && storedEvents("oddity", "email.sent").size() == 1))
+        .isTrue();
+    int before = storedEvents("oddity", null).size();
+    double unmatched = unmatchedCount();
+    // Nudge's own tags on a message, but an event type no SES documentation lists.
+    ObjectNode detail = JSON.createObjectNode();
+    detail.put("eventType", "Teleport");
+    ObjectNode mail = detail.putObject("mail");
+    mail.put("messageId", first.id());
+    ObjectNode tags = mail.putObject("tags");
+    first.tags().forEach((name, values) -> values.forEach(v -> tags.withArray(name).add(v)));
+    deliver(cloud.buses().envelope("aws.ses", "Email Teleported", detail, cloud.clock().instant()));
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> unmatchedCount() > unmatched))
+        .as("counted as FeedbackUnmatched (the function ran to its end without failing)").isTrue();
+    assertThat(storedEvents("oddity", null)).hasSize(before);
+    assertThat(cloud.log().recent(1000)).noneMatch(e -> e.kind().equals("error") && e.summary().startsWith("FeedbackFunction"));
+  }
+
   @Test
   void anOpenCountsOnceInTheWelcomeStepsStatisticsEvenWhenOpenedTwice() throws Exception {
     Outbox.Message first = welcome("opener");
+    long before = counter("welcome", "opened"); // other tests' contacts open welcome e-mails too
     simulate(first, "open");
     simulate(first, "open");
-    assertThat(counter("welcome", "opened")).isEqualTo(1);
+    assertThat(counter("welcome", "opened") - before).isEqualTo(1);
     assertThat(counter("welcome", "delivered")).isGreaterThanOrEqualTo(1);
   }
 }
