@@ -9,8 +9,6 @@ import dev.nudge.local.aws.Outbox;
 import dev.nudge.local.testing.NudgeApi;
 import dev.nudge.local.testing.TestClouds;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,10 +32,7 @@ class FeedbackEndToEndTest {
   static void start() throws Exception {
     cloud = TestClouds.start(TestClouds.repoTemplate(), 0.0);
     api = new NudgeApi(cloud);
-    String workflow = Files.readString(Path.of(System.getProperty("nudge.repo.root", "../.."),
-        "functions/src/main/resources/workflows/welcome-series.yaml"));
-    assertThat(api.admin("PUT", "/v1/workflows/welcome-series", workflow, "application/yaml").statusCode()).isIn(200, 201);
-    assertThat(api.admin("POST", "/v1/workflows/welcome-series/publish", "", "application/json").statusCode()).isEqualTo(200);
+    api.publishBundled("welcome-series");
   }
 
   @AfterAll
@@ -50,8 +45,6 @@ class FeedbackEndToEndTest {
   private static Outbox.Message welcome(String contact) throws Exception {
     assertThat(api.signed("/v1/identify", "{\"contactId\":\"" + contact + "\",\"email\":\"" + contact
         + "@example.com\",\"consent\":{\"email\":{\"status\":\"subscribed\"}}}").statusCode()).isEqualTo(200);
-    assertThat(api.signed("/v1/track", "{\"id\":\"sub-" + contact + "\",\"type\":\"contact.subscribed\",\"contactId\":\""
-        + contact + "\"}").statusCode()).isEqualTo(200);
     assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> emailsTo(contact).size() == 1)).as("welcome").isTrue();
     return emailsTo(contact).get(0);
   }

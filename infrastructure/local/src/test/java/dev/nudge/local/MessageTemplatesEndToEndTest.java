@@ -8,8 +8,6 @@ import dev.nudge.local.aws.Outbox;
 import dev.nudge.local.testing.NudgeApi;
 import dev.nudge.local.testing.TestClouds;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -33,9 +31,7 @@ class MessageTemplatesEndToEndTest {
   static void start() throws Exception {
     cloud = TestClouds.start(TestClouds.repoTemplate(), 0.0);
     api = new NudgeApi(cloud);
-    Path workflow = Path.of(System.getProperty("nudge.repo.root", "../.."), "functions/src/main/resources/workflows/welcome-series.yaml");
-    assertThat(api.admin("PUT", "/v1/workflows/welcome-series", Files.readString(workflow), "application/yaml").statusCode()).isIn(200, 201);
-    assertThat(api.admin("POST", "/v1/workflows/welcome-series/publish", "", "application/json").statusCode()).isEqualTo(200);
+    api.publishBundled("welcome-series");
   }
 
   @AfterAll
@@ -77,9 +73,6 @@ class MessageTemplatesEndToEndTest {
         + "@example.com\",\"locale\":\"" + locale + "\",\"attributes\":{\"firstName\":\"Ada\"},"
         + "\"consent\":{\"email\":{\"status\":\"subscribed\"}}}");
     assertThat(identified.statusCode()).as(identified.body()).isEqualTo(200);
-    HttpResponse<String> tracked = api.signed("/v1/track",
-        "{\"id\":\"sub-" + contact + "\",\"type\":\"contact.subscribed\",\"contactId\":\"" + contact + "\"}");
-    assertThat(tracked.statusCode()).as(tracked.body()).isEqualTo(200);
   }
 
   private static List<Outbox.Message> emailsTo(String contact) {

@@ -42,10 +42,7 @@ class SendingEndToEndTest {
     data = Files.createTempDirectory("nudge-sending");
     cloud = TestClouds.startPersisted(TestClouds.repoTemplate(), data);
     api = new NudgeApi(cloud);
-    String workflow = Files.readString(Path.of(System.getProperty("nudge.repo.root", "../.."),
-        "functions/src/main/resources/workflows/welcome-series.yaml"));
-    assertThat(api.admin("PUT", "/v1/workflows/welcome-series", workflow, "application/yaml").statusCode()).isIn(200, 201);
-    assertThat(api.admin("POST", "/v1/workflows/welcome-series/publish", "", "application/json").statusCode()).isEqualTo(200);
+    api.publishBundled("welcome-series");
   }
 
   @AfterAll

@@ -74,6 +74,20 @@ public final class NudgeApi {
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Drafts and publishes a bundled workflow (functions/src/main/resources/workflows) through the admin API. */
+  public void publishBundled(String workflowId) throws IOException, InterruptedException {
+    String definition = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("nudge.repo.root", "../.."),
+        "functions/src/main/resources/workflows", workflowId + ".yaml"));
+    HttpResponse<String> draft = admin("PUT", "/v1/workflows/" + workflowId, definition, "application/yaml");
+    if (draft.statusCode() != 200 && draft.statusCode() != 201) {
+      throw new IllegalStateException("draft of " + workflowId + ": " + draft.statusCode() + " " + draft.body());
+    }
+    HttpResponse<String> published = admin("POST", "/v1/workflows/" + workflowId + "/publish", "", "application/json");
+    if (published.statusCode() != 200) {
+      throw new IllegalStateException("publish of " + workflowId + ": " + published.statusCode() + " " + published.body());
+    }
+  }
+
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + path)).build(), HttpResponse.BodyHandlers.ofString());
   }
