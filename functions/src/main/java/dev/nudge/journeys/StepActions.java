@@ -151,7 +151,8 @@ public final class StepActions {
       return;
     }
     JsonNode trigger = call.payload().path("trigger");
-    SendService.Outcome outcome = sender.send(new SendService.Request(call.workflowId(), (Step.Message) call.step().action(),
+    SendService.Outcome outcome = sender.send(new SendService.Request(call.workflowId(),
+        call.payload().path("version").asText(null), (Step.Message) call.step().action(),
         call.settings(), contact.get(), call.key(), trigger.isObject() ? (ObjectNode) trigger : null));
     recordMetrics(call, outcome, trigger, now);
     result.put("status", outcome.status().name().toLowerCase(java.util.Locale.ROOT));

@@ -27,7 +27,8 @@ public final class SendService {
   /** {@code resumeAt}: when a deferred send may go; for the others, now. */
   public record Outcome(Status status, Instant resumeAt, String reason, String messageId) {}
 
-  public record Request(String workflowId, Step.Message step, Workflow.Settings settings, Contact contact,
+  /** {@code version}: the published workflow version the journey runs (tagged on the message); null when unknown. */
+  public record Request(String workflowId, String version, Step.Message step, Workflow.Settings settings, Contact contact,
       SendLedger.Key key, ObjectNode trigger) {}
 
   /** Provider answers that mean "later": SES v2's rate and quota errors, SNS's throttling. */
@@ -97,7 +98,7 @@ public final class SendService {
     MessageTemplates.Rendered rendered = templates.render(channel, request.step().template(), context);
     OutgoingMessage message = new OutgoingMessage(channel, channel == Channel.EMAIL ? contact.email() : contact.phone(),
         rendered.subject(), rendered.text(), rendered.html(),
-        new MessageTags(request.workflowId(), null, request.key().stateName(), contact.id(),
+        new MessageTags(request.workflowId(), request.version(), request.key().stateName(), contact.id(),
             request.key().executionId()).toSes(),
         unsubscribeUrl == null ? Map.of() : unsubscribe.headers(unsubscribeUrl));
     String messageId;

@@ -45,13 +45,27 @@ public final class WorkflowPublisher {
    * Step Functions API, so the substitution happens here.
    */
   public String definition(Workflow workflow) {
-    return AslCompiler.toJson(AslCompiler.compile(workflow))
+    return deployable(AslCompiler.compile(workflow));
+  }
+
+  /** The definition of Nudge version {@code version}, as deployed. */
+  public String definition(Workflow workflow, int version) {
+    return deployable(AslCompiler.compile(workflow, version));
+  }
+
+  private String deployable(com.fasterxml.jackson.databind.node.ObjectNode compiled) {
+    return AslCompiler.toJson(compiled)
         .replace("\"" + AslCompiler.FUNCTION_ARN + "\"", "\"" + stepFunctionArn.replace("\"", "") + "\"");
   }
 
   public Published publish(Workflow workflow, String description) {
+    return publish(workflow, description, null);
+  }
+
+  /** {@code version}: the Nudge version number this publish will be recorded as (carried in step payloads); null for none. */
+  public Published publish(Workflow workflow, String description, Integer version) {
     String name = stateMachineName(workflow.id());
-    String definition = definition(workflow);
+    String definition = version == null ? definition(workflow) : definition(workflow, version);
     Optional<String> existing = find(name);
     String stateMachineArn;
     String versionArn;

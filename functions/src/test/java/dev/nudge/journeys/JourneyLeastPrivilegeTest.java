@@ -109,7 +109,7 @@ class JourneyLeastPrivilegeTest {
   @Test
   void theWorkflowAdminsPolicyCoversTheLifecycle() {
     WorkflowAdmin admin = new WorkflowAdmin(counted.store(), new BundledTemplates(),
-        (w, d) -> new WorkflowPublisher.Published(JourneyStack.stateMachineArn(w.id()),
+        (w, d, n) -> new WorkflowPublisher.Published(JourneyStack.stateMachineArn(w.id()),
             JourneyStack.stateMachineArn(w.id()) + ":1", JourneyStack.stateMachineArn(w.id()) + ":live", true),
         counted.journeys(), counted.entry(), stack.executions, stack.clock);
     admin.saveDraft("cart", CART);

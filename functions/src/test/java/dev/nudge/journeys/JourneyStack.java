@@ -77,7 +77,7 @@ public final class JourneyStack {
 
   /** The workflow admin API on this stack; publishing numbers versions like Step Functions does. */
   public dev.nudge.workflows.admin.WorkflowsAdminHandler adminHandler() {
-    dev.nudge.workflows.admin.WorkflowAdmin.Deployer deployer = (workflow, description) -> {
+    dev.nudge.workflows.admin.WorkflowAdmin.Deployer deployer = (workflow, description, number) -> {
       deployed.add(workflow.id());
       String sm = stateMachineArn(workflow.id());
       long version = deployed.stream().filter(workflow.id()::equals).count();

@@ -28,7 +28,8 @@ public final class WorkflowAdmin {
   /** Publishes a valid workflow as a new state machine version behind the alias {@code live}. */
   @FunctionalInterface
   public interface Deployer {
-    WorkflowPublisher.Published publish(Workflow workflow, String description);
+    /** {@code version}: the number this publish will be recorded as, carried in the step payloads. */
+    WorkflowPublisher.Published publish(Workflow workflow, String description, int version);
   }
 
   public record Validation(WorkflowStore.Meta meta, List<Problem> problems) {}
@@ -96,9 +97,9 @@ public final class WorkflowAdmin {
     if (!problems.isEmpty()) {
       throw new InvalidDraftException(problems);
     }
-    WorkflowPublisher.Published published = deployer.publish(parsed.workflow(), description);
-    Instant now = clock.instant();
     int next = meta.liveVersion() + 1;
+    WorkflowPublisher.Published published = deployer.publish(parsed.workflow(), description, next);
+    Instant now = clock.instant();
     boolean recorded = store.recordPublished(id, meta.liveVersion(),
         new WorkflowStore.Version(next, meta.draft(), published.versionArn(), now, description),
         published.stateMachineArn(), published.aliasArn(), meta.status() == WorkflowStore.Status.PAUSED);

@@ -49,15 +49,27 @@ public final class AslCompiler {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final Workflow workflow;
+  /** The Nudge version being published, carried in every step payload; null for a draft's preview. */
+  private final Integer version;
   private final ObjectNode states = F.objectNode();
 
-  private AslCompiler(Workflow workflow) {
+  private AslCompiler(Workflow workflow, Integer version) {
     this.workflow = workflow;
+    this.version = version;
   }
 
   /** The workflow must be valid (see {@link dev.nudge.workflows.WorkflowValidator}). */
   public static ObjectNode compile(Workflow workflow) {
-    return new AslCompiler(workflow).definition();
+    return new AslCompiler(workflow, null).definition();
+  }
+
+  /**
+   * As deployed for a publish: every step payload carries {@code version}, so each send is tagged
+   * with the workflow version it belongs to and statistics can be read per version (the context
+   * object names the execution, not the version an alias resolved to).
+   */
+  public static ObjectNode compile(Workflow workflow, int version) {
+    return new AslCompiler(workflow, version).definition();
   }
 
   /** Pretty-printed with two-space indents and a final newline: the golden-file form. */
@@ -272,6 +284,9 @@ public final class AslCompiler {
     ObjectNode payload = F.objectNode();
     payload.put("action", action);
     payload.put("workflow", workflow.id());
+    if (version != null) {
+      payload.put("version", Integer.toString(version));
+    }
     if (step != null) {
       payload.set("step", WorkflowWriter.action(step));
     }

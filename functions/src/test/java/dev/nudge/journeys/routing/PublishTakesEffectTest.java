@@ -35,7 +35,7 @@ class PublishTakesEffectTest {
       stack.ddb, stack.executions);
   private final RouterHandler router = new RouterHandler(cached);
   private final WorkflowAdmin admin = new WorkflowAdmin(stack.runtime.store(), new BundledTemplates(),
-      (w, d) -> new WorkflowPublisher.Published(JourneyStack.stateMachineArn(w.id()),
+      (w, d, n) -> new WorkflowPublisher.Published(JourneyStack.stateMachineArn(w.id()),
           JourneyStack.stateMachineArn(w.id()) + ":1", JourneyStack.stateMachineArn(w.id()) + ":live", true),
       stack.runtime.journeys(), stack.runtime.entry(), stack.executions, stack.clock);
   private long sequence = 1;

@@ -34,6 +34,26 @@ class AslCompilerTest {
   }
 
   @Test
+  void aPublishedDefinitionCarriesItsVersionInEveryStepPayloadAndADraftsCarriesNone() {
+    var workflow = WorkflowParser.parse(EVERY_KIND).workflow();
+    List<String> published = new ArrayList<>();
+    AslCompiler.compile(workflow, 7).get("States").forEach(state -> {
+      JsonNode payload = state.path("Parameters").path("Payload");
+      if (payload.has("action")) {
+        published.add(payload.path("version").asText("missing"));
+      }
+    });
+    assertThat(published).hasSize(13).containsOnly("7");
+    List<JsonNode> draft = new ArrayList<>();
+    AslCompiler.compile(workflow).get("States").forEach(state -> {
+      if (state.path("Parameters").path("Payload").has("version")) {
+        draft.add(state);
+      }
+    });
+    assertThat(draft).isEmpty();
+  }
+
+  @Test
   void everyTaskRetriesTransientLambdaErrorsAndCatchesFailures() {
     ObjectNode definition = Compiled.inline(EVERY_KIND);
     Iterator<Map.Entry<String, JsonNode>> states = definition.get("States").fields();

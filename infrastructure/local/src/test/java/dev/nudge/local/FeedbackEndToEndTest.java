@@ -98,6 +98,35 @@ class FeedbackEndToEndTest {
   }
 
   @Test
+  void aJourneysEmailIsTaggedWithThePublishedVersionAndItsOpenCountsUnderThatVersion() throws Exception {
+    Outbox.Message first = welcome("versioned");
+    assertThat(first.tags().get("version")).containsExactly("1");
+    simulate(first, "open");
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> {
+      try {
+        return versionCounter("1", "welcome", "opened") >= 1;
+      } catch (Exception e) {
+        return false;
+      }
+    })).as("the open counted under version 1").isTrue();
+    assertThat(versionCounter("all", "welcome", "opened")).isZero();
+  }
+
+  private static long versionCounter(String version, String step, String counter) throws Exception {
+    JsonNode stats = JSON.readTree(api.admin("GET", "/v1/workflows/welcome-series/stats", "", "application/json").body());
+    for (JsonNode v : stats.path("versions")) {
+      if (v.path("version").asText().equals(version)) {
+        for (JsonNode s : v.path("steps")) {
+          if (s.path("step").asText().equals(step)) {
+            return s.path("counters").path(counter).asLong();
+          }
+        }
+      }
+    }
+    return 0;
+  }
+
+  @Test
   void aComplaintSuppressesTheAddressLikewise() throws Exception {
     Outbox.Message first = welcome("complainer");
     simulate(first, "complaint");
