@@ -207,6 +207,29 @@ public final class ContactService {
     return true;
   }
 
+  /**
+   * The recipient withdrew consent outside Nudge (a STOP reply to an SMS, a number on the
+   * carrier's opt-out list): recorded as an unsubscribe from {@code source}, which writes
+   * {@code contact.unsubscribed} so journeys listing it as an exit event end. False when the
+   * contact is unknown or the channel was already unsubscribed (a repeated STOP changes nothing).
+   */
+  public boolean withdraw(String contactId, Channel channel, String source, Instant at) {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Optional<Contact> contact = contacts.find(contactId);
+      if (contact.isEmpty()) {
+        return false;
+      }
+      Consent current = contact.get().consent().get(channel);
+      if (current != null && current.status() == ConsentStatus.UNSUBSCRIBED) {
+        return false;
+      }
+      if (changeConsent(contact.get().id(), channel, current, new Consent(ConsentStatus.UNSUBSCRIBED, source, at))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void recordEvent(String contactId, String eventId, ObjectNode properties, String source, Instant now) {
     TrackedEvent event = new TrackedEvent(contactId, eventId, CONSENT_EVENT, properties, now, now, source);
     if (events.putIfAbsent(event, now.plus(eventRetention))) {

@@ -5,6 +5,7 @@ import dev.nudge.stats.StepStats;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.nudge.contacts.ContactRepository;
+import dev.nudge.contacts.ContactService;
 import dev.nudge.contacts.EventRepository;
 import dev.nudge.messaging.AwsMessenger;
 import dev.nudge.messaging.Brand;
@@ -27,9 +28,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * The one function every compiled state machine calls ({@code ${StepFunctionArn}}). Parses the
@@ -51,8 +50,6 @@ public final class StepActionsHandler implements RequestStreamHandler {
     var ddb = AwsClients.dynamoDb();
     String journeysTable = env.require("JOURNEYS_TABLE");
     SendLedger ledger = new SendLedger(ddb, journeysTable);
-    SesV2Client ses = SesV2Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-    SnsClient sns = SnsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     SfnClient sfn = SfnClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     SecretSource secrets = new CachingSecretSource(new SsmSecretSource(AwsClients.ssm()), env.clock(), Duration.ofMinutes(5));
     String keyName = env.require("WEBHOOK_SIGNING_KEY_PARAMETER");
@@ -62,15 +59,20 @@ public final class StepActionsHandler implements RequestStreamHandler {
         () -> secrets.get(keyName).orElseThrow(() -> new IllegalStateException("parameter " + keyName + " is missing"))
             .getBytes(StandardCharsets.UTF_8), env.clock(),
         Boolean.parseBoolean(env.optional("WEBHOOK_ALLOW_PRIVATE_NETWORKS").orElse("false")));
+    ContactRepository contacts = new ContactRepository(ddb, env.require("CONTACTS_TABLE"));
+    EventRepository events = new EventRepository(ddb, env.require("EVENTS_TABLE"));
+    // An opt-out the SMS provider reports at send time is recorded like a STOP reply.
+    ContactService consent = new ContactService(contacts, events, env.clock(),
+        Duration.ofDays(Long.parseLong(env.optional("EVENT_RETENTION_DAYS").orElse("400"))));
     return new StepActions(
-        new ContactRepository(ddb, env.require("CONTACTS_TABLE")),
-        new EventRepository(ddb, env.require("EVENTS_TABLE")),
+        contacts,
+        events,
         new JourneyStore(ddb, journeysTable),
         new WaitRegistrations(ddb, journeysTable),
         ledger,
         new SendService(ledger, templates(env, ddb),
-            new AwsMessenger(ses, sns, env.require("EMAIL_FROM"), env.optional("SES_CONFIGURATION_SET").orElse(null)),
-            env.clock(), unsubscribeLinks(env, secrets)),
+            AwsMessenger.fromEnvironment(env), env.clock(), unsubscribeLinks(env, secrets),
+            (contactId, channel, at) -> consent.withdraw(contactId, channel, "sms-provider-opt-out", at)),
         webhooks,
         new SfnEnroller(sfn, env.require("STATE_MACHINE_ARN_PREFIX")),
         env.clock(),

@@ -45,6 +45,12 @@ public final class SendService {
   private final Messenger messenger;
   private final Clock clock;
   private final UnsubscribeLinks unsubscribe;
+  private final OptOuts optOuts;
+
+  /** Records a consent the provider reports withdrawn (the contacts' side of an opt-out). */
+  public interface OptOuts {
+    void optedOut(String contactId, Channel channel, Instant at);
+  }
 
   public SendService(SendLedger ledger, MessageTemplates templates, Messenger messenger, Clock clock) {
     this(ledger, templates, messenger, clock, null);
@@ -53,6 +59,13 @@ public final class SendService {
   /** {@code unsubscribe}: the links and List-Unsubscribe headers of e-mails; null sends none (tests). */
   public SendService(SendLedger ledger, MessageTemplates templates, Messenger messenger, Clock clock,
       UnsubscribeLinks unsubscribe) {
+    this(ledger, templates, messenger, clock, unsubscribe, null);
+  }
+
+  /** {@code optOuts}: told when the provider refuses a recipient who opted out with it; null tells nobody. */
+  public SendService(SendLedger ledger, MessageTemplates templates, Messenger messenger, Clock clock,
+      UnsubscribeLinks unsubscribe, OptOuts optOuts) {
+    this.optOuts = optOuts;
     this.unsubscribe = unsubscribe;
     this.ledger = ledger;
     this.templates = templates;
@@ -104,6 +117,16 @@ public final class SendService {
     String messageId;
     try {
       messageId = messenger.send(message);
+    } catch (RecipientOptedOutException e) {
+      // Opted out with the provider (STOP before Nudge heard of it): nothing was sent and nothing
+      // will be; the consent is recorded so no later journey tries again.
+      ledger.failed(request.key(), "opted-out");
+      if (optOuts != null) {
+        optOuts.optedOut(contact.id(), channel, now);
+      }
+      LOG.info("opted-out", Map.of("workflow", request.workflowId(), "state", request.key().stateName(),
+          "contactId", contact.id(), "channel", channel.wireName()));
+      return skipped(now, "opted-out");
     } catch (SdkServiceException e) {
       String code = e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
           ? aws.awsErrorDetails().errorCode() : null;

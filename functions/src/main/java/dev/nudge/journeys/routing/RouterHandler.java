@@ -74,7 +74,7 @@ public final class RouterHandler implements RequestStreamHandler {
         new ConsentTokens(secrets, env.require("TOKEN_SECRET_PARAMETER"), env.clock()),
         () -> secrets.get(urlParameter).orElseThrow(() -> new IllegalStateException("parameter " + urlParameter + " is missing")),
         new MessageTemplates(source, Brand.from(env)),
-        new AwsMessenger(ses, null, env.require("EMAIL_FROM"), env.optional("SES_CONFIGURATION_SET").orElse(null)),
+        new AwsMessenger(ses, null, AwsMessenger.Settings.from(env)),
         new SendLedger(ddb, env.require("JOURNEYS_TABLE")), env.clock());
   }
 

@@ -19,9 +19,6 @@ import dev.nudge.platform.HttpRequest;
 import dev.nudge.platform.HttpResponse;
 import dev.nudge.platform.Json;
 import dev.nudge.platform.Times;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.sesv2.SesV2Client;
-import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * The message templates admin API (IAM-signed requests only): save (each save a new version),
@@ -43,11 +40,9 @@ public final class TemplatesAdminHandler extends HttpApiHandler {
     var ddb = AwsClients.dynamoDb();
     TemplateStore store = new TemplateStore(ddb, env.require("TEMPLATES_TABLE"));
     BundledMessageTemplates bundled = new BundledMessageTemplates();
-    SesV2Client ses = SesV2Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-    SnsClient sns = SnsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     return new TemplatesAdmin(store, bundled, new MessageTemplates(store.orElse(bundled), Brand.from(env)).prime(),
         new ContactRepository(ddb, env.require("CONTACTS_TABLE")),
-        new AwsMessenger(ses, sns, env.require("EMAIL_FROM"), env.optional("SES_CONFIGURATION_SET").orElse(null)),
+        AwsMessenger.fromEnvironment(env),
         env.clock());
   }
 

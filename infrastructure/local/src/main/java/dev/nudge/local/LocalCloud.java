@@ -10,6 +10,7 @@ import dev.nudge.local.aws.Outbox;
 import dev.nudge.local.aws.ParameterStore;
 import dev.nudge.local.aws.SesService;
 import dev.nudge.local.aws.SnsService;
+import dev.nudge.local.aws.SmsVoiceService;
 import dev.nudge.local.dynamodb.DynamoDbServer;
 import dev.nudge.local.dynamodb.Tables;
 import dev.nudge.local.events.EventBuses;
@@ -53,6 +54,7 @@ public final class LocalCloud implements AutoCloseable {
   private final EventBuses buses;
   private final SesService ses;
   private final SnsService sns;
+  private final SmsVoiceService smsVoice;
   private final Functions functions;
   private final HttpApi httpApi;
   private final StatesEngine engine;
@@ -98,6 +100,7 @@ public final class LocalCloud implements AutoCloseable {
       Wiring.buses(stack, buses);
       this.ses = new SesService(outbox, buses, clock, log, Wiring.configurationSets(stack), stack.region(), stack.accountId());
       this.sns = new SnsService(outbox, config, clock, log, Wiring.topicArns(stack));
+      this.smsVoice = new SmsVoiceService(outbox, config, buses, clock, log);
       Map<String, String> common = new LinkedHashMap<>();
       common.put("AWS_REGION", stack.region());
       common.put("AWS_DEFAULT_REGION", stack.region());
@@ -127,7 +130,7 @@ public final class LocalCloud implements AutoCloseable {
       this.pollers = Wiring.streamPollers(stack, tables, functions, dynamo, log, clock, data);
       StepFunctionsJsonApi sfnApi = engine == null ? null : new StepFunctionsJsonApi(engine);
       AwsEndpoint aws = new AwsEndpoint(dynamo, sfnApi, ses, sns, buses,
-          new ParameterStore(config, clock, stack.region(), stack.accountId()));
+          new ParameterStore(config, clock, stack.region(), stack.accountId()), smsVoice);
       this.page = new LocalPage(this);
       MetricsTap.attach(metrics);
       this.server = LocalServer.start("127.0.0.1", port, request -> route(request, aws));

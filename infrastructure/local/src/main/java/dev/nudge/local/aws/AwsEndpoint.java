@@ -1,6 +1,7 @@
 package dev.nudge.local.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nudge.local.Json;
 import dev.nudge.local.dynamodb.DynamoDbServer;
 import dev.nudge.local.events.EventBuses;
@@ -14,7 +15,8 @@ import java.util.UUID;
 
 /**
  * The one local AWS endpoint. It speaks each service's own protocol: JSON 1.0/1.1 dispatched on
- * X-Amz-Target (DynamoDB, DynamoDB Streams, Step Functions, EventBridge, SSM, Secrets Manager),
+ * X-Amz-Target (DynamoDB, DynamoDB Streams, Step Functions, EventBridge, SSM, Secrets Manager, End User
+ * Messaging SMS),
  * SES v2's REST-JSON paths and SNS's Query protocol (recognised by the service in the request's
  * SigV4 credential scope). Signatures are not verified: any credentials work locally.
  */
@@ -25,9 +27,11 @@ public final class AwsEndpoint {
   private final SnsService sns;
   private final EventBuses events;
   private final ParameterStore parameters;
+  private final SmsVoiceService smsVoice;
 
   public AwsEndpoint(DynamoDbServer dynamo, StepFunctionsJsonApi stepFunctions, SesService ses, SnsService sns,
-      EventBuses events, ParameterStore parameters) {
+      EventBuses events, ParameterStore parameters, SmsVoiceService smsVoice) {
+    this.smsVoice = smsVoice;
     this.dynamo = dynamo;
     this.stepFunctions = stepFunctions;
     this.ses = ses;
@@ -106,12 +110,14 @@ public final class AwsEndpoint {
         };
         case "AmazonSSM" -> parameters.ssm(operation, body);
         case "secretsmanager" -> parameters.secrets(operation, body);
+        case SmsVoiceService.TARGET_PREFIX -> smsVoice.handle(operation, body);
         default -> throw unknown(target);
       };
       return Reply.json(200, result, contentType);
     } catch (AwsError e) {
-      return Reply.json(e.status(), Json.object().put("__type", e.code()).put("message", e.getMessage()), contentType)
-          .with("x-amzn-ErrorType", e.code());
+      ObjectNode error = Json.object().put("__type", e.code()).put("message", e.getMessage());
+      e.fields().forEach(error::put);
+      return Reply.json(e.status(), error, contentType).with("x-amzn-ErrorType", e.code());
     } catch (IllegalArgumentException e) {
       return Reply.json(400, Json.object().put("__type", "SerializationException").put("message", e.getMessage()), contentType);
     }

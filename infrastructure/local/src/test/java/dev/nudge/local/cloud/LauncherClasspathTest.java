@@ -19,7 +19,7 @@ class LauncherClasspathTest {
     List<String> entries = List.of(Files.readString(file).trim().split(java.io.File.pathSeparator));
     // The functions module is its jar after `package`, its classes folder when only `test` ran.
     assertThat(entries).anyMatch(e -> e.contains("nudge-functions") || e.endsWith("functions/target/classes"));
-    for (String needed : List.of("url-connection-client", "/dynamodb/", "/sesv2/", "/sns/", "/sfn/",
+    for (String needed : List.of("url-connection-client", "/dynamodb/", "/sesv2/", "/pinpointsmsvoicev2/", "/sfn/",
         "/eventbridge/", "/ssm/", "/secretsmanager/", "DynamoDBLocal", "jackson-dataformat-yaml", "aws-lambda-java-core")) {
       assertThat(entries).as("launcher classpath entry matching " + needed).anyMatch(e -> e.contains(needed));
     }
