@@ -164,4 +164,39 @@ class JourneyLeastPrivilegeTest {
     assertThat(service.handle(bounce)).isEqualTo(dev.nudge.feedback.FeedbackService.Result.STORED);
     assertGranted("FeedbackFunction");
   }
+
+  private dev.nudge.contacts.ContactService countedConsent() {
+    return new dev.nudge.contacts.ContactService(
+        new dev.nudge.contacts.ContactRepository(calls.client(), stack.variables.get("CONTACTS_TABLE")),
+        new dev.nudge.contacts.EventRepository(calls.client(), stack.variables.get("EVENTS_TABLE")), stack.clock,
+        Duration.ofDays(400));
+  }
+
+  private void smsContact(String id, String phone) {
+    stack.runtime.contacts().createIfAbsent(id, stack.clock.instant());
+    stack.runtime.contacts().update(id, new dev.nudge.contacts.ProfileUpdate(null, phone, Map.of(), null, null, Set.of(),
+        Set.of(), null, Map.of(dev.nudge.contacts.Channel.SMS, new dev.nudge.contacts.Consent(
+            dev.nudge.contacts.ConsentStatus.SUBSCRIBED, "test", stack.clock.instant()))), stack.clock.instant());
+  }
+
+  @Test
+  void theFeedbackFunctionsPolicyCoversAStopReply() {
+    smsContact("c2", "+34612000201");
+    var replies = new dev.nudge.feedback.SmsReplies(
+        new dev.nudge.contacts.ContactRepository(calls.client(), stack.variables.get("CONTACTS_TABLE")), countedConsent(),
+        stack.clock);
+    var stop = dev.nudge.platform.Json.object().put("originationNumber", "+34612000201")
+        .put("destinationNumber", "+18005550100").put("messageKeyword", "STOP").put("messageBody", "STOP")
+        .put("inboundMessageId", "in-1");
+    assertThat(replies.handle(stop)).isEqualTo(dev.nudge.feedback.SmsReplies.Result.UNSUBSCRIBED);
+    assertGranted("FeedbackFunction");
+  }
+
+  @Test
+  void theStepFunctionsPolicyCoversRecordingAnOptOutTheSmsProviderReports() {
+    smsContact("c3", "+34612000301");
+    assertThat(countedConsent().withdraw("c3", dev.nudge.contacts.Channel.SMS, "sms-provider-opt-out",
+        stack.clock.instant())).isTrue();
+    assertGranted("StepFunction");
+  }
 }

@@ -126,6 +126,7 @@ public final class LocalCloud implements AutoCloseable {
       this.stateMachines = Wiring.stateMachines(stack, engine, engineProblem);
       phase("engine");
       Wiring.rules(stack, buses, functions, stateMachines);
+      Wiring.snsSubscriptions(stack, sns, functions, log);
       buses.setDeliverer(new Wiring.Deliverer(functions, () -> engine, buses, log));
       this.pollers = Wiring.streamPollers(stack, tables, functions, dynamo, log, clock, data);
       StepFunctionsJsonApi sfnApi = engine == null ? null : new StepFunctionsJsonApi(engine);
@@ -222,6 +223,19 @@ public final class LocalCloud implements AutoCloseable {
 
   public EventLog log() {
     return log;
+  }
+
+  /**
+   * A handset's reply to the account's SMS number, delivered like two-way SMS: to the SNS topic
+   * that has a Lambda subscriber (the template's replies topic), after the opt-out list.
+   */
+  public String smsReply(String from, String body) {
+    java.util.List<String> topics = sns.subscribedTopics();
+    if (topics.size() != 1) {
+      throw new IllegalArgumentException("SMS replies go to the one SNS topic with a Lambda subscriber; the template has "
+          + topics.size());
+    }
+    return sns.publish(null, topics.get(0), null, smsVoice.reply(from, null, body).toString(), java.util.Map.of());
   }
 
   public Outbox outbox() {

@@ -82,6 +82,13 @@ final class LocalPage {
       if (method.equals("GET") && path.equals("/_local/api/log")) {
         return Reply.json(200, Json.MAPPER.valueToTree(cloud.log().recent(200)), "application/json");
       }
+      if (method.equals("POST") && path.equals("/_local/sms/replies")) {
+        String type = request.header("content-type");
+        JsonNode body = type != null && type.contains("json") ? Json.parse(request.body())
+            : Json.MAPPER.valueToTree(Request.form(request.bodyText()));
+        String id = cloud.smsReply(body.path("from").asText(null), body.path("body").asText(null));
+        return Reply.json(200, Json.object().put("messageId", id), "application/json");
+      }
       if (method.equals("POST") && path.startsWith("/_local/outbox/")) {
         String[] parts = path.substring("/_local/outbox/".length()).split("/");
         if (parts.length == 2) {

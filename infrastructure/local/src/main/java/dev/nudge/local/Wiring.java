@@ -10,6 +10,7 @@ import dev.nudge.local.events.EventBuses;
 import dev.nudge.local.events.EventPattern;
 import dev.nudge.local.events.Schedule;
 import dev.nudge.local.events.Target;
+import dev.nudge.local.aws.SnsService;
 import dev.nudge.local.lambda.Functions;
 import dev.nudge.local.lambda.LocalFunction;
 import dev.nudge.local.lambda.StreamPoller;
@@ -51,7 +52,7 @@ final class Wiring {
       "AWS::ApplicationAutoScaling::ScalableTarget", "AWS::ApplicationAutoScaling::ScalingPolicy",
       "AWS::Budgets::Budget");
   private static final Set<String> FUNCTION_EVENTS = Set.of("HttpApi", "DynamoDB", "EventBridgeRule", "Schedule",
-      "ScheduleV2");
+      "ScheduleV2", "SNS");
 
   private Wiring() {}
 
@@ -152,6 +153,37 @@ final class Wiring {
       arns.add(stack.arn("sns", topic.physicalName()));
     }
     return arns;
+  }
+
+  /**
+   * SAM {@code SNS} events: the function is subscribed to the topic and gets each publish as
+   * SNS's Lambda event (one record). A FilterPolicy or an SQS subscription is refused, not ignored.
+   */
+  static void snsSubscriptions(Stack stack, SnsService sns, Functions functions, EventLog log) {
+    for (LocalFunction function : functions.all()) {
+      function.events().fields().forEachRemaining(e -> {
+        if (!e.getValue().path("Type").asText().equals("SNS")) {
+          return;
+        }
+        JsonNode p = e.getValue().path("Properties");
+        String where = "Resources." + function.logicalId() + ".Properties.Events." + e.getKey() + ".Properties";
+        for (String unsupported : List.of("FilterPolicy", "FilterPolicyScope", "SqsSubscription", "RedrivePolicy")) {
+          if (p.has(unsupported)) {
+            throw TemplateException.at(where + "." + unsupported, "is not supported by the local cloud");
+          }
+        }
+        String topic = p.path("Topic").asText("");
+        if (!sns.hasTopic(topic)) {
+          throw TemplateException.at(where + ".Topic", "no SNS topic " + topic + " in the template");
+        }
+        sns.subscribe(topic, event -> {
+          var invocation = functions.invoke(function, Json.bytes(event));
+          if (invocation.failed()) {
+            log.add("error", function.logicalId() + " failed on an SNS notification: " + invocation.errorMessage(), null);
+          }
+        });
+      });
+    }
   }
 
   /** Creates (or updates, when persisted) the template's state machines; returns their ARNs. */

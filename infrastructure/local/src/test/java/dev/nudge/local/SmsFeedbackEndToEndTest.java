@@ -100,6 +100,24 @@ class SmsFeedbackEndToEndTest {
         .as("the send counted as skipped: opted-out").isTrue();
   }
 
+  @Test
+  void aStopReplyWithdrawsSmsConsentEndsTheJourneyAndPutsTheNumberOnTheOptOutList() throws Exception {
+    book("sms-replier", "+34612000103");
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> smsTo("+34612000103").size() == 1)).isTrue();
+
+    HttpResponse<String> reply = api.postJson("/_local/sms/replies", "{\"from\":\"+34612000103\",\"body\":\"Stop\"}");
+    assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> !events("sms-replier", "contact.unsubscribed").isEmpty()))
+        .as("contact.unsubscribed").isTrue();
+    assertThat(properties(events("sms-replier", "contact.unsubscribed").get(0))).containsEntry("source", "sms-stop");
+    assertThat(cloud.config().isOptedOut("+34612000103")).isTrue();
+
+    cloud.clock().advance(Duration.ofDays(2));
+    Thread.sleep(1500);
+    cloud.engine().awaitQuiescence();
+    assertThat(smsTo("+34612000103")).as("no reminder after STOP").hasSize(1);
+  }
+
   private static void book(String contact, String phone) throws Exception {
     HttpResponse<String> identified = api.signed("/v1/identify", "{\"contactId\":\"" + contact + "\",\"phone\":\"" + phone
         + "\",\"consent\":{\"sms\":{\"status\":\"subscribed\"}}}");

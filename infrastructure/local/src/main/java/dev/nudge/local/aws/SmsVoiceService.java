@@ -115,6 +115,33 @@ public final class SmsVoiceService {
     return detail;
   }
 
+  /** The keywords End User Messaging SMS treats as opt-out requests by default (it adds the number to the opt-out list). */
+  public static final java.util.Set<String> OPT_OUT_KEYWORDS = java.util.Set.of("ARRET", "CANCEL", "END", "OPT-OUT",
+      "OPTOUT", "QUIT", "REMOVE", "STOP", "STOPALL", "TD", "UNSUBSCRIBE");
+
+  /**
+   * A reply from a handset to the account's number, as two-way SMS delivers it to the number's
+   * SNS topic. An opt-out keyword also puts the number on the opt-out list, as the service does
+   * before the topic hears of it.
+   */
+  public ObjectNode reply(String from, String to, String body) {
+    if (from == null || !E164.matcher(from).matches()) {
+      throw new IllegalArgumentException("from must be a phone number in E.164 format");
+    }
+    if (body == null || body.isBlank()) {
+      throw new IllegalArgumentException("body is required");
+    }
+    String keyword = body.trim().split("\\s+")[0].toUpperCase(java.util.Locale.ROOT);
+    boolean optOut = OPT_OUT_KEYWORDS.contains(keyword);
+    if (optOut) {
+      config.optOut(from);
+    }
+    log.add("sms", "reply received" + (optOut ? " (" + keyword + ": opted out)" : ""), null);
+    return Json.object().put("originationNumber", from).put("destinationNumber", to == null ? "+18005550100" : to)
+        .put("messageKeyword", optOut ? keyword : "").put("messageBody", body)
+        .put("inboundMessageId", UUID.randomUUID().toString()).put("previousPublishedMessageId", "");
+  }
+
   private static String phone(JsonNode body, String field) {
     String phone = body.path(field).asText("");
     if (!E164.matcher(phone).matches()) {

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * SNS over the Query protocol: Publish to a phone number (SMS, into the outbox) or to a template
- * topic (recorded in the event log; subscriptions are not emulated), and the opt-out checks.
+ * topic (recorded in the event log and delivered to the template's Lambda subscriptions, SAM
+ * {@code SNS} events), and the opt-out checks.
  * A publish to an opted-out number is accepted, as SNS accepts it, and not delivered.
  */
 public final class SnsService {
@@ -27,6 +28,8 @@ public final class SnsService {
   private final Clock clock;
   private final EventLog log;
   private final Set<String> topicArns;
+  private final Map<String, List<java.util.function.Consumer<ObjectNode>>> subscribers =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public SnsService(Outbox outbox, LocalConfig config, Clock clock, EventLog log, Set<String> topicArns) {
     this.outbox = outbox;
@@ -34,6 +37,20 @@ public final class SnsService {
     this.clock = clock;
     this.log = log;
     this.topicArns = Set.copyOf(topicArns);
+  }
+
+  public boolean hasTopic(String arn) {
+    return topicArns.contains(arn);
+  }
+
+  /** A Lambda subscription: {@code deliverer} gets SNS's Lambda event for every publish to {@code arn}. */
+  public void subscribe(String arn, java.util.function.Consumer<ObjectNode> deliverer) {
+    subscribers.computeIfAbsent(arn, a -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(deliverer);
+  }
+
+  /** Topics with at least one Lambda subscriber, sorted. */
+  public List<String> subscribedTopics() {
+    return subscribers.keySet().stream().sorted().toList();
   }
 
   /** Returns the XML response body; throws AwsError for errors. */
@@ -91,6 +108,20 @@ public final class SnsService {
     return publish(form.get("PhoneNumber"), form.get("TopicArn"), form.get("TargetArn"), message, attributes);
   }
 
+  /** SNS's event for a Lambda subscriber: one record per notification. */
+  private ObjectNode notification(String arn, String id, String message, Map<String, String> attributes) {
+    ObjectNode event = Json.object();
+    ObjectNode record = event.putArray("Records").addObject();
+    record.put("EventVersion", "1.0").put("EventSource", "aws:sns").put("EventSubscriptionArn", arn + ":local");
+    ObjectNode sns = record.putObject("Sns");
+    sns.put("Type", "Notification").put("MessageId", id).put("TopicArn", arn).putNull("Subject").put("Message", message)
+        .put("Timestamp", DateTimeFormatter.ISO_INSTANT.format(clock.instant())).put("SignatureVersion", "1")
+        .put("Signature", "local").put("SigningCertUrl", "").put("UnsubscribeUrl", "");
+    ObjectNode attrs = sns.putObject("MessageAttributes");
+    attributes.forEach((k, v) -> attrs.putObject(k).put("Type", "String").put("Value", v));
+    return event;
+  }
+
   /** Publish with already-decoded fields (the Step Functions sns:publish integration uses this too). */
   public String publish(String phone, String topicArn, String targetArn, String message, Map<String, String> attributes) {
     String id = UUID.randomUUID().toString();
@@ -121,6 +152,11 @@ public final class SnsService {
       throw new AwsError(404, "NotFound", "Topic does not exist");
     }
     log.add("sns", "Publish to " + arn + " " + id, message.length() > 200 ? message.substring(0, 200) : message);
+    List<java.util.function.Consumer<ObjectNode>> targets = subscribers.getOrDefault(arn, List.of());
+    if (!targets.isEmpty()) {
+      ObjectNode event = notification(arn, id, message, attributes);
+      targets.forEach(target -> target.accept(event));
+    }
     return id;
   }
 }

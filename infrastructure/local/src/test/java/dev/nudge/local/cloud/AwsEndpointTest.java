@@ -172,6 +172,32 @@ class AwsEndpointTest {
   }
 
   @Test
+  void sendsATextMessageThroughEndUserMessagingSmsWithItsContext() {
+    try (var sms = client(software.amazon.awssdk.services.pinpointsmsvoicev2.PinpointSmsVoiceV2Client.builder(), cloud)) {
+      String id = sms.sendTextMessage(b -> b.destinationPhoneNumber("+14155550101").messageBody("See you at 10")
+          .context(Map.of("workflow", "appointments", "step", "reminder"))).messageId();
+      Outbox.Message message = cloud.outbox().get(id).orElseThrow();
+      assertThat(message.channel()).isEqualTo("sms");
+      assertThat(message.text()).isEqualTo("See you at 10");
+      assertThat(message.tags()).containsEntry("workflow", List.of("appointments")).containsEntry("step", List.of("reminder"));
+    }
+  }
+
+  @Test
+  void refusesATextMessageToAnOptedOutNumberWithTheConflictReasonTheServiceGives() {
+    try (var sms = client(software.amazon.awssdk.services.pinpointsmsvoicev2.PinpointSmsVoiceV2Client.builder(), cloud)) {
+      sms.putOptedOutNumber(b -> b.optOutListName("Default").optedOutNumber("+14155550102"));
+      assertThatThrownBy(() -> sms.sendTextMessage(b -> b.destinationPhoneNumber("+14155550102").messageBody("promo")))
+          .isInstanceOfSatisfying(software.amazon.awssdk.services.pinpointsmsvoicev2.model.ConflictException.class,
+              e -> assertThat(e.reason()).isEqualTo(
+                  software.amazon.awssdk.services.pinpointsmsvoicev2.model.ConflictExceptionReason
+                      .DESTINATION_PHONE_NUMBER_OPTED_OUT));
+      assertThatThrownBy(() -> sms.sendTextMessage(b -> b.destinationPhoneNumber("0155 5501").messageBody("x")))
+          .isInstanceOf(software.amazon.awssdk.services.pinpointsmsvoicev2.model.ValidationException.class);
+    }
+  }
+
+  @Test
   void reportsOptOutsAndDoesNotDeliverToThem() {
     cloud.config().optOut("+14155550199");
     try (SnsClient sns = client(SnsClient.builder(), cloud)) {

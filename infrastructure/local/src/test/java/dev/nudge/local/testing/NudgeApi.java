@@ -74,6 +74,13 @@ public final class NudgeApi {
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A local-page action with a JSON body, e.g. {@code /_local/sms/replies}. */
+  public HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + path)).header("accept", "application/json")
+        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   /** Drafts and publishes a bundled workflow (functions/src/main/resources/workflows) through the admin API. */
   public void publishBundled(String workflowId) throws IOException, InterruptedException {
     String definition = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("nudge.repo.root", "../.."),
