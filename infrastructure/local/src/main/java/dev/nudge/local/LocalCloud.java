@@ -92,7 +92,7 @@ public final class LocalCloud implements AutoCloseable {
       this.tables = Tables.create(stack, dynamo);
       phase("tables");
       this.config = LocalConfig.open(data == null ? null : data.resolve("config.json"));
-      Wiring.defaultSecrets(stack, config);
+      Wiring.defaultSecrets(stack, config, endpoint);
       config.save();
       this.outbox = new Outbox(data == null ? null : data.resolve("outbox"));
       this.buses = new EventBuses(stack.region(), stack.accountId(), clock, log);

@@ -75,11 +75,23 @@ final class Wiring {
   }
 
   /** Values for the secrets the functions read, generated once into config.json. */
-  static void defaultSecrets(Stack stack, LocalConfig config) {
+  /** An HTTP API's default address in AWS: locally, the API is served at the local endpoint. */
+  private static final java.util.regex.Pattern EXECUTE_API =
+      java.util.regex.Pattern.compile("^https://[^./]+\\.execute-api\\.[^./]+\\.amazonaws\\.com");
+
+  static void defaultSecrets(Stack stack, LocalConfig config, String endpoint) {
     // First: a parameter the template declares has the template's value, even when a function
     // names it in a *_PARAMETER variable (which would otherwise get a generated secret).
     for (Resource parameter : stack.ofType("AWS::SSM::Parameter")) {
-      config.defaultParameter(parameter.physicalName(), parameter.text("Value", ""));
+      String value = parameter.text("Value", "");
+      String local = EXECUTE_API.matcher(value).replaceFirst(java.util.regex.Matcher.quoteReplacement(endpoint));
+      if (local.equals(value)) {
+        config.defaultParameter(parameter.physicalName(), value);
+      } else {
+        // The API's own URL (links in e-mails: unsubscribe, confirm) points at this local cloud,
+        // whose port may change between runs, so it is set every start.
+        config.setParameter(parameter.physicalName(), local);
+      }
     }
     for (Resource function : stack.ofType("AWS::Serverless::Function")) {
       function.properties().path("Environment").path("Variables").fields().forEachRemaining(e -> {

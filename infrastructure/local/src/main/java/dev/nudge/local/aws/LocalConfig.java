@@ -65,6 +65,13 @@ public final class LocalConfig {
     }
   }
 
+  /** Sets a parameter whatever it was (a value the local cloud owns, such as its own address). */
+  public synchronized void setParameter(String name, String value) {
+    if (!value.equals(parameters.put(name, value))) {
+      generated = true;
+    }
+  }
+
   public synchronized void defaultSecret(String name, String value) {
     if (!secrets.containsKey(name)) {
       secrets.put(name, value);
