@@ -238,6 +238,11 @@ public final class LocalCloud implements AutoCloseable {
     return sns.publish(null, topics.get(0), null, smsVoice.reply(from, null, body).toString(), java.util.Map.of());
   }
 
+  /** SNS topics with a Lambda subscriber (where SMS replies go). */
+  public java.util.List<String> snsSubscribedTopics() {
+    return sns.subscribedTopics();
+  }
+
   public Outbox outbox() {
     return outbox;
   }

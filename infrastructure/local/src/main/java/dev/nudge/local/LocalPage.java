@@ -87,6 +87,9 @@ final class LocalPage {
         JsonNode body = type != null && type.contains("json") ? Json.parse(request.body())
             : Json.MAPPER.valueToTree(Request.form(request.bodyText()));
         String id = cloud.smsReply(body.path("from").asText(null), body.path("body").asText(null));
+        if (!wantsJson(request)) {
+          return Reply.of(303, null, new byte[0]).with("Location", "/_local/");
+        }
         return Reply.json(200, Json.object().put("messageId", id), "application/json");
       }
       if (method.equals("POST") && path.startsWith("/_local/outbox/")) {
@@ -220,6 +223,11 @@ final class LocalPage {
               .append("\"><button class=\"simulate ").append(type).append("\" value=").append(type).append(">Simulate ")
               .append(type).append("</button></form> ");
         }
+      } else if (m.channel().equals("sms") && !m.to().isEmpty() && !cloud.snsSubscribedTopics().isEmpty()) {
+        // The recipient answers STOP: two-way SMS to the template's replies topic.
+        h.append("<form method=post action=\"/_local/sms/replies\"><input type=hidden name=from value=\"")
+            .append(esc(m.to().get(0))).append("\"><input type=hidden name=body value=STOP>")
+            .append("<button class=\"simulate stop\">Reply STOP</button></form> ");
       }
       h.append("</article>");
     }

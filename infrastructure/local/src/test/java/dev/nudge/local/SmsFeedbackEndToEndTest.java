@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nudge.local.aws.Outbox;
+import dev.nudge.local.testing.HeadlessChromium;
 import dev.nudge.local.testing.NudgeApi;
 import dev.nudge.local.testing.TestClouds;
 import java.net.http.HttpResponse;
@@ -116,6 +117,22 @@ class SmsFeedbackEndToEndTest {
     Thread.sleep(1500);
     cloud.engine().awaitQuiescence();
     assertThat(smsTo("+34612000103")).as("no reminder after STOP").hasSize(1);
+  }
+
+  @Test
+  void replyStopOnTheLocalPageWithdrawsSmsConsent() throws Exception {
+    book("sms-clicker", "+34612000104");
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> smsTo("+34612000104").size() == 1)).isTrue();
+    String message = "article[data-message-id=\"" + smsTo("+34612000104").get(0).id() + "\"]";
+    try (HeadlessChromium browser = HeadlessChromium.launch()) {
+      browser.open(cloud.endpoint() + "/_local/");
+      assertThat(browser.evaluate("document.querySelector('" + message.replace("'", "\\'") + " button.stop').textContent")
+          .asText()).isEqualTo("Reply STOP");
+      browser.clickAndWait(message + " button.stop");
+    }
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> !events("sms-clicker", "contact.unsubscribed").isEmpty()))
+        .as("contact.unsubscribed from the page's Reply STOP").isTrue();
+    assertThat(properties(events("sms-clicker", "contact.unsubscribed").get(0))).containsEntry("source", "sms-stop");
   }
 
   private static void book(String contact, String phone) throws Exception {
