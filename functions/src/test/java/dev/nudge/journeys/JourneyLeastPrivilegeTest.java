@@ -199,4 +199,35 @@ class JourneyLeastPrivilegeTest {
         stack.clock.instant())).isTrue();
     assertGranted("StepFunction");
   }
+
+  @Test
+  void theScoringAdminsPolicyCoversPublishing() {
+    var store = new dev.nudge.audiences.ScoringStore(calls.client(), stack.variables.get("WORKFLOWS_TABLE"));
+    assertThat(store.save(dev.nudge.audiences.ScoringRulesTest.RULES, 0, stack.clock.instant())).isTrue();
+    assertThat(store.current()).isPresent();
+    assertGranted("ScoringAdminFunction");
+  }
+
+  @Test
+  void theContactStateFunctionsPolicyCoversApplyingTheRules() {
+    new dev.nudge.audiences.ScoringStore(stack.ddb, stack.variables.get("WORKFLOWS_TABLE"))
+        .save(dev.nudge.audiences.ScoringRulesTest.RULES, 0, stack.clock.instant());
+    var store = new dev.nudge.audiences.ScoringStore(calls.client(), stack.variables.get("WORKFLOWS_TABLE"));
+    stack.contact("lead");
+    var handler = new dev.nudge.audiences.ContactStateHandler(dev.nudge.audiences.ContactStateHandler.published(store),
+        new dev.nudge.audiences.LeadScores(calls.client(), stack.variables.get("CONTACTS_TABLE"),
+            new dev.nudge.contacts.EventRepository(calls.client(), stack.variables.get("EVENTS_TABLE")), stack.clock,
+            Duration.ofDays(400)));
+    var record = dev.nudge.platform.Json.object().put("eventName", "INSERT");
+    var dynamodb = record.putObject("dynamodb").put("SequenceNumber", "1001");
+    var image = dynamodb.putObject("NewImage");
+    image.putObject("contactId").put("S", "lead");
+    image.putObject("eventId").put("S", "w1");
+    image.putObject("type").put("S", "webinar.attended");
+    var batch = dev.nudge.platform.Json.object();
+    batch.putArray("Records").add(record);
+    assertThat(handler.handle(batch).path("batchItemFailures")).isEmpty();
+    assertThat(stack.runtime.contacts().find("lead").orElseThrow().leadScore()).isEqualTo(20);
+    assertGranted("ContactStateFunction");
+  }
 }

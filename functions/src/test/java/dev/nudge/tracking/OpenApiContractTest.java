@@ -63,7 +63,10 @@ class OpenApiContractTest {
     TemplateStore templateStore = new TemplateStore(stack.ddb, TemplateTables.create(stack.ddb, "TemplatesTable"));
     RequestStreamHandler templatesAdmin = new TemplatesAdminHandler(new TemplatesAdmin(templateStore,
         new BundledMessageTemplates(), new MessageTemplates(), stack.contacts, m -> "m", stack.clock));
+    RequestStreamHandler scoringAdmin = new dev.nudge.audiences.ScoringAdminHandler(
+        new dev.nudge.audiences.ScoringStore(stack.ddb, TemplateTables.create(stack.ddb, "WorkflowsTable")), stack.clock);
     Map<String, RequestStreamHandler> handlers = Map.of(
+        scoringAdmin.getClass().getName(), scoringAdmin,
         stack.track.getClass().getName(), stack.track,
         stack.consent.getClass().getName(), stack.consent,
         stack.admin.getClass().getName(), stack.admin,
