@@ -37,7 +37,8 @@ public final class ContactStateHandler implements RequestStreamHandler {
     this(published(new ScoringStore(AwsClients.dynamoDb(), env.require("WORKFLOWS_TABLE"))),
         new LeadScores(AwsClients.dynamoDb(), env.require("CONTACTS_TABLE"),
             new EventRepository(AwsClients.dynamoDb(), env.require("EVENTS_TABLE")), env.clock(),
-            Duration.ofDays(Long.parseLong(env.optional("EVENT_RETENTION_DAYS").orElse("400")))));
+            Duration.ofDays(Long.parseLong(env.optional("EVENT_RETENTION_DAYS").orElse("400"))),
+            new ContactTimers(AwsClients.dynamoDb(), env.require("TIMERS_TABLE"))));
   }
 
   public ContactStateHandler(Supplier<ScoringRules> rules, LeadScores scores) {

@@ -46,8 +46,17 @@ public final class LeadScores {
   private final EventRepository events;
   private final Clock clock;
   private final Duration retention;
+  private final ContactTimers timers;
+  static final String DECAY_TIMER = "score-decay";
 
   public LeadScores(DynamoDbClient ddb, String contactsTable, EventRepository events, Clock clock, Duration retention) {
+    this(ddb, contactsTable, events, clock, retention, null);
+  }
+
+  /** {@code timers}: where the moment decay takes a score below a threshold is armed; null arms none. */
+  public LeadScores(DynamoDbClient ddb, String contactsTable, EventRepository events, Clock clock, Duration retention,
+      ContactTimers timers) {
+    this.timers = timers;
     this.ddb = ddb;
     this.contactsTable = contactsTable;
     this.events = events;
@@ -136,10 +145,88 @@ public final class LeadScores {
         continue;
       }
       emit(contactId, eventId, entry, rules, now);
+      armDecay(contactId, score, now, rules);
       LOG.info("scored", Map.of("contactId", contactId, "eventId", eventId, "delta", delta, "score", score));
       return Result.SCORED;
     }
     throw new IllegalStateException("the lead score of a contact kept changing under five attempts");
+  }
+
+  /**
+   * A decay timer fired: when the idle contact's score has decayed below a threshold, it is
+   * written back as decayed and {@code score.crossed} (down) is written, at the time it happens,
+   * not when the contact is next scored. Ids derive from the stored score's time, so a timer
+   * fired twice writes once. Returns whether a threshold was crossed.
+   */
+  public boolean decay(ScoringRules rules, String contactId) {
+    Instant now = clock.instant();
+    Map<String, AttributeValue> profile = ddb.getItem(b -> b.tableName(contactsTable).consistentRead(true)
+        .key(key(contactId))).item();
+    if (profile == null || profile.isEmpty() || !profile.containsKey("leadScore") || !profile.containsKey("leadScoreAt")) {
+      return false;
+    }
+    long stored = Long.parseLong(profile.get("leadScore").n());
+    String storedAtText = profile.get("leadScoreAt").s();
+    long score = decayed(stored, Times.parse(storedAtText), now, rules.halfLife());
+    boolean crosses = rules.thresholds().stream().anyMatch(t -> stored >= t.score() && score < t.score());
+    if (!crosses) {
+      armDecay(contactId, stored, Times.parse(storedAtText), rules);
+      return false;
+    }
+    String cause = "decay:" + storedAtText;
+    Map<String, AttributeValue> entry = Map.of("at", AttributeValue.fromS(Times.format(now)),
+        "eventId", AttributeValue.fromS(cause), "eventType", AttributeValue.fromS("decay"),
+        "previous", AttributeValue.fromN(Long.toString(stored)), "delta", AttributeValue.fromN(Long.toString(score - stored)),
+        "stored", AttributeValue.fromN(Long.toString(stored)), "score", AttributeValue.fromN(Long.toString(score)),
+        "rules", AttributeValue.fromL(List.of()));
+    List<AttributeValue> history = new ArrayList<>(profile.containsKey("scoreHistory") ? profile.get("scoreHistory").l() : List.of());
+    history.add(AttributeValue.fromM(entry));
+    List<AttributeValue> kept = List.copyOf(history.subList(Math.max(0, history.size() - HISTORY), history.size()));
+    try {
+      ddb.updateItem(b -> b.tableName(contactsTable).key(key(contactId))
+          .updateExpression("SET leadScore = :score, leadScoreAt = :now, scoreHistory = :history")
+          .conditionExpression("leadScore = :stored AND leadScoreAt = :storedAt")
+          .expressionAttributeValues(Map.of(":score", AttributeValue.fromN(Long.toString(score)),
+              ":now", AttributeValue.fromS(Times.format(now)), ":history", AttributeValue.fromL(kept),
+              ":stored", AttributeValue.fromN(Long.toString(stored)), ":storedAt", AttributeValue.fromS(storedAtText))));
+    } catch (ConditionalCheckFailedException changed) {
+      // Scored meanwhile: that write armed its own timer.
+      return false;
+    }
+    emit(contactId, cause, entry, rules, now);
+    armDecay(contactId, score, now, rules);
+    LOG.info("decayed", Map.of("contactId", contactId, "score", score));
+    return true;
+  }
+
+  /** Arms (or clears) the timer for the moment decay takes {@code score}, stored at {@code at}, below a threshold. */
+  private void armDecay(String contactId, long score, Instant at, ScoringRules rules) {
+    if (timers == null) {
+      return;
+    }
+    Optional<Instant> next = nextDecayCrossing(score, at, rules);
+    if (next.isPresent()) {
+      timers.arm(contactId, DECAY_TIMER, next.get());
+    } else {
+      timers.disarm(contactId, DECAY_TIMER);
+    }
+  }
+
+  /**
+   * When {@code score}, stored at {@code at}, decays below the highest threshold it has reached:
+   * {@link #decayed} rounds, so below {@code t} means under {@code t - 0.5}, after
+   * {@code log2(score / (t - 0.5))} half-lives. Empty without decay or a threshold reached.
+   */
+  static Optional<Instant> nextDecayCrossing(long score, Instant at, ScoringRules rules) {
+    if (rules.halfLife() == null) {
+      return Optional.empty();
+    }
+    return rules.thresholds().stream().filter(t -> score >= t.score())
+        .max(java.util.Comparator.comparingLong(ScoringRules.Threshold::score))
+        .map(t -> {
+          double halves = Math.log(score / (t.score() - 0.5)) / Math.log(2);
+          return at.plusMillis((long) Math.ceil(halves * rules.halfLife().toMillis()) + 1);
+        });
   }
 
   /** The score {@code stored} at {@code at}, halved every {@code halfLife} until {@code now}; unchanged without decay. */

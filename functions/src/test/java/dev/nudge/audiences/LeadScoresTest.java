@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 class LeadScoresTest {
   private final JourneyStack stack = new JourneyStack();
   private final EventRepository events = new EventRepository(stack.ddb, stack.variables.get("EVENTS_TABLE"));
+  private final ContactTimers timers = new ContactTimers(stack.ddb, stack.variables.get("TIMERS_TABLE"));
   private final LeadScores scores = new LeadScores(stack.ddb, stack.variables.get("CONTACTS_TABLE"), events, stack.clock,
-      Duration.ofDays(400));
+      Duration.ofDays(400), timers);
   private final ScoringRules rules = ScoringRules.parse(ScoringRulesTest.RULES).rules();
   private long sequence = 100;
 
@@ -154,5 +155,50 @@ class LeadScoresTest {
     assertThat(scores.apply(rules, download, "777")).isEqualTo(LeadScores.Result.DUPLICATE);
     assertThat(stored("crashed", LeadScores.CHANGED)).hasSize(1);
     assertThat(score("crashed")).isEqualTo(10);
+  }
+
+  @Test
+  void reachingAThresholdArmsATimerForTheMomentDecayTakesTheScoreBelowIt() {
+    stack.contact("armed");
+    apply(event("w1", "armed", "webinar.attended", null));
+    assertThat(timers.due(stack.clock.instant().plus(Duration.ofDays(400)))).isEmpty();
+    apply(event("w2", "armed", "webinar.attended", null));
+    apply(event("w3", "armed", "webinar.attended", null));
+    // 60 halves below 49.5 (rounding to 49) after log2(60 / 49.5) = 0.278 half-lives: 8.3 days.
+    assertThat(timers.due(stack.clock.instant().plus(Duration.ofDays(8)))).isEmpty();
+    assertThat(timers.due(stack.clock.instant().plus(Duration.ofDays(9)))).extracting(ContactTimers.Timer::contactId)
+        .containsExactly("armed");
+  }
+
+  @Test
+  void aDecayTimerWritesScoreCrossedDownWhenItHappensWithoutAnyEvent() {
+    stack.contact("idle-lead");
+    for (int i = 1; i <= 3; i++) {
+      apply(event("w" + i, "idle-lead", "webinar.attended", null));
+    }
+    var due = timers.due(stack.clock.instant().plus(Duration.ofDays(9)));
+    stack.clock.set(due.get(0).dueAt());
+    assertThat(scores.decay(rules, "idle-lead")).isTrue();
+    assertThat(score("idle-lead")).isEqualTo(49);
+    TrackedEvent down = stored("idle-lead", LeadScores.CROSSED).stream()
+        .filter(e -> e.properties().path("direction").asText().equals("down")).findFirst().orElseThrow();
+    assertThat(down.properties().path("threshold").asText()).isEqualTo("MQL");
+    assertThat(down.occurredAt()).isEqualTo(due.get(0).dueAt());
+    // Fired again (a crash before the timer's delete): nothing more happens.
+    assertThat(scores.decay(rules, "idle-lead")).isFalse();
+    assertThat(stored("idle-lead", LeadScores.CROSSED).stream()
+        .filter(e -> e.properties().path("direction").asText().equals("down"))).hasSize(1);
+  }
+
+  @Test
+  void aDecayTimerBeforeTheCrossingChangesNothingAndArmsAgain() {
+    stack.contact("early");
+    for (int i = 1; i <= 3; i++) {
+      apply(event("w" + i, "early", "webinar.attended", null));
+    }
+    stack.clock.advance(Duration.ofDays(1));
+    assertThat(scores.decay(rules, "early")).isFalse();
+    assertThat(score("early")).isEqualTo(60);
+    assertThat(timers.due(stack.clock.instant().plus(Duration.ofDays(8)))).hasSize(1);
   }
 }

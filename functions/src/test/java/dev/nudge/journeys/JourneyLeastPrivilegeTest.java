@@ -33,7 +33,7 @@ class JourneyLeastPrivilegeTest {
   private String logical(String permission) {
     String result = permission;
     for (var e : Map.of("CONTACTS_TABLE", "ContactsTable", "EVENTS_TABLE", "EventsTable",
-        "JOURNEYS_TABLE", "JourneysTable", "WORKFLOWS_TABLE", "WorkflowsTable", "STATS_TABLE", "StatsTable").entrySet()) {
+        "JOURNEYS_TABLE", "JourneysTable", "WORKFLOWS_TABLE", "WorkflowsTable", "STATS_TABLE", "StatsTable", "TIMERS_TABLE", "TimersTable").entrySet()) {
       result = result.replace(stack.variables.get(e.getKey()), e.getValue());
     }
     return result;
@@ -217,7 +217,7 @@ class JourneyLeastPrivilegeTest {
     var handler = new dev.nudge.audiences.ContactStateHandler(dev.nudge.audiences.ContactStateHandler.published(store),
         new dev.nudge.audiences.LeadScores(calls.client(), stack.variables.get("CONTACTS_TABLE"),
             new dev.nudge.contacts.EventRepository(calls.client(), stack.variables.get("EVENTS_TABLE")), stack.clock,
-            Duration.ofDays(400)));
+            Duration.ofDays(400), new dev.nudge.audiences.ContactTimers(calls.client(), stack.variables.get("TIMERS_TABLE"))));
     var record = dev.nudge.platform.Json.object().put("eventName", "INSERT");
     var dynamodb = record.putObject("dynamodb").put("SequenceNumber", "1001");
     var image = dynamodb.putObject("NewImage");
@@ -229,5 +229,29 @@ class JourneyLeastPrivilegeTest {
     assertThat(handler.handle(batch).path("batchItemFailures")).isEmpty();
     assertThat(stack.runtime.contacts().find("lead").orElseThrow().leadScore()).isEqualTo(20);
     assertGranted("ContactStateFunction");
+  }
+
+  @Test
+  void theContactTimersFunctionsPolicyCoversFiringADecayTimer() {
+    new dev.nudge.audiences.ScoringStore(stack.ddb, stack.variables.get("WORKFLOWS_TABLE"))
+        .save(dev.nudge.audiences.ScoringRulesTest.RULES, 0, stack.clock.instant());
+    stack.contact("idle");
+    var rules = dev.nudge.audiences.ScoringRules.parse(dev.nudge.audiences.ScoringRulesTest.RULES).rules();
+    var uncounted = new dev.nudge.audiences.LeadScores(stack.ddb, stack.variables.get("CONTACTS_TABLE"),
+        new dev.nudge.contacts.EventRepository(stack.ddb, stack.variables.get("EVENTS_TABLE")), stack.clock,
+        Duration.ofDays(400), new dev.nudge.audiences.ContactTimers(stack.ddb, stack.variables.get("TIMERS_TABLE")));
+    var webinar = dev.nudge.platform.Json.object().put("id", "w").put("type", "webinar.attended").put("contactId", "idle");
+    for (int i = 1; i <= 3; i++) {
+      uncounted.apply(rules, webinar.put("id", "w" + i), Integer.toString(i));
+    }
+    stack.clock.advance(Duration.ofDays(30));
+    var timers = new dev.nudge.audiences.ContactTimers(calls.client(), stack.variables.get("TIMERS_TABLE"));
+    var handler = new dev.nudge.audiences.ContactTimersHandler(timers, dev.nudge.audiences.ContactStateHandler.published(
+        new dev.nudge.audiences.ScoringStore(calls.client(), stack.variables.get("WORKFLOWS_TABLE"))),
+        new dev.nudge.audiences.LeadScores(calls.client(), stack.variables.get("CONTACTS_TABLE"),
+            new dev.nudge.contacts.EventRepository(calls.client(), stack.variables.get("EVENTS_TABLE")), stack.clock,
+            Duration.ofDays(400), timers), stack.clock);
+    assertThat(handler.run().path("scoreCrossings").asInt()).isEqualTo(1);
+    assertGranted("ContactTimersFunction");
   }
 }

@@ -42,6 +42,7 @@ public final class JourneyStack {
     variables.put("JOURNEYS_TABLE", TemplateTables.create(ddb, "JourneysTable"));
     variables.put("WORKFLOWS_TABLE", TemplateTables.create(ddb, "WorkflowsTable"));
     variables.put("STATS_TABLE", TemplateTables.create(ddb, "StatsTable"));
+    variables.put("TIMERS_TABLE", TemplateTables.create(ddb, "TimersTable"));
     variables.put("WORKFLOW_CACHE_SECONDS", "0");
     runtime = JourneyRuntime.of(env(), ddb, executions);
   }

@@ -86,6 +86,25 @@ class ScoringEndToEndTest {
     assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> lists("lead-1").contains("mql")))
         .as("score.crossed MQL started the handoff, which added the lead to the mql list").isTrue();
     assertThat(score("lead-1")).isEqualTo(45);
+
+    // Idle for a half-life: the timer armed with the last score fires on the schedule, no event needed.
+    cloud.clock().advance(Duration.ofDays(30));
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> timeline("lead-1").stream()
+        .anyMatch(e -> e.path("type").asText().equals("score.crossed")
+            && e.path("properties").path("direction").asText().equals("down"))))
+        .as("score.crossed down from decay alone").isTrue();
+    assertThat(score("lead-1")).isEqualTo(23);
+  }
+
+  private static java.util.List<JsonNode> timeline(String id) {
+    try {
+      java.util.List<JsonNode> events = new java.util.ArrayList<>();
+      JSON.readTree(api.admin("GET", "/v1/contacts/" + id, "", "application/json").body()).path("timeline")
+          .forEach(events::add);
+      return events;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
