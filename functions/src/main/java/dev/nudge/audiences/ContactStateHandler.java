@@ -14,12 +14,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * The events-stream consumer that keeps what is derived from a contact's events on the contact
- * (lead score today): ordered per contact (the stream is, by the events table's key), exactly once
+ * (lead score, segment membership): ordered per contact (the stream is, by the events table's key), exactly once
  * per event (the score remembers the sequence number it applied last), a failed record reported
  * as the batch's failure so the stream retries from it. The rules are read once per batch.
  */
@@ -28,6 +29,8 @@ public final class ContactStateHandler implements RequestStreamHandler {
 
   private final Supplier<ScoringRules> rules;
   private final LeadScores scores;
+  private final Supplier<List<Segment>> segmentDefinitions;
+  private final Segments segments;
 
   public ContactStateHandler() {
     this(Environment.current());
@@ -36,14 +39,33 @@ public final class ContactStateHandler implements RequestStreamHandler {
   private ContactStateHandler(Environment env) {
     this(published(new ScoringStore(AwsClients.dynamoDb(), env.require("WORKFLOWS_TABLE"))),
         new LeadScores(AwsClients.dynamoDb(), env.require("CONTACTS_TABLE"),
-            new EventRepository(AwsClients.dynamoDb(), env.require("EVENTS_TABLE")), env.clock(),
-            Duration.ofDays(Long.parseLong(env.optional("EVENT_RETENTION_DAYS").orElse("400"))),
-            new ContactTimers(AwsClients.dynamoDb(), env.require("TIMERS_TABLE"))));
+            new EventRepository(AwsClients.dynamoDb(), env.require("EVENTS_TABLE")), env.clock(), retention(env),
+            new ContactTimers(AwsClients.dynamoDb(), env.require("TIMERS_TABLE"))),
+        new SegmentStore(AwsClients.dynamoDb(), env.require("WORKFLOWS_TABLE"))::parsed, segments(env));
+  }
+
+  static Duration retention(Environment env) {
+    return Duration.ofDays(Long.parseLong(env.optional("EVENT_RETENTION_DAYS").orElse("400")));
+  }
+
+  static Segments segments(Environment env) {
+    var ddb = AwsClients.dynamoDb();
+    return new Segments(new dev.nudge.contacts.ContactRepository(ddb, env.require("CONTACTS_TABLE")),
+        new EventRepository(ddb, env.require("EVENTS_TABLE")), new SegmentMembers(ddb, env.require("SEGMENTS_TABLE")),
+        new ContactTimers(ddb, env.require("TIMERS_TABLE")), env.clock(), retention(env));
   }
 
   public ContactStateHandler(Supplier<ScoringRules> rules, LeadScores scores) {
+    this(rules, scores, List::of, null);
+  }
+
+  /** {@code segmentDefinitions}: read once per batch; {@code segments}: null keeps no segments. */
+  public ContactStateHandler(Supplier<ScoringRules> rules, LeadScores scores, Supplier<List<Segment>> segmentDefinitions,
+      Segments segments) {
     this.rules = rules;
     this.scores = scores;
+    this.segmentDefinitions = segmentDefinitions;
+    this.segments = segments;
   }
 
   /** The rules as published, or none; a stored definition that no longer parses counts as none, loudly. */
@@ -71,7 +93,8 @@ public final class ContactStateHandler implements RequestStreamHandler {
       return response;
     }
     ScoringRules current = rules.get();
-    if (current.rules().isEmpty()) {
+    List<Segment> definitions = segments == null ? List.of() : segmentDefinitions.get();
+    if (current.rules().isEmpty() && definitions.isEmpty()) {
       return response;
     }
     for (JsonNode record : streamEvent.path("Records")) {
@@ -81,7 +104,15 @@ public final class ContactStateHandler implements RequestStreamHandler {
         continue;
       }
       try {
-        scores.apply(current, StreamRecords.event(dynamodb.get("NewImage")), sequence);
+        ObjectNode event = StreamRecords.event(dynamodb.get("NewImage"));
+        if (!current.rules().isEmpty()) {
+          scores.apply(current, event, sequence);
+        }
+        // Segment events do not change membership; every other event may (its type, a profile
+        // change it reflects, a score it moved), so every segment is evaluated.
+        if (!definitions.isEmpty() && !event.path("type").asText().startsWith("segment.")) {
+          segments.evaluate(definitions, event.path("contactId").asText(), event.path("id").asText());
+        }
       } catch (RuntimeException e) {
         // The exception message may quote event properties: log the type and ids only.
         LOG.error("scoring failed", Map.of("sequence", sequence, "exception", e.getClass().getName(),

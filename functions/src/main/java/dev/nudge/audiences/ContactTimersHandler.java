@@ -28,6 +28,8 @@ public final class ContactTimersHandler implements RequestStreamHandler {
   private final Supplier<ScoringRules> rules;
   private final LeadScores scores;
   private final Clock clock;
+  private final Supplier<java.util.List<Segment>> segmentDefinitions;
+  private final Segments segments;
 
   public ContactTimersHandler() {
     this(Environment.current());
@@ -39,10 +41,18 @@ public final class ContactTimersHandler implements RequestStreamHandler {
         new LeadScores(AwsClients.dynamoDb(), env.require("CONTACTS_TABLE"),
             new EventRepository(AwsClients.dynamoDb(), env.require("EVENTS_TABLE")), env.clock(),
             Duration.ofDays(Long.parseLong(env.optional("EVENT_RETENTION_DAYS").orElse("400"))),
-            new ContactTimers(AwsClients.dynamoDb(), env.require("TIMERS_TABLE"))), env.clock());
+            new ContactTimers(AwsClients.dynamoDb(), env.require("TIMERS_TABLE"))), env.clock(),
+        new SegmentStore(AwsClients.dynamoDb(), env.require("WORKFLOWS_TABLE"))::parsed, ContactStateHandler.segments(env));
   }
 
   public ContactTimersHandler(ContactTimers timers, Supplier<ScoringRules> rules, LeadScores scores, Clock clock) {
+    this(timers, rules, scores, clock, java.util.List::of, null);
+  }
+
+  public ContactTimersHandler(ContactTimers timers, Supplier<ScoringRules> rules, LeadScores scores, Clock clock,
+      Supplier<java.util.List<Segment>> segmentDefinitions, Segments segments) {
+    this.segmentDefinitions = segmentDefinitions;
+    this.segments = segments;
     this.timers = timers;
     this.rules = rules;
     this.scores = scores;
@@ -52,15 +62,22 @@ public final class ContactTimersHandler implements RequestStreamHandler {
   public ObjectNode run() {
     var due = timers.due(clock.instant());
     ScoringRules current = due.isEmpty() ? ScoringRules.NONE : rules.get();
+    java.util.List<Segment> definitions = due.isEmpty() || segments == null ? java.util.List.of() : segmentDefinitions.get();
     int crossed = 0;
+    int membershipChanges = 0;
     for (ContactTimers.Timer timer : due) {
       if (timer.name().equals(LeadScores.DECAY_TIMER) && scores.decay(current, timer.contactId())) {
         crossed++;
       }
+      if (timer.name().equals(Segments.TIMER) && segments != null) {
+        membershipChanges += segments.evaluate(definitions, timer.contactId(),
+            "timer-" + dev.nudge.platform.Times.format(timer.dueAt())).size();
+      }
+      // Deleted only if still due at this time: firing may have armed it again for the next change.
       timers.fired(timer);
     }
-    LOG.info("timers", Map.of("due", due.size(), "scoreCrossings", crossed));
-    return Json.object().put("due", due.size()).put("scoreCrossings", crossed);
+    LOG.info("timers", Map.of("due", due.size(), "scoreCrossings", crossed, "membershipChanges", membershipChanges));
+    return Json.object().put("due", due.size()).put("scoreCrossings", crossed).put("membershipChanges", membershipChanges);
   }
 
   @Override

@@ -78,7 +78,8 @@ public final class ConditionEvaluator {
     return e.count().stream().allMatch(c -> c.test(n));
   }
 
-  private static JsonNode eventDocument(TrackedEvent event) {
+  /** The event as filters see it: type, properties, occurredAt. */
+  public static JsonNode eventDocument(TrackedEvent event) {
     ObjectNode doc = JsonNodeFactory.instance.objectNode();
     doc.put("type", event.type());
     doc.set("properties", event.properties());

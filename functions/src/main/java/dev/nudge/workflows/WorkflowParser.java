@@ -90,6 +90,20 @@ public final class WorkflowParser {
     return filter;
   }
 
+  /** A condition read alone, with every problem and its path (a segment's definition). */
+  public record ConditionParse(Condition condition, List<Problem> problems) {
+    public ConditionParse {
+      problems = List.copyOf(problems);
+    }
+  }
+
+  /** Reads a branch condition ({@code when}) alone, as a segment defines its members. */
+  public static ConditionParse parseCondition(JsonNode node, String path) {
+    WorkflowParser parser = new WorkflowParser();
+    Condition condition = parser.condition(node, path);
+    return new ConditionParse(parser.problems.isEmpty() ? condition : null, parser.problems);
+  }
+
   /** Reads the settings part of a definition (timezone, sendWindow/quietHours, frequencyCap, onEnd). */
   public static Workflow.Settings parseSettings(JsonNode node) {
     WorkflowParser parser = new WorkflowParser();

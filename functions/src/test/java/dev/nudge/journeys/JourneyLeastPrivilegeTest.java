@@ -33,7 +33,7 @@ class JourneyLeastPrivilegeTest {
   private String logical(String permission) {
     String result = permission;
     for (var e : Map.of("CONTACTS_TABLE", "ContactsTable", "EVENTS_TABLE", "EventsTable",
-        "JOURNEYS_TABLE", "JourneysTable", "WORKFLOWS_TABLE", "WorkflowsTable", "STATS_TABLE", "StatsTable", "TIMERS_TABLE", "TimersTable").entrySet()) {
+        "JOURNEYS_TABLE", "JourneysTable", "WORKFLOWS_TABLE", "WorkflowsTable", "STATS_TABLE", "StatsTable", "TIMERS_TABLE", "TimersTable", "SEGMENTS_TABLE", "SegmentsTable").entrySet()) {
       result = result.replace(stack.variables.get(e.getKey()), e.getValue());
     }
     return result;
@@ -205,7 +205,7 @@ class JourneyLeastPrivilegeTest {
     var store = new dev.nudge.audiences.ScoringStore(calls.client(), stack.variables.get("WORKFLOWS_TABLE"));
     assertThat(store.save(dev.nudge.audiences.ScoringRulesTest.RULES, 0, stack.clock.instant())).isTrue();
     assertThat(store.current()).isPresent();
-    assertGranted("ScoringAdminFunction");
+    assertGranted("AudiencesAdminFunction");
   }
 
   @Test
@@ -214,10 +214,24 @@ class JourneyLeastPrivilegeTest {
         .save(dev.nudge.audiences.ScoringRulesTest.RULES, 0, stack.clock.instant());
     var store = new dev.nudge.audiences.ScoringStore(calls.client(), stack.variables.get("WORKFLOWS_TABLE"));
     stack.contact("lead");
+    var segmentStore = new dev.nudge.audiences.SegmentStore(calls.client(), stack.variables.get("WORKFLOWS_TABLE"));
+    String engaged = """
+        id: engaged
+        name: Engaged
+        when: { event: { type: webinar.attended, within: P30D } }
+        """;
+    new dev.nudge.audiences.SegmentStore(stack.ddb, stack.variables.get("WORKFLOWS_TABLE"))
+        .save(dev.nudge.audiences.Segment.parse(engaged, "engaged").segment(), engaged, stack.clock.instant());
     var handler = new dev.nudge.audiences.ContactStateHandler(dev.nudge.audiences.ContactStateHandler.published(store),
         new dev.nudge.audiences.LeadScores(calls.client(), stack.variables.get("CONTACTS_TABLE"),
             new dev.nudge.contacts.EventRepository(calls.client(), stack.variables.get("EVENTS_TABLE")), stack.clock,
-            Duration.ofDays(400), new dev.nudge.audiences.ContactTimers(calls.client(), stack.variables.get("TIMERS_TABLE"))));
+            Duration.ofDays(400), new dev.nudge.audiences.ContactTimers(calls.client(), stack.variables.get("TIMERS_TABLE"))),
+        segmentStore::parsed, new dev.nudge.audiences.Segments(
+            new dev.nudge.contacts.ContactRepository(calls.client(), stack.variables.get("CONTACTS_TABLE")),
+            new dev.nudge.contacts.EventRepository(calls.client(), stack.variables.get("EVENTS_TABLE")),
+            new dev.nudge.audiences.SegmentMembers(calls.client(), stack.variables.get("SEGMENTS_TABLE")),
+            new dev.nudge.audiences.ContactTimers(calls.client(), stack.variables.get("TIMERS_TABLE")), stack.clock,
+            Duration.ofDays(400)));
     var record = dev.nudge.platform.Json.object().put("eventName", "INSERT");
     var dynamodb = record.putObject("dynamodb").put("SequenceNumber", "1001");
     var image = dynamodb.putObject("NewImage");
@@ -226,8 +240,14 @@ class JourneyLeastPrivilegeTest {
     image.putObject("type").put("S", "webinar.attended");
     var batch = dev.nudge.platform.Json.object();
     batch.putArray("Records").add(record);
+    // The consumer sees the event once it is stored (the stream's NewImage).
+    new dev.nudge.contacts.EventRepository(stack.ddb, stack.variables.get("EVENTS_TABLE")).putIfAbsent(
+        new dev.nudge.contacts.TrackedEvent("lead", "w1", "webinar.attended", dev.nudge.platform.Json.object(),
+            stack.clock.instant(), stack.clock.instant(), "test"), stack.clock.instant().plus(Duration.ofDays(1)));
     assertThat(handler.handle(batch).path("batchItemFailures")).isEmpty();
     assertThat(stack.runtime.contacts().find("lead").orElseThrow().leadScore()).isEqualTo(20);
+    assertThat(new dev.nudge.audiences.SegmentMembers(stack.ddb, stack.variables.get("SEGMENTS_TABLE"))
+        .isMember("engaged", "lead")).isTrue();
     assertGranted("ContactStateFunction");
   }
 

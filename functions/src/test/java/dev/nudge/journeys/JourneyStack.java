@@ -43,6 +43,7 @@ public final class JourneyStack {
     variables.put("WORKFLOWS_TABLE", TemplateTables.create(ddb, "WorkflowsTable"));
     variables.put("STATS_TABLE", TemplateTables.create(ddb, "StatsTable"));
     variables.put("TIMERS_TABLE", TemplateTables.create(ddb, "TimersTable"));
+    variables.put("SEGMENTS_TABLE", TemplateTables.create(ddb, "SegmentsTable"));
     variables.put("WORKFLOW_CACHE_SECONDS", "0");
     runtime = JourneyRuntime.of(env(), ddb, executions);
   }

@@ -63,8 +63,11 @@ class OpenApiContractTest {
     TemplateStore templateStore = new TemplateStore(stack.ddb, TemplateTables.create(stack.ddb, "TemplatesTable"));
     RequestStreamHandler templatesAdmin = new TemplatesAdminHandler(new TemplatesAdmin(templateStore,
         new BundledMessageTemplates(), new MessageTemplates(), stack.contacts, m -> "m", stack.clock));
-    RequestStreamHandler scoringAdmin = new dev.nudge.audiences.ScoringAdminHandler(
-        new dev.nudge.audiences.ScoringStore(stack.ddb, TemplateTables.create(stack.ddb, "WorkflowsTable")), stack.clock);
+    String workflowsTable = TemplateTables.create(stack.ddb, "WorkflowsTable");
+    RequestStreamHandler scoringAdmin = new dev.nudge.audiences.AudiencesAdminHandler(
+        new dev.nudge.audiences.ScoringStore(stack.ddb, workflowsTable),
+        new dev.nudge.audiences.SegmentStore(stack.ddb, workflowsTable),
+        new dev.nudge.audiences.SegmentMembers(stack.ddb, TemplateTables.create(stack.ddb, "SegmentsTable")), stack.clock);
     Map<String, RequestStreamHandler> handlers = Map.of(
         scoringAdmin.getClass().getName(), scoringAdmin,
         stack.track.getClass().getName(), stack.track,

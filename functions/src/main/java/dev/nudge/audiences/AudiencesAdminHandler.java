@@ -1,0 +1,176 @@
+package dev.nudge.audiences;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nudge.platform.ApiException;
+import dev.nudge.platform.AwsClients;
+import dev.nudge.platform.Environment;
+import dev.nudge.platform.HttpApiHandler;
+import dev.nudge.platform.HttpRequest;
+import dev.nudge.platform.HttpResponse;
+import dev.nudge.platform.Json;
+import dev.nudge.platform.Times;
+import dev.nudge.workflows.Problem;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The audiences admin API (IAM-signed requests only). {@code PUT /v1/scoring} publishes the
+ * lead-scoring rules, {@code GET /v1/scoring} returns them; {@code PUT /v1/segments/{id}} saves a
+ * segment, {@code GET /v1/segments} lists them with their sizes, {@code GET /v1/segments/{id}}
+ * returns one with its size and a page of members ({@code limit}, {@code after}). Definitions are
+ * YAML or JSON; an invalid one is refused with every problem and its path, and nothing is stored.
+ * The events-stream consumer applies a save from its next batch.
+ */
+public final class AudiencesAdminHandler extends HttpApiHandler {
+  /** A rules file is small; a larger body is a mistake, not a scoring model. */
+  static final int MAX_BYTES = 64 * 1024;
+
+  static final int MAX_PAGE = 1000;
+
+  private final ScoringStore store;
+  private final SegmentStore segments;
+  private final SegmentMembers members;
+  private final Clock clock;
+
+  public AudiencesAdminHandler() {
+    this(Environment.current());
+  }
+
+  private AudiencesAdminHandler(Environment env) {
+    this(new ScoringStore(AwsClients.dynamoDb(), env.require("WORKFLOWS_TABLE")),
+        new SegmentStore(AwsClients.dynamoDb(), env.require("WORKFLOWS_TABLE")),
+        new SegmentMembers(AwsClients.dynamoDb(), env.require("SEGMENTS_TABLE")), env.clock());
+  }
+
+  public AudiencesAdminHandler(ScoringStore store, SegmentStore segments, SegmentMembers members, Clock clock) {
+    super("audiences-admin");
+    this.store = store;
+    this.segments = segments;
+    this.members = members;
+    this.clock = clock;
+    route("GET /v1/scoring", r -> get());
+    route("PUT /v1/scoring", this::put);
+    route("GET /v1/segments", r -> listSegments());
+    route("GET /v1/segments/{id}", this::getSegment);
+    route("PUT /v1/segments/{id}", this::putSegment);
+  }
+
+  private HttpResponse listSegments() {
+    ObjectNode body = Json.object();
+    ArrayNode list = body.putArray("segments");
+    for (SegmentStore.Stored s : segments.all()) {
+      list.addObject().put("id", s.id()).put("name", s.name()).put("version", s.version())
+          .put("savedAt", Times.format(s.savedAt())).put("size", members.size(s.id()));
+    }
+    return HttpResponse.json(200, body);
+  }
+
+  private HttpResponse getSegment(HttpRequest request) {
+    String id = request.pathParameters().getOrDefault("id", "");
+    SegmentStore.Stored stored = segments.find(id)
+        .orElseThrow(() -> new ApiException(404, "not_found", "no segment " + id, null));
+    int limit = 100;
+    String rawLimit = request.queryParameters().get("limit");
+    if (rawLimit != null) {
+      try {
+        limit = Integer.parseInt(rawLimit);
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > MAX_PAGE) {
+        throw ApiException.invalid("limit", "a whole number from 1 to " + MAX_PAGE);
+      }
+    }
+    String after = request.queryParameters().get("after");
+    SegmentMembers.Page page = members.members(id, limit, after);
+    ObjectNode body = Json.object();
+    body.put("id", stored.id()).put("name", stored.name()).put("version", stored.version())
+        .put("savedAt", Times.format(stored.savedAt())).put("definition", stored.definition())
+        .put("size", members.size(id));
+    ArrayNode list = body.putArray("members");
+    page.contactIds().forEach(list::add);
+    body.put("next", page.next());
+    return HttpResponse.json(200, body);
+  }
+
+  private HttpResponse putSegment(HttpRequest request) {
+    String id = request.pathParameters().getOrDefault("id", "");
+    if (!Segment.ID.matcher(id).matches()) {
+      throw ApiException.invalid("id", "a segment id of lower-case letters, digits and -");
+    }
+    byte[] raw = request.body() == null ? new byte[0] : request.body();
+    if (raw.length > MAX_BYTES) {
+      throw ApiException.invalid("body", "at most " + MAX_BYTES + " bytes of segment definition");
+    }
+    String text = request.bodyText();
+    Segment.Parsed parsed = Segment.parse(text, id);
+    if (!parsed.problems().isEmpty()) {
+      return invalid("invalid_segment", parsed.problems());
+    }
+    segments.save(parsed.segment(), text, clock.instant());
+    SegmentStore.Stored saved = segments.find(id).orElseThrow();
+    log().info("segment saved", Map.of("segment", id, "version", saved.version()));
+    ObjectNode body = Json.object();
+    body.put("id", saved.id()).put("name", saved.name()).put("version", saved.version())
+        .put("savedAt", Times.format(saved.savedAt())).put("definition", saved.definition())
+        .put("size", members.size(id));
+    return HttpResponse.json(200, body);
+  }
+
+  private static HttpResponse invalid(String code, List<Problem> problems) {
+    ObjectNode body = Json.object();
+    ObjectNode error = body.putObject("error");
+    error.put("code", code);
+    error.put("message", problems.get(0).path() + ": " + problems.get(0).message());
+    error.put("field", problems.get(0).path());
+    error.set("problems", problems(problems));
+    return HttpResponse.json(400, body);
+  }
+
+  private HttpResponse get() {
+    ScoringStore.Stored stored = store.current()
+        .orElseThrow(() -> new ApiException(404, "not_found", "no scoring rules are published", null));
+    return HttpResponse.json(200, body(stored));
+  }
+
+  private HttpResponse put(HttpRequest request) {
+    byte[] raw = request.body() == null ? new byte[0] : request.body();
+    if (raw.length > MAX_BYTES) {
+      throw ApiException.invalid("body", "at most " + MAX_BYTES + " bytes of scoring rules");
+    }
+    String text = request.bodyText();
+    ScoringRules.Parsed parsed = ScoringRules.parse(text);
+    if (!parsed.problems().isEmpty()) {
+      return invalid("invalid_scoring", parsed.problems());
+    }
+    int current = store.current().map(ScoringStore.Stored::version).orElse(0);
+    if (!store.save(text, current, clock.instant())) {
+      throw new ApiException(409, "conflict", "the scoring rules were published at the same time; retry", null);
+    }
+    ScoringStore.Stored saved = store.current().orElseThrow();
+    log().info("published", Map.of("version", saved.version(), "rules", parsed.rules().rules().size()));
+    return HttpResponse.json(200, body(saved));
+  }
+
+  private static ObjectNode body(ScoringStore.Stored stored) {
+    ObjectNode body = Json.object();
+    body.put("version", stored.version());
+    body.put("savedAt", Times.format(stored.savedAt()));
+    body.put("definition", stored.definition());
+    ScoringRules rules = ScoringRules.parse(stored.definition()).rules();
+    if (rules != null) {
+      ArrayNode thresholds = body.putArray("thresholds");
+      rules.thresholds().forEach(t -> thresholds.addObject().put("name", t.name()).put("score", t.score()));
+      body.put("rules", rules.rules().size());
+    }
+    return body;
+  }
+
+  private static ArrayNode problems(List<Problem> problems) {
+    ArrayNode out = Json.MAPPER.createArrayNode();
+    problems.forEach(p -> out.addObject().put("path", p.path()).put("message", p.message()));
+    return out;
+  }
+}

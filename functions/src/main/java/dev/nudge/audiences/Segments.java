@@ -1,0 +1,125 @@
+package dev.nudge.audiences;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nudge.contacts.Contact;
+import dev.nudge.contacts.ContactRepository;
+import dev.nudge.contacts.EventRepository;
+import dev.nudge.contacts.TrackedEvent;
+import dev.nudge.journeys.ConditionEvaluator;
+import dev.nudge.platform.Json;
+import dev.nudge.platform.Log;
+import dev.nudge.workflows.Condition;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Keeps segment membership: evaluates every segment for a contact (when an event arrives, or a
+ * timer fires), enters or leaves conditionally (so a retried batch changes nothing twice), writes
+ * {@code segment.entered}/{@code segment.exited} (usable as triggers, goals and exits) and arms
+ * the contact's {@code segments} timer for the next moment a time window can change membership
+ * with no event at all: when the oldest event still counted leaves its window.
+ */
+public final class Segments {
+  public static final String ENTERED = "segment.entered";
+  public static final String EXITED = "segment.exited";
+  static final String TIMER = "segments";
+  /** Event conditions read at most this many of the contact's newest events (as branch conditions do). */
+  static final int TIMELINE = 1000;
+  private static final Log LOG = new Log("segments");
+
+  public record Change(String segment, boolean entered) {}
+
+  private final ContactRepository contacts;
+  private final EventRepository events;
+  private final SegmentMembers members;
+  private final ContactTimers timers;
+  private final Clock clock;
+  private final Duration retention;
+
+  public Segments(ContactRepository contacts, EventRepository events, SegmentMembers members, ContactTimers timers,
+      Clock clock, Duration retention) {
+    this.contacts = contacts;
+    this.events = events;
+    this.members = members;
+    this.timers = timers;
+    this.clock = clock;
+    this.retention = retention;
+  }
+
+  /** {@code cause}: the id of what prompted the evaluation (an event id, or the timer's), which names the events written. */
+  public List<Change> evaluate(List<Segment> segments, String contactId, String cause) {
+    if (segments.isEmpty()) {
+      return List.of();
+    }
+    Instant now = clock.instant();
+    Optional<Contact> found = contacts.find(contactId);
+    if (found.isEmpty() || !found.get().id().equals(contactId)) {
+      return List.of();
+    }
+    Contact contact = found.get();
+    List<TrackedEvent>[] timeline = new List[1];
+    ConditionEvaluator evaluator = new ConditionEvaluator(contact, () -> {
+      if (timeline[0] == null) {
+        timeline[0] = events.timeline(List.of(contactId), TIMELINE);
+      }
+      return timeline[0];
+    }, now);
+    List<Change> changes = new java.util.ArrayList<>();
+    Instant next = null;
+    for (Segment segment : segments) {
+      boolean holds = evaluator.matches(segment.when());
+      boolean member = members.isMember(segment.id(), contactId);
+      if (holds && !member && members.enter(segment.id(), contactId, now)) {
+        changes.add(new Change(segment.id(), true));
+        write(contactId, ENTERED, segment.id(), cause, now);
+      } else if (!holds && member && members.leave(segment.id(), contactId)) {
+        changes.add(new Change(segment.id(), false));
+        write(contactId, EXITED, segment.id(), cause, now);
+      }
+      for (Condition.Events window : segment.windows()) {
+        if (timeline[0] == null) {
+          timeline[0] = events.timeline(List.of(contactId), TIMELINE);
+        }
+        Optional<Instant> leaves = nextLeavesWindow(timeline[0], window, now);
+        if (leaves.isPresent() && (next == null || leaves.get().isBefore(next))) {
+          next = leaves.get();
+        }
+      }
+    }
+    if (timers != null) {
+      if (next != null) {
+        timers.arm(contactId, TIMER, next);
+      } else {
+        timers.disarm(contactId, TIMER);
+      }
+    }
+    if (!changes.isEmpty()) {
+      LOG.info("membership", Map.of("contactId", contactId, "changes", changes.size(), "cause", cause));
+    }
+    return changes;
+  }
+
+  /**
+   * The next moment an event counted by {@code window} ages out of it: the oldest matching event
+   * within the window, plus the window (a millisecond after, so it is outside). Empty when no
+   * event is counted, since then time alone changes nothing.
+   */
+  static Optional<Instant> nextLeavesWindow(List<TrackedEvent> timeline, Condition.Events window, Instant now) {
+    Instant since = now.minus(window.within());
+    return timeline.stream()
+        .filter(e -> e.type().equals(window.type()) && !e.occurredAt().isBefore(since))
+        .filter(e -> window.where().matches(ConditionEvaluator.eventDocument(e)))
+        .map(TrackedEvent::occurredAt).min(Instant::compareTo)
+        .map(oldest -> oldest.plus(window.within()).plusMillis(1));
+  }
+
+  private void write(String contactId, String type, String segment, String cause, Instant now) {
+    ObjectNode properties = Json.object().put("segment", segment).put("cause", cause);
+    events.putIfAbsent(new TrackedEvent(contactId, type + ":" + segment + ":" + cause, type, properties, now, now,
+        "segments"), now.plus(retention));
+  }
+}

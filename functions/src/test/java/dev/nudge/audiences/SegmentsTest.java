@@ -1,0 +1,100 @@
+package dev.nudge.audiences;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nudge.contacts.EventRepository;
+import dev.nudge.contacts.TrackedEvent;
+import dev.nudge.journeys.JourneyStack;
+import dev.nudge.platform.Json;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Segment membership against DynamoDB Local: kept by events, and by timers when time alone changes it. */
+class SegmentsTest {
+  private final JourneyStack stack = new JourneyStack();
+  private final EventRepository events = new EventRepository(stack.ddb, stack.variables.get("EVENTS_TABLE"));
+  private final SegmentMembers members = new SegmentMembers(stack.ddb, stack.variables.get("SEGMENTS_TABLE"));
+  private final ContactTimers timers = new ContactTimers(stack.ddb, stack.variables.get("TIMERS_TABLE"));
+  private final Segments segments = new Segments(stack.runtime.contacts(), events, members, timers, stack.clock,
+      Duration.ofDays(400));
+  private final Segment best = Segment.parse(AudiencesAdminTest.BEST, "best-customers").segment();
+  private final Segment lapsed = Segment.parse("""
+      id: lapsed
+      name: No order for 90 days
+      when:
+        all:
+          - event: { type: order.completed }
+          - not: { event: { type: order.completed, within: P90D } }
+      """, "lapsed").segment();
+  private int sequence;
+
+  private String order(String contactId) {
+    String id = "order-" + (++sequence);
+    events.putIfAbsent(new TrackedEvent(contactId, id, "order.completed", Json.object(), stack.clock.instant(),
+        stack.clock.instant(), "test"), stack.clock.instant().plus(Duration.ofDays(400)));
+    // As the track path does: the per-type counter answers "ever" conditions.
+    stack.runtime.contacts().countEvent(contactId, "order.completed", stack.clock.instant());
+    return id;
+  }
+
+  private List<String> written(String contactId, String type) {
+    return events.timeline(List.of(contactId), 100).stream().filter(e -> e.type().equals(type))
+        .map(e -> e.properties().path("segment").asText()).toList();
+  }
+
+  @Test
+  void aThirdOrderWithin180DaysEntersTheBestCustomersOnce() {
+    stack.contact("buyer");
+    assertThat(segments.evaluate(List.of(best), "buyer", order("buyer"))).isEmpty();
+    stack.clock.advance(Duration.ofDays(30));
+    assertThat(segments.evaluate(List.of(best), "buyer", order("buyer"))).isEmpty();
+    stack.clock.advance(Duration.ofDays(30));
+    String third = order("buyer");
+    assertThat(segments.evaluate(List.of(best), "buyer", third))
+        .containsExactly(new Segments.Change("best-customers", true));
+    assertThat(segments.evaluate(List.of(best), "buyer", third)).isEmpty();
+    assertThat(members.isMember("best-customers", "buyer")).isTrue();
+    assertThat(members.size("best-customers")).isEqualTo(1);
+    assertThat(written("buyer", Segments.ENTERED)).containsExactly("best-customers");
+  }
+
+  @Test
+  void aBestCustomerLeavesWhenTheirFirstOrderAgesOutByTheTimerAlone() {
+    stack.contact("fading");
+    Instant first = stack.clock.instant();
+    for (int i = 0; i < 3; i++) {
+      segments.evaluate(List.of(best), "fading", order("fading"));
+      stack.clock.advance(Duration.ofDays(10));
+    }
+    assertThat(members.isMember("best-customers", "fading")).isTrue();
+    var due = timers.due(first.plus(Duration.ofDays(181)));
+    assertThat(due).extracting(ContactTimers.Timer::dueAt).containsExactly(first.plus(Duration.ofDays(180)).plusMillis(1));
+    stack.clock.set(due.get(0).dueAt());
+    assertThat(segments.evaluate(List.of(best), "fading", "timer")).containsExactly(new Segments.Change("best-customers", false));
+    assertThat(members.size("best-customers")).isZero();
+    assertThat(written("fading", Segments.EXITED)).containsExactly("best-customers");
+  }
+
+  @Test
+  void aContactEntersNoOrderFor90DaysWithNoEventAndLeavesOnTheirNextOrder() {
+    stack.contact("quiet");
+    Instant ordered = stack.clock.instant();
+    assertThat(segments.evaluate(List.of(lapsed), "quiet", order("quiet"))).isEmpty();
+    var due = timers.due(ordered.plus(Duration.ofDays(91)));
+    assertThat(due).hasSize(1);
+    assertThat(due.get(0).dueAt()).isEqualTo(ordered.plus(Duration.ofDays(90)).plusMillis(1));
+    stack.clock.set(due.get(0).dueAt());
+    assertThat(segments.evaluate(List.of(lapsed), "quiet", "timer")).containsExactly(new Segments.Change("lapsed", true));
+    stack.clock.advance(Duration.ofDays(3));
+    assertThat(segments.evaluate(List.of(lapsed), "quiet", order("quiet"))).containsExactly(new Segments.Change("lapsed", false));
+  }
+
+  @Test
+  void aContactWhoNeverOrderedIsNotLapsedAndArmsNoTimer() {
+    stack.contact("window-shopper");
+    assertThat(segments.evaluate(List.of(lapsed, best), "window-shopper", "e1")).isEmpty();
+    assertThat(timers.due(stack.clock.instant().plus(Duration.ofDays(1000)))).isEmpty();
+  }
+}
