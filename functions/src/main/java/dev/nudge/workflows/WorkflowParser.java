@@ -158,15 +158,22 @@ public final class WorkflowParser {
 
   private Workflow.Trigger trigger(JsonNode node, String path) {
     if (node == null || !node.isObject()) {
-      problem(path, "a trigger is required: one of event, list, date, schedule or api");
+      problem(path, "a trigger is required: one of event, segment, list, date, schedule or api");
       return null;
     }
-    List<String> kinds = present(node, "event", "list", "date", "schedule", "api");
+    List<String> kinds = present(node, "event", "segment", "list", "date", "schedule", "api");
     if (kinds.size() != 1) {
-      problem(path, "exactly one of event, list, date, schedule or api; found " + (kinds.isEmpty() ? "none" : kinds));
+      problem(path, "exactly one of event, segment, list, date, schedule or api; found " + (kinds.isEmpty() ? "none" : kinds));
       return null;
     }
     switch (kinds.get(0)) {
+      case "segment" -> {
+        // Entering a segment is the segment.entered event naming it: the same trigger, written shorter.
+        allow(node, path, "segment");
+        String segment = name(node, "segment", path);
+        return new Workflow.EventTrigger("segment.entered", new Filter(List.of(new Filter.Criterion("properties.segment",
+            List.of(new Filter.Comparison(Filter.Operator.EQ, JsonNodeFactory.instance.textNode(segment == null ? "" : segment)))))));
+      }
       case "event" -> {
         allow(node, path, "event", "where");
         return new Workflow.EventTrigger(eventType(node, "event", path), filter(node.get("where"), path + "/where"));

@@ -225,4 +225,23 @@ class WorkflowValidationTest {
       assertThat(WorkflowParser.parseSettings(WorkflowWriter.settings(w.settings()))).isEqualTo(w.settings());
     }
   }
+
+  @Test
+  void aSegmentTriggerIsTheSegmentEnteredEventNamingTheSegment() {
+    Workflow workflow = WorkflowParser.parse("""
+        id: reward
+        name: Reward
+        trigger: { segment: best-customers }
+        steps:
+          - id: tag
+            update: { addToLists: [vip] }
+        """).workflow();
+    Workflow.EventTrigger trigger = (Workflow.EventTrigger) workflow.trigger();
+    assertThat(trigger.event()).isEqualTo("segment.entered");
+    var entered = dev.nudge.platform.Json.object();
+    entered.putObject("properties").put("segment", "best-customers");
+    assertThat(trigger.where().matches(entered)).isTrue();
+    entered.putObject("properties").put("segment", "lapsed");
+    assertThat(trigger.where().matches(entered)).isFalse();
+  }
 }

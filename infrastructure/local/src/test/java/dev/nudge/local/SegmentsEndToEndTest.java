@@ -1,0 +1,186 @@
+package dev.nudge.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nudge.local.testing.NudgeApi;
+import dev.nudge.local.testing.TestClouds;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dynamic segments in the local cloud on the real template, on the virtual clock: membership kept
+ * by ContactStateFunction from the events stream and by ContactTimersFunction when time alone
+ * changes it; {@code segment.entered} starts workflows like any event.
+ */
+class SegmentsEndToEndTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String BEST = """
+      id: best-customers
+      name: Best customers (3+ orders in 180 days)
+      when:
+        event: { type: order.completed, within: P180D, count: { gte: 3 } }
+      """;
+  private static final String LAPSED = """
+      id: lapsed
+      name: No order for 90 days
+      when:
+        all:
+          - event: { type: order.completed }
+          - not: { event: { type: order.completed, within: P90D } }
+      """;
+  private static final String LOYALTY = """
+      id: loyalty-reward
+      name: Reward best customers
+      trigger: { segment: best-customers }
+      steps:
+        - id: to-vip
+          update: { addToLists: [vip] }
+      """;
+  private static final String WIN_BACK = """
+      id: win-back-lapsed
+      name: Win back lapsed customers
+      trigger:
+        event: segment.entered
+        where: { properties.segment: lapsed }
+      exit:
+        - event: segment.exited
+          where: { properties.segment: lapsed }
+      steps:
+        - id: mark
+          update: { addToLists: [win-back] }
+      """;
+  private static LocalCloud cloud;
+  private static NudgeApi api;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cloud = TestClouds.start(TestClouds.repoTemplate(), 0.0);
+    api = new NudgeApi(cloud);
+    put("/v1/segments/best-customers", BEST);
+    put("/v1/segments/lapsed", LAPSED);
+    publish("loyalty-reward", LOYALTY);
+    publish("win-back-lapsed", WIN_BACK);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cloud != null) {
+      cloud.close();
+    }
+  }
+
+  @Test
+  void aThirdOrderWithin180DaysEntersBestCustomersAndSegmentEnteredStartsTheRewardJourney() throws Exception {
+    identify("loyal");
+    order("loyal", 1);
+    advance(Duration.ofDays(20));
+    order("loyal", 2);
+    advance(Duration.ofDays(20));
+    assertThat(members("best-customers")).doesNotContain("loyal");
+    order("loyal", 3);
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> lists("loyal").contains("vip")))
+        .as("segment.entered started the reward journey").isTrue();
+    assertThat(members("best-customers")).contains("loyal");
+    JsonNode listed = JSON.readTree(api.admin("GET", "/v1/segments", "", "application/json").body());
+    assertThat(listed.path("segments")).anySatisfy(s -> {
+      assertThat(s.path("id").asText()).isEqualTo("best-customers");
+      assertThat(s.path("size").asLong()).isGreaterThanOrEqualTo(1);
+    });
+  }
+
+  @Test
+  void ninetyDaysWithoutAnOrderEntersLapsedWithNoEventAndANewOrderRemovesThem() throws Exception {
+    identify("drifter");
+    order("drifter", 1);
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> timeline("drifter").contains("order.completed"))).isTrue();
+    advance(Duration.ofDays(89));
+    assertThat(members("lapsed")).doesNotContain("drifter");
+
+    advance(Duration.ofDays(1).plusMinutes(10));
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> lists("drifter").contains("win-back")))
+        .as("the timer entered them into lapsed, and segment.entered started the win-back").isTrue();
+    assertThat(members("lapsed")).contains("drifter");
+
+    order("drifter", 2);
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> !members("lapsed").contains("drifter")))
+        .as("a new order removes them").isTrue();
+    assertThat(timeline("drifter")).contains("segment.exited");
+  }
+
+  @Test
+  void anInvalidSegmentIsRefusedWithTheFieldNamed() throws Exception {
+    HttpResponse<String> refused = api.admin("PUT", "/v1/segments/broken",
+        "id: broken\nname: Broken\nwhen: { score: { between: 3 } }\n", "application/yaml");
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(refused.body()).path("error").path("field").asText()).startsWith("/when/score");
+    assertThat(api.admin("GET", "/v1/segments/broken", "", "application/json").statusCode()).isEqualTo(404);
+  }
+
+  private static void put(String path, String body) throws Exception {
+    HttpResponse<String> response = api.admin("PUT", path, body, "application/yaml");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+  }
+
+  private static void publish(String id, String definition) throws Exception {
+    HttpResponse<String> draft = api.admin("PUT", "/v1/workflows/" + id, definition, "application/yaml");
+    assertThat(draft.statusCode()).as(draft.body()).isIn(200, 201);
+    HttpResponse<String> published = api.admin("POST", "/v1/workflows/" + id + "/publish", "", "application/json");
+    assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
+  }
+
+  private static void identify(String contact) throws Exception {
+    assertThat(api.signed("/v1/identify", "{\"contactId\":\"" + contact + "\",\"email\":\"" + contact + "@example.com\"}")
+        .statusCode()).isEqualTo(200);
+  }
+
+  private static void order(String contact, int n) throws Exception {
+    HttpResponse<String> response = api.signed("/v1/track", "{\"id\":\"" + contact + "-order-" + n
+        + "\",\"type\":\"order.completed\",\"contactId\":\"" + contact + "\",\"properties\":{\"total\":80}}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+  }
+
+  private static void advance(Duration duration) throws Exception {
+    Thread.sleep(1500); // the stream consumers take what was tracked before the clock jumps
+    cloud.clock().advance(duration);
+    Thread.sleep(1500);
+    cloud.engine().awaitQuiescence();
+  }
+
+  private static List<String> members(String segment) {
+    try {
+      List<String> ids = new ArrayList<>();
+      JSON.readTree(api.admin("GET", "/v1/segments/" + segment + "?limit=1000", "", "application/json").body())
+          .path("members").forEach(m -> ids.add(m.asText()));
+      return ids;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonNode contact(String id) {
+    try {
+      return JSON.readTree(api.admin("GET", "/v1/contacts/" + id, "", "application/json").body());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<String> lists(String id) {
+    List<String> lists = new ArrayList<>();
+    contact(id).path("contact").path("lists").forEach(l -> lists.add(l.asText()));
+    return lists;
+  }
+
+  private static List<String> timeline(String id) {
+    List<String> types = new ArrayList<>();
+    contact(id).path("timeline").forEach(e -> types.add(e.path("type").asText()));
+    return types;
+  }
+}
