@@ -123,6 +123,16 @@ class JourneyLeastPrivilegeTest {
     new Router(stack.runtime.workflows(), stack.runtime.entry(), stack.runtime.journeys(), stack.runtime.waits(),
         stack.executions, stack.clock).route(stack.event("e1", "c1", "cart.updated", "{}"));
     assertThat(admin.archive("cart").journeysStopped()).isEqualTo(1);
+    admin.saveDraft("receipt", """
+        id: receipt
+        name: Receipt
+        trigger: { api: true }
+        steps:
+          - id: thanks
+            email: { template: cart-reminder }
+        """);
+    admin.publish("receipt", null);
+    assertThat(admin.trigger("receipt", "c1", "order-1", null)).isEqualTo(JourneyEntry.Result.STARTED);
 
     assertGranted("WorkflowsAdminFunction");
   }

@@ -145,6 +145,29 @@ public final class WorkflowAdmin {
     return store.list();
   }
 
+  /**
+   * Starts the journey of an {@code api}-triggered workflow for one contact (a transactional
+   * journey: an order confirmation, a password reset). {@code requestId} names the entry, so a
+   * repeated call starts nothing twice; {@code data} is the journey's {@code $.trigger.data}.
+   */
+  public JourneyEntry.Result trigger(String id, String contactId, String requestId,
+      com.fasterxml.jackson.databind.JsonNode data) {
+    WorkflowStore.Meta meta = find(id);
+    if (!meta.published()) {
+      throw conflict("the workflow is not published");
+    }
+    dev.nudge.workflows.Workflow workflow = meta.live();
+    if (!(workflow.trigger() instanceof dev.nudge.workflows.Workflow.ApiTrigger)) {
+      throw new ApiException(409, "conflict", "the workflow's trigger is not api", "id");
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode trigger = dev.nudge.platform.Json.object();
+    trigger.put("type", "api").put("id", requestId).put("contactId", contactId)
+        .put("occurredAt", dev.nudge.platform.Times.format(clock.instant()));
+    trigger.set("data", data == null ? dev.nudge.platform.Json.object() : data);
+    return entry.enter(new dev.nudge.journeys.PublishedWorkflows.Live(meta, workflow), contactId, "api:" + requestId,
+        trigger);
+  }
+
   public WorkflowStore.Meta find(String id) {
     requireId(id);
     return store.find(id).orElseThrow(() -> new ApiException(404, "not_found", "no such workflow", "id"));

@@ -78,6 +78,7 @@ public final class WorkflowsAdminHandler extends HttpApiHandler {
     route("PUT /v1/workflows/{id}", this::saveDraft);
     route("POST /v1/workflows/{id}/validate", r -> validation(admin.validate(id(r)), 200));
     route("POST /v1/workflows/{id}/publish", this::publish);
+    route("POST /v1/workflows/{id}/trigger", this::trigger);
     route("POST /v1/workflows/{id}/pause", r -> HttpResponse.json(200, summary(admin.pause(id(r)))));
     route("POST /v1/workflows/{id}/resume", r -> HttpResponse.json(200, summary(admin.resume(id(r)))));
     route("POST /v1/workflows/{id}/archive", r -> {
@@ -86,6 +87,37 @@ public final class WorkflowsAdminHandler extends HttpApiHandler {
       body.put("journeysStopped", archived.journeysStopped());
       return HttpResponse.json(200, body);
     });
+  }
+
+  /** {@code {"contactId": ..., "id": <request id>, "data": {...}}}: one contact into an api-triggered workflow. */
+  private HttpResponse trigger(HttpRequest request) {
+    JsonNode body = Json.parseBody(request.body());
+    if (body == null || !body.isObject()) {
+      throw ApiException.invalid("body", "a JSON object with contactId, id and optional data");
+    }
+    String contactId = body.path("contactId").asText("");
+    if (!body.path("contactId").isTextual() || !contactId.matches("[A-Za-z0-9_.:@-]{1,128}")) {
+      throw ApiException.invalid("contactId", "a contact id of 1 to 128 letters, digits and _ . : @ -");
+    }
+    String requestId = body.path("id").asText("");
+    if (!body.path("id").isTextual() || !requestId.matches("[A-Za-z0-9_.:-]{1,128}")) {
+      throw ApiException.invalid("id", "a request id of 1 to 128 letters, digits and _ . : - (repeating it starts nothing twice)");
+    }
+    if (body.has("data") && !body.get("data").isObject()) {
+      throw ApiException.invalid("data", "an object, the journey's $.trigger.data");
+    }
+    dev.nudge.journeys.JourneyEntry.Result result = admin.trigger(id(request), contactId, requestId, body.get("data"));
+    int status = switch (result) {
+      case STARTED -> 202;
+      case DUPLICATE -> 200;
+      case NO_CONTACT -> 404;
+      case NOT_IN_AUDIENCE -> 422;
+      default -> 409;
+    };
+    ObjectNode out = Json.object();
+    out.put("workflow", id(request)).put("contactId", contactId).put("id", requestId)
+        .put("result", result.name().toLowerCase(java.util.Locale.ROOT));
+    return HttpResponse.json(status, out);
   }
 
   private static String id(HttpRequest request) {

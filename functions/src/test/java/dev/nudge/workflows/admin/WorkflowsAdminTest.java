@@ -201,4 +201,65 @@ class WorkflowsAdminTest {
     assertThat(stack.deployed).isEmpty();
     assertThat(stack.runtime.store().find("birthday").orElseThrow().published()).isFalse();
   }
+
+  private static final String RECEIPT = """
+      id: order-receipt
+      name: Order receipt
+      trigger: { api: true }
+      steps:
+        - id: receipt
+          email: { template: cart-reminder }
+      """;
+
+  private TrackingStack.Response trigger(String workflow, String body) {
+    return call("POST", "/v1/workflows/{id}/trigger", workflow, body);
+  }
+
+  @Test
+  void anApiTriggerStartsOneContactsJourneyOncePerRequestId() {
+    stack.contact("buyer");
+    draft("order-receipt", RECEIPT);
+    call("POST", "/v1/workflows/{id}/publish", "order-receipt", null);
+
+    TrackingStack.Response first = trigger("order-receipt",
+        "{\"contactId\":\"buyer\",\"id\":\"order-77\",\"data\":{\"total\":42}}");
+    TrackingStack.Response again = trigger("order-receipt",
+        "{\"contactId\":\"buyer\",\"id\":\"order-77\",\"data\":{\"total\":42}}");
+
+    assertThat(first.status()).as(first.body()).isEqualTo(202);
+    assertThat(first.json().path("result").asText()).isEqualTo("started");
+    // While the first journey runs, the repeat meets it (one active journey per contact and workflow).
+    assertThat(again.status()).as(again.body()).isEqualTo(409);
+    assertThat(again.json().path("result").asText()).isEqualTo("already_active");
+    assertThat(stack.executions.started).hasSize(1);
+    assertThat(stack.executions.started.get(0).input().path("trigger").path("data").path("total").asInt()).isEqualTo(42);
+  }
+
+  @Test
+  void anApiTriggerForAnUnknownContactIs404AndStartsNothing() {
+    draft("order-receipt", RECEIPT);
+    call("POST", "/v1/workflows/{id}/publish", "order-receipt", null);
+    TrackingStack.Response response = trigger("order-receipt", "{\"contactId\":\"nobody\",\"id\":\"r1\"}");
+    assertThat(response.status()).isEqualTo(404);
+    assertThat(stack.executions.started).isEmpty();
+  }
+
+  @Test
+  void anApiTriggerOfAWorkflowThatIsNotApiTriggeredIsRefused() {
+    stack.contact("buyer");
+    draft("birthday", Workflows.bundledText("birthday"));
+    call("POST", "/v1/workflows/{id}/publish", "birthday", null);
+    TrackingStack.Response response = trigger("birthday", "{\"contactId\":\"buyer\",\"id\":\"r1\"}");
+    assertThat(response.status()).isEqualTo(409);
+    assertThat(stack.executions.started).isEmpty();
+  }
+
+  @Test
+  void anApiTriggerWithoutARequestIdNamesTheField() {
+    draft("order-receipt", RECEIPT);
+    call("POST", "/v1/workflows/{id}/publish", "order-receipt", null);
+    TrackingStack.Response response = trigger("order-receipt", "{\"contactId\":\"buyer\"}");
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().path("error").path("field").asText()).isEqualTo("id");
+  }
 }
