@@ -57,7 +57,8 @@ public final class ConditionEvaluator {
 
   private boolean events(Condition.Events e) {
     long count;
-    if (e.where().isEmpty() && e.within() == null) {
+    java.math.BigDecimal sum = java.math.BigDecimal.ZERO;
+    if (e.where().isEmpty() && e.within() == null && e.sum() == null) {
       // The per-type counters on the profile answer "ever" without reading the timeline.
       EventStats stats = contact.events().get(e.type());
       count = stats == null ? 0 : stats.count();
@@ -66,10 +67,29 @@ public final class ConditionEvaluator {
         events = timeline.get();
       }
       Instant since = e.within() == null ? Instant.MIN : now.minus(e.within());
-      count = events.stream()
+      List<JsonNode> counted = events.stream()
           .filter(ev -> ev.type().equals(e.type()) && !ev.occurredAt().isBefore(since))
-          .filter(ev -> e.where().matches(eventDocument(ev)))
-          .count();
+          .map(ConditionEvaluator::eventDocument)
+          .filter(doc -> e.where().matches(doc))
+          .toList();
+      count = counted.size();
+      if (e.sum() != null) {
+        for (JsonNode doc : counted) {
+          JsonNode value = dev.nudge.workflows.Filter.resolve(doc, e.sum().of()).orElse(null);
+          if (value != null && value.isNumber()) {
+            sum = sum.add(value.decimalValue());
+          }
+        }
+      }
+    }
+    if (e.sum() != null) {
+      JsonNode total = JsonNodeFactory.instance.numberNode(sum);
+      if (!e.sum().comparisons().stream().allMatch(c -> c.test(total))) {
+        return false;
+      }
+      if (e.count().isEmpty()) {
+        return true;
+      }
     }
     JsonNode n = JsonNodeFactory.instance.numberNode(count);
     if (e.count().isEmpty()) {

@@ -24,12 +24,24 @@ public sealed interface Condition {
 
   /**
    * Events of a type (optionally filtered) the contact has had: how many ({@code count}, default
-   * at least one) and how recently ({@code within}, default ever).
+   * at least one unless a {@code sum} is asked), the sum of a numeric property ({@code sum}: "spent
+   * over 500") and how recently ({@code within}, default ever).
    */
-  record Events(String type, Filter where, List<Filter.Comparison> count, Duration within)
+  record Events(String type, Filter where, List<Filter.Comparison> count, Duration within, Sum sum)
       implements Condition {
     public Events {
       count = List.copyOf(count);
+    }
+
+    public Events(String type, Filter where, List<Filter.Comparison> count, Duration within) {
+      this(type, where, count, within, null);
+    }
+  }
+
+  /** The sum of the numeric property at {@code of} (e.g. {@code properties.total}) over the events counted. */
+  record Sum(String of, List<Filter.Comparison> comparisons) {
+    public Sum {
+      comparisons = List.copyOf(comparisons);
     }
   }
 

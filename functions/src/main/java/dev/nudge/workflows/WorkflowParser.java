@@ -441,10 +441,11 @@ public final class WorkflowParser {
         case "consent" -> parts.add(new Condition.Consent(channel(node, "consent", path)));
         case "event" -> {
           if (object(v, p)) {
-            allow(v, p, "type", "where", "count", "within");
+            allow(v, p, "type", "where", "count", "within", "sum");
             parts.add(new Condition.Events(eventType(v, "type", p), filter(v.get("where"), p + "/where"),
                 v.has("count") ? comparisons(v.get("count"), p + "/count") : List.of(),
-                v.has("within") ? duration(v, "within", p, false) : null));
+                v.has("within") ? duration(v, "within", p, false) : null,
+                v.has("sum") ? sum(v.get("sum"), p + "/sum") : null));
           }
         }
         case "all", "any" -> {
@@ -568,6 +569,28 @@ public final class WorkflowParser {
       criteria.add(new Filter.Criterion(f.getKey(), comparisons(f.getValue(), p)));
     });
     return new Filter(criteria);
+  }
+
+  /** {@code sum: { of: properties.total, gte: 500 }}: a dotted path and the comparisons its sum must pass. */
+  private Condition.Sum sum(JsonNode node, String path) {
+    if (!node.isObject() || !node.path("of").isTextual()
+        || !node.path("of").asText().matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*")) {
+      problem(path + "/of", "the dotted path of a numeric event field, such as properties.total");
+      return null;
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode rest = node.deepCopy();
+    rest.remove("of");
+    if (rest.isEmpty()) {
+      problem(path, "at least one comparison, such as gte: 500");
+      return null;
+    }
+    List<Filter.Comparison> comparisons = comparisons(rest, path);
+    for (Filter.Comparison c : comparisons) {
+      if (!c.operand().isNumber()) {
+        problem(path + "/" + c.operator().keyword(), "a number");
+      }
+    }
+    return new Condition.Sum(node.get("of").asText(), comparisons);
   }
 
   /** {@code 5} means eq 5, {@code [a, b]} means in, {@code {gt: 1, lt: 9}} lists operators. */

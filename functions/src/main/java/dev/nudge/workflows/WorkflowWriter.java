@@ -142,6 +142,12 @@ public final class WorkflowWriter {
       if (e.within() != null) {
         ev.put("within", Durations.format(e.within()));
       }
+      if (e.sum() != null) {
+        ObjectNode sum = (ObjectNode) comparisons(e.sum().comparisons());
+        ObjectNode ordered = ev.putObject("sum");
+        ordered.put("of", e.sum().of());
+        ordered.setAll(sum);
+      }
     } else if (condition instanceof Condition.All a) {
       ArrayNode all = node.putArray("all");
       a.conditions().forEach(c -> all.add(condition(c)));

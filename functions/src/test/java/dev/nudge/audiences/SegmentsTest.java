@@ -31,8 +31,13 @@ class SegmentsTest {
   private int sequence;
 
   private String order(String contactId) {
+    return order(contactId, 80);
+  }
+
+  private String order(String contactId, int total) {
     String id = "order-" + (++sequence);
-    events.putIfAbsent(new TrackedEvent(contactId, id, "order.completed", Json.object(), stack.clock.instant(),
+    events.putIfAbsent(new TrackedEvent(contactId, id, "order.completed", Json.object().put("total", total),
+        stack.clock.instant(),
         stack.clock.instant(), "test"), stack.clock.instant().plus(Duration.ofDays(400)));
     // As the track path does: the per-type counter answers "ever" conditions.
     stack.runtime.contacts().countEvent(contactId, "order.completed", stack.clock.instant());
@@ -96,5 +101,40 @@ class SegmentsTest {
     stack.contact("window-shopper");
     assertThat(segments.evaluate(List.of(lapsed, best), "window-shopper", "e1")).isEmpty();
     assertThat(timers.due(stack.clock.instant().plus(Duration.ofDays(1000)))).isEmpty();
+  }
+
+  @Test
+  void spendingOver500WithinAYearEntersBigSpendersAndTheSumIsOfTheEventsInTheWindow() {
+    Segment bigSpenders = Segment.parse("""
+        id: big-spenders
+        name: Spent over 500 in a year
+        when:
+          event: { type: order.completed, within: P365D, sum: { of: properties.total, gte: 500 } }
+        """, "big-spenders").segment();
+    stack.contact("spender");
+    segments.evaluate(List.of(bigSpenders), "spender", order("spender", 300));
+    stack.clock.advance(Duration.ofDays(200));
+    assertThat(segments.evaluate(List.of(bigSpenders), "spender", order("spender", 150))).isEmpty();
+    stack.clock.advance(Duration.ofDays(100));
+    assertThat(segments.evaluate(List.of(bigSpenders), "spender", order("spender", 60)))
+        .containsExactly(new Segments.Change("big-spenders", true));
+    // The first order (300) leaves the year: 210 remain.
+    stack.clock.advance(Duration.ofDays(70));
+    assertThat(segments.evaluate(List.of(bigSpenders), "spender", "timer"))
+        .containsExactly(new Segments.Change("big-spenders", false));
+  }
+
+  @Test
+  void aSumWithoutAPathOrAComparisonIsAProblemNamedByItsPath() {
+    assertThat(Segment.parse("""
+        id: broken
+        name: Broken
+        when: { event: { type: order.completed, sum: { gte: 5 } } }
+        """, "broken").problems()).extracting(dev.nudge.workflows.Problem::path).containsExactly("/when/event/sum/of");
+    assertThat(Segment.parse("""
+        id: broken
+        name: Broken
+        when: { event: { type: order.completed, sum: { of: properties.total } } }
+        """, "broken").problems()).extracting(dev.nudge.workflows.Problem::path).containsExactly("/when/event/sum");
   }
 }
