@@ -32,7 +32,10 @@ public final class AudiencesAdminHandler extends HttpApiHandler {
   private final ScoringStore store;
   private final SegmentStore segments;
   private final SegmentMembers members;
+  private final ListMembers lists;
   private final Clock clock;
+  /** Contacts per list call: bounded so one call stays well inside the function's timeout. */
+  static final int MAX_LIST_BATCH = 100;
 
   public AudiencesAdminHandler() {
     this(Environment.current());
@@ -41,11 +44,16 @@ public final class AudiencesAdminHandler extends HttpApiHandler {
   private AudiencesAdminHandler(Environment env) {
     this(new ScoringStore(AwsClients.dynamoDb(), env.require("WORKFLOWS_TABLE")),
         new SegmentStore(AwsClients.dynamoDb(), env.require("WORKFLOWS_TABLE")),
-        new SegmentMembers(AwsClients.dynamoDb(), env.require("SEGMENTS_TABLE")), env.clock());
+        new SegmentMembers(AwsClients.dynamoDb(), env.require("SEGMENTS_TABLE")),
+        new ListMembers(AwsClients.dynamoDb(), env.require("CONTACTS_TABLE"),
+            new dev.nudge.contacts.EventRepository(AwsClients.dynamoDb(), env.require("EVENTS_TABLE")), env.clock(),
+            java.time.Duration.ofDays(Long.parseLong(env.optional("EVENT_RETENTION_DAYS").orElse("400")))), env.clock());
   }
 
-  public AudiencesAdminHandler(ScoringStore store, SegmentStore segments, SegmentMembers members, Clock clock) {
+  public AudiencesAdminHandler(ScoringStore store, SegmentStore segments, SegmentMembers members, ListMembers lists,
+      Clock clock) {
     super("audiences-admin");
+    this.lists = lists;
     this.store = store;
     this.segments = segments;
     this.members = members;
@@ -55,6 +63,42 @@ public final class AudiencesAdminHandler extends HttpApiHandler {
     route("GET /v1/segments", r -> listSegments());
     route("GET /v1/segments/{id}", this::getSegment);
     route("PUT /v1/segments/{id}", this::putSegment);
+    route("POST /v1/lists/{list}/members", this::listMembers);
+  }
+
+  /** {@code {"add": [contact ids], "remove": [contact ids]}}: at most 100 in all; each contact's result. */
+  private HttpResponse listMembers(HttpRequest request) {
+    String list = request.pathParameters().getOrDefault("list", "");
+    if (!list.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,99}")) {
+      throw ApiException.invalid("list", "a list name of letters, digits, _ and - (at most 100)");
+    }
+    com.fasterxml.jackson.databind.JsonNode body = Json.parseBody(request.body());
+    if (body == null || !body.isObject()) {
+      throw ApiException.invalid("body", "a JSON object with add and/or remove, lists of contact ids");
+    }
+    for (String field : List.of("add", "remove")) {
+      com.fasterxml.jackson.databind.JsonNode ids = body.path(field);
+      if (body.has(field) && (!ids.isArray() || java.util.stream.StreamSupport.stream(ids.spliterator(), false)
+          .anyMatch(id -> !id.isTextual() || !id.asText().matches("[A-Za-z0-9_.:@-]{1,128}")))) {
+        throw ApiException.invalid(field, "a list of contact ids (1 to 128 letters, digits and _ . : @ -)");
+      }
+    }
+    body.fieldNames().forEachRemaining(f -> {
+      if (!f.equals("add") && !f.equals("remove")) {
+        throw ApiException.invalid(f, "unknown field (add, remove)");
+      }
+    });
+    int total = body.path("add").size() + body.path("remove").size();
+    if (total == 0 || total > MAX_LIST_BATCH) {
+      throw ApiException.invalid(body.has("add") ? "add" : "remove", "1 to " + MAX_LIST_BATCH + " contact ids in all");
+    }
+    ObjectNode out = Json.object().put("list", list);
+    ArrayNode results = out.putArray("results");
+    body.path("add").forEach(id -> results.addObject().put("contactId", id.asText())
+        .put("result", lists.add(list, id.asText()).name().toLowerCase(java.util.Locale.ROOT)));
+    body.path("remove").forEach(id -> results.addObject().put("contactId", id.asText())
+        .put("result", lists.remove(list, id.asText()).name().toLowerCase(java.util.Locale.ROOT)));
+    return HttpResponse.json(200, out);
   }
 
   private HttpResponse listSegments() {

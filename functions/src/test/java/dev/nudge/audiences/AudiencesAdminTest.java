@@ -14,8 +14,11 @@ public class AudiencesAdminTest {
   private final String workflowsTable = TemplateTables.create(stack.ddb, "WorkflowsTable");
   private final ScoringStore store = new ScoringStore(stack.ddb, workflowsTable);
   private final SegmentMembers members = new SegmentMembers(stack.ddb, TemplateTables.create(stack.ddb, "SegmentsTable"));
+  private final dev.nudge.contacts.EventRepository events = new dev.nudge.contacts.EventRepository(stack.ddb,
+      stack.eventsTable);
   private final AudiencesAdminHandler handler = new AudiencesAdminHandler(store, new SegmentStore(stack.ddb, workflowsTable),
-      members, stack.clock);
+      members, new ListMembers(stack.ddb, stack.contactsTable, events, stack.clock, java.time.Duration.ofDays(400)),
+      stack.clock);
 
   private TrackingStack.Response call(String routeKey, String body) {
     return call(routeKey, "/v1/scoring", java.util.Map.of(), java.util.Map.of(), body);
@@ -131,5 +134,57 @@ public class AudiencesAdminTest {
     assertThat(put.status()).isEqualTo(400);
     assertThat(json(put).path("error").path("field").asText()).isEqualTo("body");
     assertThat(store.current()).isEmpty();
+  }
+
+  private TrackingStack.Response listMembers(String list, String body) {
+    return call("POST /v1/lists/{list}/members", "/v1/lists/" + list + "/members", java.util.Map.of("list", list),
+        java.util.Map.of(), body);
+  }
+
+  private long listEvents(String contactId, String type) {
+    return events.timeline(java.util.List.of(contactId), 100).stream().filter(e -> e.type().equals(type)).count();
+  }
+
+  private void contact(String id) {
+    stack.contacts.createIfAbsent(id, stack.clock.instant());
+  }
+
+  @Test
+  void addingToAListJoinsOnceAndWritesListJoinedOnce() throws Exception {
+    contact("reader");
+    JsonNode first = json(listMembers("newsletter", "{\"add\":[\"reader\",\"ghost\"]}"));
+    assertThat(first.path("results").get(0).path("result").asText()).isEqualTo("joined");
+    assertThat(first.path("results").get(1).path("result").asText()).isEqualTo("unknown_contact");
+    JsonNode again = json(listMembers("newsletter", "{\"add\":[\"reader\"]}"));
+    assertThat(again.path("results").get(0).path("result").asText()).isEqualTo("unchanged");
+    assertThat(stack.contacts.find("reader").orElseThrow().lists()).containsExactly("newsletter");
+    assertThat(listEvents("reader", ListMembers.JOINED)).isEqualTo(1);
+    assertThat(stack.contacts.find("ghost")).isEmpty();
+  }
+
+  @Test
+  void removingFromAListWritesListLeft() throws Exception {
+    contact("leaver");
+    listMembers("newsletter", "{\"add\":[\"leaver\"]}");
+    JsonNode removed = json(listMembers("newsletter", "{\"remove\":[\"leaver\"]}"));
+    assertThat(removed.path("results").get(0).path("result").asText()).isEqualTo("left");
+    assertThat(stack.contacts.find("leaver").orElseThrow().lists()).isEmpty();
+    assertThat(listEvents("leaver", ListMembers.LEFT)).isEqualTo(1);
+  }
+
+  @Test
+  void aBadListRequestNamesTheFieldAndChangesNothing() throws Exception {
+    contact("reader");
+    TrackingStack.Response badId = listMembers("newsletter", "{\"add\":[\"reader\",\"no spaces\"]}");
+    assertThat(badId.status()).isEqualTo(400);
+    assertThat(json(badId).path("error").path("field").asText()).isEqualTo("add");
+    TrackingStack.Response unknownField = listMembers("newsletter", "{\"add\":[\"reader\"],\"drop\":[]}");
+    assertThat(json(unknownField).path("error").path("field").asText()).isEqualTo("drop");
+    TrackingStack.Response badList = listMembers("news letter", "{\"add\":[\"reader\"]}");
+    assertThat(json(badList).path("error").path("field").asText()).isEqualTo("list");
+    String tooMany = java.util.stream.IntStream.range(0, 101).mapToObj(i -> "\"c" + i + "\"")
+        .collect(java.util.stream.Collectors.joining(",", "{\"add\":[", "]}"));
+    assertThat(listMembers("newsletter", tooMany).status()).isEqualTo(400);
+    assertThat(stack.contacts.find("reader").orElseThrow().lists()).isEmpty();
   }
 }

@@ -67,7 +67,10 @@ class OpenApiContractTest {
     RequestStreamHandler scoringAdmin = new dev.nudge.audiences.AudiencesAdminHandler(
         new dev.nudge.audiences.ScoringStore(stack.ddb, workflowsTable),
         new dev.nudge.audiences.SegmentStore(stack.ddb, workflowsTable),
-        new dev.nudge.audiences.SegmentMembers(stack.ddb, TemplateTables.create(stack.ddb, "SegmentsTable")), stack.clock);
+        new dev.nudge.audiences.SegmentMembers(stack.ddb, TemplateTables.create(stack.ddb, "SegmentsTable")),
+        new dev.nudge.audiences.ListMembers(stack.ddb, stack.contactsTable,
+            new dev.nudge.contacts.EventRepository(stack.ddb, stack.eventsTable), stack.clock,
+            java.time.Duration.ofDays(400)), stack.clock);
     Map<String, RequestStreamHandler> handlers = Map.of(
         scoringAdmin.getClass().getName(), scoringAdmin,
         stack.track.getClass().getName(), stack.track,
@@ -80,11 +83,11 @@ class OpenApiContractTest {
       String className = route.handler().substring(0, route.handler().indexOf("::"));
       assertThat(handlers).as("%s's handler %s serves %s: add it to this test's handler map", route.function(),
           className, route.routeKey()).containsKey(className);
-      String path = route.path().replace("{token}", "t").replace("{id}", "c");
+      String path = route.path().replace("{token}", "t").replace("{id}", "c").replace("{list}", "l");
       ObjectNode event = TrackingStack.event("track-signed.json", route.routeKey(), "{}");
       event.put("rawPath", path);
       ((ObjectNode) event.get("requestContext").get("http")).put("path", path);
-      event.putObject("pathParameters").put("token", "t").put("id", "c");
+      event.putObject("pathParameters").put("token", "t").put("id", "c").put("list", "l");
       TrackingStack.Response response = TrackingStack.invoke(handlers.get(className), event);
       if (response.status() == 404 && response.body().contains("no_route")) {
         unanswered.add(route.routeKey());
