@@ -56,6 +56,14 @@ class SegmentsEndToEndTest {
         - id: mark
           update: { addToLists: [win-back] }
       """;
+  private static final String NEWSLETTER_WELCOME = """
+      id: newsletter-welcome
+      name: Welcome to the newsletter list
+      trigger: { list: newsletter }
+      steps:
+        - id: mark
+          update: { addToLists: [welcomed] }
+      """;
   private static LocalCloud cloud;
   private static NudgeApi api;
 
@@ -67,6 +75,7 @@ class SegmentsEndToEndTest {
     put("/v1/segments/lapsed", LAPSED);
     publish("loyalty-reward", LOYALTY);
     publish("win-back-lapsed", WIN_BACK);
+    publish("newsletter-welcome", NEWSLETTER_WELCOME);
   }
 
   @AfterAll
@@ -112,6 +121,20 @@ class SegmentsEndToEndTest {
     assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> !members("lapsed").contains("drifter")))
         .as("a new order removes them").isTrue();
     assertThat(timeline("drifter")).contains("segment.exited");
+  }
+
+  @Test
+  void addingContactsToAListThroughTheApiStartsTheListTriggeredWorkflowOnce() throws Exception {
+    identify("subscriber");
+    String body = "{\"add\":[\"subscriber\"]}";
+    HttpResponse<String> added = api.admin("POST", "/v1/lists/newsletter/members", body, "application/json");
+    assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+    assertThat(JSON.readTree(added.body()).path("results").get(0).path("result").asText()).isEqualTo("joined");
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> lists("subscriber").contains("welcomed")))
+        .as("list.joined started the list-triggered workflow").isTrue();
+    HttpResponse<String> again = api.admin("POST", "/v1/lists/newsletter/members", body, "application/json");
+    assertThat(JSON.readTree(again.body()).path("results").get(0).path("result").asText()).isEqualTo("unchanged");
+    assertThat(timeline("subscriber").stream().filter("list.joined"::equals)).hasSize(1);
   }
 
   @Test
