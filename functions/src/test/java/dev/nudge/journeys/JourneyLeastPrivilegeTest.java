@@ -284,4 +284,29 @@ class JourneyLeastPrivilegeTest {
     assertThat(handler.run().path("scoreCrossings").asInt()).isEqualTo(1);
     assertGranted("ContactTimersFunction");
   }
+
+  @Test
+  void theBroadcastFunctionsPolicyCoversAPage() {
+    stack.publish("""
+        id: product-news
+        name: Product news
+        trigger: { api: true }
+        steps:
+          - id: news
+            email: { template: cart-reminder }
+        """);
+    stack.contact("reader");
+    new dev.nudge.audiences.SegmentMembers(stack.ddb, stack.variables.get("SEGMENTS_TABLE"))
+        .enter("readers", "reader", stack.clock.instant());
+    var runs = new dev.nudge.journeys.broadcast.BroadcastRuns(calls.client(), stack.variables.get("WORKFLOWS_TABLE"));
+    runs.create("product-news", "launch", "readers", stack.clock.instant());
+    var broadcasts = new dev.nudge.journeys.broadcast.Broadcasts(counted.store(),
+        new dev.nudge.audiences.SegmentMembers(calls.client(), stack.variables.get("SEGMENTS_TABLE")), counted.entry(),
+        counted.journeys(), runs, stack.clock, 100, 14);
+    var state = dev.nudge.platform.Json.object().put("workflow", "product-news").put("run", "launch")
+        .put("segment", "readers").put("page", 0);
+    assertThat(broadcasts.page(state).path("done").asBoolean()).isTrue();
+    assertThat(runs.find("product-news", "launch").orElseThrow().reached()).isEqualTo(1);
+    assertGranted("BroadcastFunction");
+  }
 }

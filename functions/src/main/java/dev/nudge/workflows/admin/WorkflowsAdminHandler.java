@@ -34,14 +34,23 @@ import java.util.List;
  */
 public final class WorkflowsAdminHandler extends HttpApiHandler {
   private final WorkflowAdmin admin;
+  private final dev.nudge.journeys.broadcast.BroadcastAdmin broadcasts;
 
   public WorkflowsAdminHandler() {
     this(Environment.current());
   }
 
   private WorkflowsAdminHandler(Environment env) {
-    this(admin(env, JourneyRuntime.of(env, AwsClients.dynamoDb(), new SfnExecutions(StepFunctionsClient.get()))),
-        env.optional("STATS_TABLE").map(table -> new StepStats(AwsClients.dynamoDb(), table)).orElse(null));
+    this(env, JourneyRuntime.of(env, AwsClients.dynamoDb(), new SfnExecutions(StepFunctionsClient.get())));
+  }
+
+  private WorkflowsAdminHandler(Environment env, JourneyRuntime runtime) {
+    this(admin(env, runtime),
+        env.optional("STATS_TABLE").map(table -> new StepStats(AwsClients.dynamoDb(), table)).orElse(null),
+        env.optional("BROADCAST_STATE_MACHINE_ARN").map(arn -> new dev.nudge.journeys.broadcast.BroadcastAdmin(
+            runtime.store(), new dev.nudge.audiences.SegmentStore(AwsClients.dynamoDb(), env.require("WORKFLOWS_TABLE")),
+            new dev.nudge.journeys.broadcast.BroadcastRuns(AwsClients.dynamoDb(), env.require("WORKFLOWS_TABLE")),
+            runtime.executions(), arn, runtime.clock())).orElse(null));
   }
 
   private static WorkflowAdmin admin(Environment env, JourneyRuntime runtime) {
@@ -64,8 +73,20 @@ public final class WorkflowsAdminHandler extends HttpApiHandler {
 
   /** {@code stats}: the statistics table's reader; null when the stack keeps none (the route then answers 404). */
   public WorkflowsAdminHandler(WorkflowAdmin admin, StepStats stats) {
+    this(admin, stats, null);
+  }
+
+  /** {@code broadcasts}: null when the stack has no broadcast state machine (the routes then answer 404). */
+  public WorkflowsAdminHandler(WorkflowAdmin admin, StepStats stats, dev.nudge.journeys.broadcast.BroadcastAdmin broadcasts) {
     super("workflows-admin");
     this.admin = admin;
+    this.broadcasts = broadcasts;
+    route("POST /v1/workflows/{id}/broadcast", this::broadcast);
+    route("GET /v1/workflows/{id}/broadcasts/{run}", r -> {
+      requireBroadcasts();
+      return HttpResponse.json(200, run(broadcasts.find(id(r), r.pathParameters().getOrDefault("run", ""))
+          .orElseThrow(() -> new ApiException(404, "not_found", "no such broadcast run", "run"))));
+    });
     route("GET /v1/workflows/{id}/stats", r -> {
       admin.find(id(r)); // 404 for an unknown workflow, like the other routes
       if (stats == null) {
@@ -87,6 +108,45 @@ public final class WorkflowsAdminHandler extends HttpApiHandler {
       body.put("journeysStopped", archived.journeysStopped());
       return HttpResponse.json(200, body);
     });
+  }
+
+  private void requireBroadcasts() {
+    if (broadcasts == null) {
+      throw new ApiException(404, "not_found", "this stack has no broadcast state machine", null);
+    }
+  }
+
+  /** {@code {"id": <run id>, "segment": <segment>, "data": {...}}}: every member of the segment into the workflow. */
+  private HttpResponse broadcast(HttpRequest request) {
+    requireBroadcasts();
+    JsonNode body = Json.parseBody(request.body());
+    if (body == null || !body.isObject()) {
+      throw ApiException.invalid("body", "a JSON object with id, segment and optional data");
+    }
+    String run = body.path("id").asText("");
+    if (!body.path("id").isTextual() || !run.matches("[A-Za-z0-9_-]{1,64}")) {
+      throw ApiException.invalid("id", "a run id of 1 to 64 letters, digits, _ and - (repeating it starts nothing twice)");
+    }
+    String segment = body.path("segment").asText("");
+    if (!body.path("segment").isTextual() || !dev.nudge.audiences.Segment.ID.matcher(segment).matches()) {
+      throw ApiException.invalid("segment", "the id of a segment");
+    }
+    if (body.has("data") && !body.get("data").isObject()) {
+      throw ApiException.invalid("data", "an object, the journeys' $.trigger.data");
+    }
+    dev.nudge.journeys.broadcast.BroadcastAdmin.Started started = broadcasts.start(id(request), run, segment, body.get("data"));
+    return HttpResponse.json(started.created() ? 202 : 200, run(started.run()));
+  }
+
+  private static ObjectNode run(dev.nudge.journeys.broadcast.BroadcastRuns.Run run) {
+    ObjectNode out = Json.object();
+    out.put("workflow", run.workflow()).put("run", run.run()).put("segment", run.segment()).put("status", run.status())
+        .put("startedAt", Times.format(run.startedAt()))
+        .put("finishedAt", run.finishedAt() == null ? null : Times.format(run.finishedAt()))
+        .put("pages", run.pages()).put("reached", run.reached()).put("skipped", run.skipped());
+    ObjectNode by = out.putObject("skippedBy");
+    run.skippedBy().forEach(by::put);
+    return out;
   }
 
   /** {@code {"contactId": ..., "id": <request id>, "data": {...}}}: one contact into an api-triggered workflow. */
