@@ -51,7 +51,7 @@ public final class ContactStateHandler implements RequestStreamHandler {
   static Segments segments(Environment env) {
     var ddb = AwsClients.dynamoDb();
     return new Segments(new dev.nudge.contacts.ContactRepository(ddb, env.require("CONTACTS_TABLE")),
-        new EventRepository(ddb, env.require("EVENTS_TABLE")), new SegmentMembers(ddb, env.require("SEGMENTS_TABLE")),
+        new EventRepository(ddb, env.require("EVENTS_TABLE")), new SegmentMembers(ddb, env.require("SEGMENTS_TABLE"), env.require("CONTACTS_TABLE")),
         new ContactTimers(ddb, env.require("TIMERS_TABLE")), env.clock(), retention(env));
   }
 

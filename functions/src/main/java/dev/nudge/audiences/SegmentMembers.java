@@ -25,10 +25,21 @@ public final class SegmentMembers {
 
   private final DynamoDbClient ddb;
   private final String table;
+  private final String contactsTable;
 
+  /** For reading and leaving only: entering needs the contacts table ({@link #SegmentMembers(DynamoDbClient, String, String)}). */
   public SegmentMembers(DynamoDbClient ddb, String table) {
+    this(ddb, table, null);
+  }
+
+  /**
+   * {@code contactsTable}: entering checks, in the same transaction, that the contact's profile
+   * exists and is not being erased, so an evaluation racing an erasure cannot put them back.
+   */
+  public SegmentMembers(DynamoDbClient ddb, String table, String contactsTable) {
     this.ddb = ddb;
     this.table = table;
+    this.contactsTable = contactsTable;
   }
 
   public boolean isMember(String segment, String contactId) {
@@ -39,12 +50,22 @@ public final class SegmentMembers {
   /** True if the contact was not a member (and now is). */
   public boolean enter(String segment, String contactId, Instant at) {
     try {
-      ddb.transactWriteItems(b -> b.transactItems(
-          t -> t.put(p -> p.tableName(table).item(Map.of("segment", AttributeValue.fromS(segment),
-                  "contactId", AttributeValue.fromS(contactId), "enteredAt", AttributeValue.fromS(Times.format(at))))
-              .conditionExpression("attribute_not_exists(contactId)")),
-          t -> t.update(u -> u.tableName(table).key(key(segment, SIZE)).updateExpression("ADD #members :one")
-              .expressionAttributeNames(Map.of("#members", "members")).expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))))));
+      List<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem> items = new ArrayList<>();
+      items.add(software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().put(p -> p.tableName(table)
+          .item(Map.of("segment", AttributeValue.fromS(segment), "contactId", AttributeValue.fromS(contactId),
+              "enteredAt", AttributeValue.fromS(Times.format(at))))
+          .conditionExpression("attribute_not_exists(contactId)")).build());
+      items.add(software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().update(u -> u.tableName(table)
+          .key(key(segment, SIZE)).updateExpression("ADD #members :one")
+          .expressionAttributeNames(Map.of("#members", "members"))
+          .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))).build());
+      if (contactsTable != null) {
+        items.add(software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().conditionCheck(c -> c
+            .tableName(contactsTable).key(Map.of("pk", AttributeValue.fromS(dev.nudge.contacts.ContactRepository.partition(
+                contactId)), "sk", AttributeValue.fromS("PROFILE")))
+            .conditionExpression("attribute_exists(pk) AND attribute_not_exists(erasingAt)")).build());
+      }
+      ddb.transactWriteItems(b -> b.transactItems(items));
       return true;
     } catch (TransactionCanceledException e) {
       return false;

@@ -23,6 +23,7 @@ public final class ContactsAdminHandler extends HttpApiHandler {
 
   private final ContactService contacts;
   private final JourneyRecords journeys;
+  private final java.util.function.ToIntFunction<java.util.List<String>> alsoErase;
 
   public ContactsAdminHandler() {
     this(Environment.current(), AwsClients.dynamoDb());
@@ -32,11 +33,22 @@ public final class ContactsAdminHandler extends HttpApiHandler {
     this(new ContactService(new ContactRepository(ddb, env.require("CONTACTS_TABLE")),
         new EventRepository(ddb, env.require("EVENTS_TABLE")), env.clock(),
         Duration.ofDays(Long.parseLong(env.optional("EVENT_RETENTION_DAYS").orElse("400")))),
-        new JourneyRecords(ddb, env.require("JOURNEYS_TABLE")));
+        new JourneyRecords(ddb, env.require("JOURNEYS_TABLE")),
+        env.optional("SEGMENTS_TABLE").isEmpty() ? ids -> 0 : new dev.nudge.audiences.AudienceErasure(
+            new dev.nudge.audiences.SegmentStore(ddb, env.require("WORKFLOWS_TABLE")),
+            new dev.nudge.audiences.SegmentMembers(ddb, env.require("SEGMENTS_TABLE")), ddb,
+            env.require("TIMERS_TABLE"), env.require("CONTACTS_TABLE"), env.clock())::erase);
   }
 
   public ContactsAdminHandler(ContactService contacts, JourneyRecords journeys) {
+    this(contacts, journeys, ids -> 0);
+  }
+
+  /** {@code alsoErase}: what other capabilities keep about the contact ids (segments, timers), erased first. */
+  public ContactsAdminHandler(ContactService contacts, JourneyRecords journeys,
+      java.util.function.ToIntFunction<java.util.List<String>> alsoErase) {
     super("contacts-admin");
+    this.alsoErase = alsoErase;
     this.contacts = contacts;
     this.journeys = journeys;
     route("GET /v1/contacts/{id}", this::get);
@@ -56,6 +68,12 @@ public final class ContactsAdminHandler extends HttpApiHandler {
 
   private HttpResponse delete(HttpRequest request) {
     String id = request.pathParameters().getOrDefault("id", "");
+    contacts.find(id).ifPresent(contact -> {
+      java.util.List<String> ids = new java.util.ArrayList<>(contact.mergedIds());
+      ids.add(contact.id());
+      int removed = alsoErase.applyAsInt(ids);
+      log().info("erasing", Map.of("contactId", contact.id(), "membershipsAndTimers", removed));
+    });
     ContactService.Erasure erasure = contacts.erase(id).orElseThrow(() -> notFound());
     log().info("erased", Map.of("contactId", erasure.contactId(), "contactIds", erasure.contactIds().size(),
         "events", erasure.eventsDeleted()));

@@ -239,7 +239,8 @@ class JourneyLeastPrivilegeTest {
         segmentStore::parsed, new dev.nudge.audiences.Segments(
             new dev.nudge.contacts.ContactRepository(calls.client(), stack.variables.get("CONTACTS_TABLE")),
             new dev.nudge.contacts.EventRepository(calls.client(), stack.variables.get("EVENTS_TABLE")),
-            new dev.nudge.audiences.SegmentMembers(calls.client(), stack.variables.get("SEGMENTS_TABLE")),
+            new dev.nudge.audiences.SegmentMembers(calls.client(), stack.variables.get("SEGMENTS_TABLE"),
+                stack.variables.get("CONTACTS_TABLE")),
             new dev.nudge.audiences.ContactTimers(calls.client(), stack.variables.get("TIMERS_TABLE")), stack.clock,
             Duration.ofDays(400)));
     var record = dev.nudge.platform.Json.object().put("eventName", "INSERT");
@@ -308,5 +309,34 @@ class JourneyLeastPrivilegeTest {
     assertThat(broadcasts.page(state).path("done").asBoolean()).isTrue();
     assertThat(runs.find("product-news", "launch").orElseThrow().reached()).isEqualTo(1);
     assertGranted("BroadcastFunction");
+  }
+
+  @Test
+  void erasingAContactRemovesTheirSegmentMembershipsAndTimersWithinTheContactAdminsPolicy() {
+    String definition = "id: readers\nname: Readers\nwhen: { consent: email }\n";
+    new dev.nudge.audiences.SegmentStore(stack.ddb, stack.variables.get("WORKFLOWS_TABLE"))
+        .save(dev.nudge.audiences.Segment.parse(definition, "readers").segment(), definition, stack.clock.instant());
+    var uncountedMembers = new dev.nudge.audiences.SegmentMembers(stack.ddb, stack.variables.get("SEGMENTS_TABLE"));
+    stack.contact("gone");
+    uncountedMembers.enter("readers", "gone", stack.clock.instant());
+    uncountedMembers.enter("readers", "stays", stack.clock.instant());
+    new dev.nudge.audiences.ContactTimers(stack.ddb, stack.variables.get("TIMERS_TABLE"))
+        .arm("gone", "segments", stack.clock.instant().plus(Duration.ofDays(3)));
+
+    var erasure = new dev.nudge.audiences.AudienceErasure(
+        new dev.nudge.audiences.SegmentStore(calls.client(), stack.variables.get("WORKFLOWS_TABLE")),
+        new dev.nudge.audiences.SegmentMembers(calls.client(), stack.variables.get("SEGMENTS_TABLE")), calls.client(),
+        stack.variables.get("TIMERS_TABLE"), stack.variables.get("CONTACTS_TABLE"), stack.clock);
+    assertThat(erasure.erase(List.of("gone"))).isEqualTo(2);
+
+    for (String table : List.of("SEGMENTS_TABLE", "TIMERS_TABLE")) {
+      assertThat(stack.ddb.scan(b -> b.tableName(stack.variables.get(table))).items())
+          .as(table).noneMatch(item -> item.toString().contains("gone"));
+    }
+    assertThat(uncountedMembers.size("readers")).isEqualTo(1);
+    assertGranted("ContactsAdminFunction");
+    // Marked as being erased: a segment evaluation still in flight cannot enter them again.
+    assertThat(new dev.nudge.audiences.SegmentMembers(stack.ddb, stack.variables.get("SEGMENTS_TABLE"),
+        stack.variables.get("CONTACTS_TABLE")).enter("readers", "gone", stack.clock.instant())).isFalse();
   }
 }

@@ -138,6 +138,18 @@ class SegmentsEndToEndTest {
   }
 
   @Test
+  void erasingAContactRemovesThemFromTheirSegments() throws Exception {
+    identify("to-erase");
+    for (int n = 1; n <= 3; n++) {
+      order("to-erase", n);
+    }
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> members("best-customers").contains("to-erase"))).isTrue();
+    HttpResponse<String> erased = api.admin("DELETE", "/v1/contacts/to-erase", "", "application/json");
+    assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
+    assertThat(members("best-customers")).doesNotContain("to-erase");
+  }
+
+  @Test
   void anInvalidSegmentIsRefusedWithTheFieldNamed() throws Exception {
     HttpResponse<String> refused = api.admin("PUT", "/v1/segments/broken",
         "id: broken\nname: Broken\nwhen: { score: { between: 3 } }\n", "application/yaml");
