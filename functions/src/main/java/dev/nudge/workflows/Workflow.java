@@ -48,7 +48,8 @@ public record Workflow(
       implements Trigger {}
 
   /** Every contact in the audience, on an EventBridge schedule expression ({@code cron(...)}/{@code rate(...)}). */
-  public record ScheduleTrigger(String expression) implements Trigger {}
+  /** Every occurrence of {@code expression} (UTC) starts a broadcast run to the members of {@code segment}. */
+  public record ScheduleTrigger(String expression, String segment) implements Trigger {}
 
   /** Started by an API call (a broadcast to a list or filter given in the call). */
   public record ApiTrigger() implements Trigger {}

@@ -161,7 +161,11 @@ public final class WorkflowParser {
       problem(path, "a trigger is required: one of event, segment, list, date, schedule or api");
       return null;
     }
-    List<String> kinds = present(node, "event", "segment", "list", "date", "schedule", "api");
+    List<String> kinds = new ArrayList<>(present(node, "event", "segment", "list", "date", "schedule", "api"));
+    if (kinds.contains("schedule")) {
+      // A schedule names the segment its runs reach: there, segment is a field, not a trigger.
+      kinds.remove("segment");
+    }
     if (kinds.size() != 1) {
       problem(path, "exactly one of event, segment, list, date, schedule or api; found " + (kinds.isEmpty() ? "none" : kinds));
       return null;
@@ -190,12 +194,20 @@ public final class WorkflowParser {
         return new Workflow.DateTrigger(name(node, "date", path), at, offset, annual);
       }
       case "schedule" -> {
-        allow(node, path, "schedule");
+        allow(node, path, "schedule", "segment");
         String expression = text(node, "schedule", path);
-        if (expression != null && !expression.matches("(cron|rate)\\(.+\\)")) {
-          problem(path + "/schedule", "an EventBridge schedule expression: cron(...) or rate(...)");
+        if (expression != null) {
+          try {
+            dev.nudge.platform.ScheduleExpression.parse(expression);
+          } catch (IllegalArgumentException e) {
+            problem(path + "/schedule", "an EventBridge schedule expression, cron(...) or rate(...): " + e.getMessage());
+          }
         }
-        return new Workflow.ScheduleTrigger(expression);
+        if (!node.has("segment")) {
+          problem(path + "/segment", "the segment each scheduled run reaches");
+          return new Workflow.ScheduleTrigger(expression, null);
+        }
+        return new Workflow.ScheduleTrigger(expression, name(node, "segment", path));
       }
       default -> {
         allow(node, path, "api");

@@ -339,4 +339,28 @@ class JourneyLeastPrivilegeTest {
     assertThat(new dev.nudge.audiences.SegmentMembers(stack.ddb, stack.variables.get("SEGMENTS_TABLE"),
         stack.variables.get("CONTACTS_TABLE")).enter("readers", "gone", stack.clock.instant())).isFalse();
   }
+
+  @Test
+  void theScheduledBroadcastsFunctionsPolicyCoversStartingARun() {
+    String definition = "id: readers\nname: Readers\nwhen: { consent: email }\n";
+    new dev.nudge.audiences.SegmentStore(stack.ddb, stack.variables.get("WORKFLOWS_TABLE"))
+        .save(dev.nudge.audiences.Segment.parse(definition, "readers").segment(), definition, stack.clock.instant());
+    stack.publish("""
+        id: weekly-digest
+        name: Weekly digest
+        trigger: { schedule: "cron(0 10 ? * MON *)", segment: readers }
+        steps:
+          - id: digest
+            email: { template: cart-reminder }
+        """);
+    stack.clock.set(Instant.parse("2026-12-07T10:04:00Z"));
+    var schedules = new dev.nudge.journeys.broadcast.ScheduledBroadcasts(counted.workflows(),
+        new dev.nudge.journeys.broadcast.BroadcastAdmin(counted.store(),
+            new dev.nudge.audiences.SegmentStore(calls.client(), stack.variables.get("WORKFLOWS_TABLE")),
+            new dev.nudge.journeys.broadcast.BroadcastRuns(calls.client(), stack.variables.get("WORKFLOWS_TABLE")),
+            stack.executions, "arn:aws:states:us-east-1:000000000000:stateMachine:broadcast", stack.clock),
+        stack.clock, Duration.ofMinutes(60));
+    assertThat(schedules.run()).hasSize(1);
+    assertGranted("ScheduledBroadcastsFunction");
+  }
 }

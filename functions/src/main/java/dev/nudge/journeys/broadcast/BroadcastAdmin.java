@@ -12,7 +12,7 @@ import java.time.Clock;
 import java.util.Optional;
 
 /**
- * Starts a broadcast run of an {@code api}-triggered workflow to every member of a segment: the
+ * Starts a broadcast run of an {@code api}- (or {@code schedule}-) triggered workflow to every member of a segment: the
  * run record, then one execution of the broadcast state machine named by the workflow and run, so
  * a repeated request starts nothing twice; and reads a run with its totals.
  */
@@ -42,8 +42,9 @@ public final class BroadcastAdmin {
     if (!meta.published() || meta.status() != WorkflowStore.Status.ACTIVE) {
       throw new ApiException(409, "conflict", "the workflow is not published and active", "id");
     }
-    if (!(meta.live().trigger() instanceof Workflow.ApiTrigger)) {
-      throw new ApiException(409, "conflict", "only an api-triggered workflow is broadcast", "id");
+    Workflow.Trigger trigger = meta.live().trigger();
+    if (!(trigger instanceof Workflow.ApiTrigger) && !(trigger instanceof Workflow.ScheduleTrigger)) {
+      throw new ApiException(409, "conflict", "only an api- or schedule-triggered workflow is broadcast", "id");
     }
     if (segments.find(segment).isEmpty()) {
       throw ApiException.invalid("segment", "no segment " + segment);

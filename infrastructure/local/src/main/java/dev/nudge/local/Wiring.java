@@ -8,7 +8,7 @@ import dev.nudge.local.dynamodb.DynamoDbServer;
 import dev.nudge.local.dynamodb.Tables;
 import dev.nudge.local.events.EventBuses;
 import dev.nudge.local.events.EventPattern;
-import dev.nudge.local.events.Schedule;
+import dev.nudge.platform.ScheduleExpression;
 import dev.nudge.local.events.Target;
 import dev.nudge.local.aws.SnsService;
 import dev.nudge.local.lambda.Functions;
@@ -370,10 +370,10 @@ final class Wiring {
         throw TemplateException.at(where + ".EventPattern", e.getMessage());
       }
     }
-    Schedule parsedSchedule = null;
+    ScheduleExpression parsedSchedule = null;
     if (schedule != null) {
       try {
-        parsedSchedule = Schedule.parse(schedule);
+        parsedSchedule = ScheduleExpression.parse(schedule);
       } catch (IllegalArgumentException e) {
         throw TemplateException.at(where + ".ScheduleExpression", e.getMessage());
       }

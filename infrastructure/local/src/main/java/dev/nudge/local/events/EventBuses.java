@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nudge.local.EventLog;
 import dev.nudge.local.Json;
 import dev.nudge.local.states.VirtualClock;
+import dev.nudge.platform.ScheduleExpression;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -32,7 +33,7 @@ public final class EventBuses implements AutoCloseable {
     void deliver(String targetArn, JsonNode payload, Rule rule) throws Exception;
   }
 
-  public record Rule(String name, String bus, EventPattern pattern, String patternText, Schedule schedule,
+  public record Rule(String name, String bus, EventPattern pattern, String patternText, ScheduleExpression schedule,
       String scheduleText, List<Target> targets, boolean enabled, String where) {}
 
   private final String region;

@@ -1,4 +1,4 @@
-package dev.nudge.local.events;
+package dev.nudge.platform;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,10 +15,25 @@ import java.util.Map;
  * cron libraries use Unix's five fields, not EventBridge's six with '?'.
  * Not supported (rejected when parsed): L, W and # in day fields.
  */
-public abstract sealed class Schedule {
+public abstract sealed class ScheduleExpression {
   public abstract Instant next(Instant after);
 
-  public static Schedule parse(String expression) {
+  /**
+   * The occurrences in {@code (from, to]}, at most {@code limit}: for cron, its own times; for a
+   * rate, multiples of the period since the epoch, so the same moments come out whatever
+   * {@code from} is (a scheduled run is named by its occurrence).
+   */
+  public java.util.List<Instant> occurrences(Instant from, Instant to, int limit) {
+    java.util.List<Instant> times = new java.util.ArrayList<>();
+    Instant t = this instanceof Rate rate ? rate.aligned(from) : next(from);
+    while (!t.isAfter(to) && times.size() < limit) {
+      times.add(t);
+      t = next(t);
+    }
+    return times;
+  }
+
+  public static ScheduleExpression parse(String expression) {
     String e = expression.trim();
     if (e.startsWith("rate(") && e.endsWith(")")) {
       String[] parts = e.substring(5, e.length() - 1).trim().split("\\s+");
@@ -99,7 +114,7 @@ public abstract sealed class Schedule {
     return named != null ? named : Integer.parseInt(text);
   }
 
-  static final class Rate extends Schedule {
+  static final class Rate extends ScheduleExpression {
     private final Duration period;
 
     Rate(Duration period) {
@@ -110,9 +125,15 @@ public abstract sealed class Schedule {
     public Instant next(Instant after) {
       return after.plus(period);
     }
+
+    /** The first multiple of the period since the epoch strictly after {@code after}. */
+    Instant aligned(Instant after) {
+      long millis = period.toMillis();
+      return Instant.ofEpochMilli(Math.floorDiv(after.toEpochMilli(), millis) * millis + millis);
+    }
   }
 
-  static final class Cron extends Schedule {
+  static final class Cron extends ScheduleExpression {
     private final BitSet minutes, hours, daysOfMonth, months, daysOfWeek, years;
     private final boolean anyDayOfMonth, anyDayOfWeek;
 
