@@ -67,7 +67,7 @@ public final class Segments {
         timeline[0] = events.timeline(List.of(contactId), TIMELINE);
       }
       return timeline[0];
-    }, now);
+    }, now, segment -> members.isMember(segment, contactId));
     List<Change> changes = new java.util.ArrayList<>();
     Instant next = null;
     for (Segment segment : segments) {

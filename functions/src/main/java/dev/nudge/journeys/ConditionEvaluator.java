@@ -19,10 +19,18 @@ public final class ConditionEvaluator {
   private final JsonNode document;
   private final Supplier<List<TrackedEvent>> timeline;
   private final Instant now;
+  private final java.util.function.Predicate<String> inSegment;
   private List<TrackedEvent> events;
 
   /** {@code timeline}: the contact's events, newest first; fetched only if a condition needs it. */
   public ConditionEvaluator(Contact contact, Supplier<List<TrackedEvent>> timeline, Instant now) {
+    this(contact, timeline, now, segment -> false);
+  }
+
+  /** {@code inSegment}: whether the contact is a member of a segment (read only if a condition asks). */
+  public ConditionEvaluator(Contact contact, Supplier<List<TrackedEvent>> timeline, Instant now,
+      java.util.function.Predicate<String> inSegment) {
+    this.inSegment = inSegment;
     this.contact = contact;
     this.document = ContactJson.contact(contact);
     this.timeline = timeline;
@@ -39,6 +47,9 @@ public final class ConditionEvaluator {
     }
     if (condition instanceof Condition.InList l) {
       return contact.lists().contains(l.list()) == l.member();
+    }
+    if (condition instanceof Condition.InSegment g) {
+      return inSegment.test(g.segment()) == g.member();
     }
     if (condition instanceof Condition.Consent c) {
       return contact.reachableBy(Channel.fromWire(c.channel()).orElseThrow());

@@ -32,9 +32,17 @@ public final class JourneyEntry {
   private final JourneyStore markers;
   private final Executions executions;
   private final Clock clock;
+  private final java.util.function.BiPredicate<String, String> memberOf;
 
   public JourneyEntry(ContactRepository contacts, JourneyRecords journeys, JourneyStore markers, Executions executions,
       Clock clock) {
+    this(contacts, journeys, markers, executions, clock, (segment, contactId) -> false);
+  }
+
+  /** {@code memberOf}: (segment, contact id) → membership, for audiences naming segments. */
+  public JourneyEntry(ContactRepository contacts, JourneyRecords journeys, JourneyStore markers, Executions executions,
+      Clock clock, java.util.function.BiPredicate<String, String> memberOf) {
+    this.memberOf = memberOf;
     this.contacts = contacts;
     this.journeys = journeys;
     this.markers = markers;
@@ -57,7 +65,9 @@ public final class JourneyEntry {
     }
     Contact contact = found.get();
     Workflow workflow = live.workflow();
-    if (!inAudience(workflow.audience(), contact)) {
+    if (!inAudience(workflow.audience(), contact)
+        || workflow.audience() != null
+            && !workflow.audience().inSegments().stream().allMatch(segment -> memberOf.test(segment, contact.id()))) {
       return Result.NOT_IN_AUDIENCE;
     }
     Instant now = clock.instant();

@@ -23,7 +23,15 @@ public record JourneyRuntime(ContactRepository contacts, JourneyRecords journeys
     WorkflowStore store = new WorkflowStore(ddb, env.require("WORKFLOWS_TABLE"));
     Duration ttl = Duration.ofSeconds(Long.parseLong(env.optional("WORKFLOW_CACHE_SECONDS").orElse("30")));
     return new JourneyRuntime(contacts, journeys, new WaitRegistrations(ddb, journeysTable), store,
-        new PublishedWorkflows(store, clock, ttl), new JourneyEntry(contacts, journeys, new JourneyStore(ddb, journeysTable), executions, clock),
+        new PublishedWorkflows(store, clock, ttl), new JourneyEntry(contacts, journeys, new JourneyStore(ddb, journeysTable),
+            executions, clock, memberOf(env, ddb)),
         executions, clock);
+  }
+
+  /** Segment membership for audiences, when the stack keeps segments (SEGMENTS_TABLE). */
+  public static java.util.function.BiPredicate<String, String> memberOf(Environment env, DynamoDbClient ddb) {
+    return env.optional("SEGMENTS_TABLE")
+        .<java.util.function.BiPredicate<String, String>>map(t -> new dev.nudge.audiences.SegmentMembers(ddb, t)::isMember)
+        .orElse((segment, contactId) -> false);
   }
 }

@@ -50,6 +50,7 @@ public final class StepActions {
   private final Clock clock;
   private final StepStats stats;
   private final Executions resumer;
+  private final java.util.function.BiPredicate<String, String> memberOf;
 
   public StepActions(ContactRepository contacts, EventRepository events, JourneyStore journeys,
       WaitRegistrations waits, SendLedger ledger,
@@ -68,6 +69,16 @@ public final class StepActions {
   public StepActions(ContactRepository contacts, EventRepository events, JourneyStore journeys,
       WaitRegistrations waits, SendLedger ledger,
       SendService sender, Webhooks webhooks, Enroller enroller, Clock clock, StepStats stats, Executions resumer) {
+    this(contacts, events, journeys, waits, ledger, sender, webhooks, enroller, clock, stats, resumer,
+        (segment, contactId) -> false);
+  }
+
+  /** {@code memberOf}: (segment, contact id) → membership, for branch conditions on segments. */
+  public StepActions(ContactRepository contacts, EventRepository events, JourneyStore journeys,
+      WaitRegistrations waits, SendLedger ledger,
+      SendService sender, Webhooks webhooks, Enroller enroller, Clock clock, StepStats stats, Executions resumer,
+      java.util.function.BiPredicate<String, String> memberOf) {
+    this.memberOf = memberOf;
     this.resumer = resumer;
     this.stats = stats;
     this.contacts = contacts;
@@ -276,7 +287,7 @@ public final class StepActions {
       return -1;
     }
     ConditionEvaluator evaluator = new ConditionEvaluator(contact.get(),
-        () -> events.timeline(List.of(call.contactId()), 1000), now);
+        () -> events.timeline(List.of(call.contactId()), 1000), now, segment -> memberOf.test(segment, contact.get().id()));
     for (int i = 0; i < b.cases().size(); i++) {
       if (evaluator.matches(b.cases().get(i).when())) {
         return i;

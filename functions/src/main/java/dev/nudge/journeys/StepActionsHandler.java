@@ -77,7 +77,7 @@ public final class StepActionsHandler implements RequestStreamHandler {
         new SfnEnroller(sfn, env.require("STATE_MACHINE_ARN_PREFIX")),
         env.clock(),
         env.optional("STATS_TABLE").map(table -> new StepStats(ddb, table)).orElse(null),
-        new SfnExecutions(sfn));
+        new SfnExecutions(sfn), JourneyRuntime.memberOf(env, ddb));
   }
 
   /** Links signed with the consent function's token secret, so its /v1/unsubscribe/{token} accepts them. */

@@ -19,6 +19,9 @@ public sealed interface Condition {
   /** Membership of a list; {@code member=false} for {@code notInList}. */
   record InList(String list, boolean member) implements Condition {}
 
+  /** Membership of a dynamic segment; {@code member=false} for {@code notInSegment}. */
+  record InSegment(String segment, boolean member) implements Condition {}
+
   /** Consent for a channel ({@code email} or {@code sms}), and not suppressed. */
   record Consent(String channel) implements Condition {}
 

@@ -62,10 +62,17 @@ public record Workflow(
   }
 
   /** Who may enter: all criteria must hold. {@code consent} is a channel the contact consented to. */
-  public record Audience(Filter where, List<String> inLists, List<String> notInLists, String consent) {
+  /** {@code inSegments}: segments the contact must be a member of (dynamic segments, kept by events and timers). */
+  public record Audience(Filter where, List<String> inLists, List<String> notInLists, String consent,
+      List<String> inSegments) {
     public Audience {
       inLists = List.copyOf(inLists);
       notInLists = List.copyOf(notInLists);
+      inSegments = List.copyOf(inSegments);
+    }
+
+    public Audience(Filter where, List<String> inLists, List<String> notInLists, String consent) {
+      this(where, inLists, notInLists, consent, List.of());
     }
   }
 

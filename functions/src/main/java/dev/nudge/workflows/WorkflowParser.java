@@ -243,10 +243,10 @@ public final class WorkflowParser {
     if (!object(node, path)) {
       return null;
     }
-    allow(node, path, "where", "inLists", "notInLists", "consent");
+    allow(node, path, "where", "inLists", "notInLists", "consent", "inSegments");
     return new Workflow.Audience(filter(node.get("where"), path + "/where"),
         names(node, "inLists", path), names(node, "notInLists", path),
-        node.has("consent") ? channel(node, "consent", path) : null);
+        node.has("consent") ? channel(node, "consent", path) : null, names(node, "inSegments", path));
   }
 
   private Workflow.Goal goal(JsonNode node, String path) {
@@ -436,7 +436,7 @@ public final class WorkflowParser {
 
   private Condition condition(JsonNode node, String path) {
     if (node == null || !node.isObject() || node.isEmpty()) {
-      problem(path, "a condition: where, score, inList, notInList, consent, event, all, any or not");
+      problem(path, "a condition: where, score, inList, notInList, inSegment, notInSegment, consent, event, all, any or not");
       return null;
     }
     List<Condition> parts = new ArrayList<>();
@@ -449,6 +449,8 @@ public final class WorkflowParser {
         case "where" -> parts.add(new Condition.Where(filter(v, p)));
         case "score" -> parts.add(new Condition.Score(comparisons(v, p)));
         case "inList" -> parts.add(new Condition.InList(name(node, "inList", path), true));
+        case "inSegment" -> parts.add(new Condition.InSegment(name(node, "inSegment", path), true));
+        case "notInSegment" -> parts.add(new Condition.InSegment(name(node, "notInSegment", path), false));
         case "notInList" -> parts.add(new Condition.InList(name(node, "notInList", path), false));
         case "consent" -> parts.add(new Condition.Consent(channel(node, "consent", path)));
         case "event" -> {
@@ -472,7 +474,8 @@ public final class WorkflowParser {
           parts.add(field.getKey().equals("all") ? new Condition.All(children) : new Condition.Any(children));
         }
         case "not" -> parts.add(new Condition.Not(condition(v, p)));
-        default -> problem(p, "unknown condition; use where, score, inList, notInList, consent, event, all, any or not");
+        default -> problem(p, "unknown condition; use where, score, inList, notInList, inSegment, notInSegment, consent, "
+            + "event, all, any or not");
       }
     }
     return parts.size() == 1 ? parts.get(0) : new Condition.All(parts);

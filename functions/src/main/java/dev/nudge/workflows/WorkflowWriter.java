@@ -126,6 +126,8 @@ public final class WorkflowWriter {
       node.set("where", filter(w.filter()));
     } else if (condition instanceof Condition.Score s) {
       node.set("score", comparisons(s.comparisons()));
+    } else if (condition instanceof Condition.InSegment g) {
+      node.put(g.member() ? "inSegment" : "notInSegment", g.segment());
     } else if (condition instanceof Condition.InList l) {
       node.put(l.member() ? "inList" : "notInList", l.list());
     } else if (condition instanceof Condition.Consent c) {

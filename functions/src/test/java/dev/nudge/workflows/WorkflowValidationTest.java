@@ -244,4 +244,25 @@ class WorkflowValidationTest {
     entered.putObject("properties").put("segment", "lapsed");
     assertThat(trigger.where().matches(entered)).isFalse();
   }
+
+  @Test
+  void segmentsAppearInAudiencesAndBranchConditions() {
+    Workflow workflow = WorkflowParser.parse("""
+        id: vip-offer
+        name: VIP offer
+        trigger: { event: page.viewed }
+        audience: { inSegments: [best-customers] }
+        steps:
+          - id: pick
+            branch:
+              cases:
+                - when: { notInSegment: lapsed }
+                  next: end
+              default: end
+        """).workflow();
+    assertThat(workflow.audience().inSegments()).containsExactly("best-customers");
+    Step.Branch branch = (Step.Branch) workflow.steps().get(0).action();
+    assertThat(branch.cases().get(0).when()).isEqualTo(new Condition.InSegment("lapsed", false));
+    assertThat(WorkflowParser.parseStep(WorkflowWriter.action(workflow.steps().get(0)))).isEqualTo(workflow.steps().get(0));
+  }
 }

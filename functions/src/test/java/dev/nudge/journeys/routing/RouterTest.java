@@ -404,4 +404,24 @@ class RouterTest {
     completed(contactId, journey);
   }
 
+
+  @Test
+  void aWorkflowWhoseAudienceNamesASegmentStartsOnlyForItsMembers() {
+    stack.publish("""
+        id: vip
+        name: VIP
+        trigger: { event: page.viewed }
+        audience: { inSegments: [best-customers] }
+        steps:
+          - id: thanks
+            email: { template: cart-reminder }
+        """);
+    stack.contact("member");
+    stack.contact("stranger");
+    new dev.nudge.audiences.SegmentMembers(stack.ddb, stack.variables.get("SEGMENTS_TABLE"))
+        .enter("best-customers", "member", stack.clock.instant());
+    deliver(100, stack.event("v1", "member", "page.viewed", "{}"), stack.event("v2", "stranger", "page.viewed", "{}"));
+    assertThat(stack.executions.started).extracting(s -> s.input().path("contact").path("id").asText())
+        .containsExactly("member");
+  }
 }
