@@ -128,6 +128,12 @@ class SmsFeedbackEndToEndTest {
       browser.open(cloud.endpoint() + "/_local/");
       assertThat(browser.evaluate("document.querySelector('" + message.replace("'", "\\'") + " button.stop').textContent")
           .asText()).isEqualTo("Reply STOP");
+      browser.evaluate("document.querySelector('" + message.replace("'", "\\'") + "').scrollIntoView()");
+      var shot = browser.call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png"));
+      java.nio.file.Path file = java.nio.file.Path.of("target", "screenshots", "local-outbox-sms.png");
+      java.nio.file.Files.createDirectories(file.getParent());
+      java.nio.file.Files.write(file, java.util.Base64.getDecoder().decode(shot.path("data").asText()));
+      assertThat(java.nio.file.Files.size(file)).isGreaterThan(10_000);
       browser.clickAndWait(message + " button.stop");
     }
     assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> !events("sms-clicker", "contact.unsubscribed").isEmpty()))
