@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * web analytics attribute the visit without the author writing the {@code utm} filter on each link.
  * A parameter the link already has wins (an author's own {@code utm_campaign} stays). The
  * unsubscribe, preferences and confirmation links are never rewritten: they are Nudge's own
- * signed links, not marketing destinations.
+ * signed links, not marketing destinations. A template may replace any of the four values or
+ * turn tracking off ({@code "utm": {"campaign": "spring-2027"}}, {@code "utm": false}).
  *
  * <p>Hand-written (a pattern over {@code href} attributes) rather than jsoup: jsoup would parse and
  * re-serialise the whole document, changing the table-layout markup the author wrote for old mail
@@ -32,16 +33,17 @@ public final class LinkTracking {
    * workflow (previews, test sends, the double opt-in confirmation): {@code workflow.id} is the
    * campaign, {@code step.id} the content.
    */
-  static Map<String, String> parameters(JsonNode context, String medium) {
+  static Map<String, String> parameters(JsonNode context, String medium, MessageTemplate.Utm settings) {
     String workflow = context.path("workflow").path("id").asText("");
-    if (workflow.isBlank()) {
+    if (workflow.isBlank() || !settings.enabled()) {
       return Map.of();
     }
+    Map<String, String> values = settings.values();
     Map<String, String> utm = new LinkedHashMap<>();
-    utm.put("utm_source", "nudge");
-    utm.put("utm_medium", medium);
-    utm.put("utm_campaign", workflow);
-    utm.put("utm_content", context.path("step").path("id").asText(""));
+    utm.put("utm_source", values.getOrDefault("source", "nudge"));
+    utm.put("utm_medium", values.getOrDefault("medium", medium));
+    utm.put("utm_campaign", values.getOrDefault("campaign", workflow));
+    utm.put("utm_content", values.getOrDefault("content", context.path("step").path("id").asText("")));
     return utm;
   }
 

@@ -106,7 +106,7 @@ public final class MessageTemplates {
     if (content.html() != null) {
       // Tracking before the layout: the footer's unsubscribe link is never a campaign link.
       String body = LinkTracking.tag(part(content.html(), context, true, missing),
-          LinkTracking.parameters(context, "email"), context);
+          LinkTracking.parameters(context, "email", template.utm()), context);
       html = layout(body, subject, preheader, variant.getKey(), context.path("unsubscribe_url").asText(""));
     }
     String text = content.text() == null ? HtmlText.from(html)

@@ -13,7 +13,14 @@ class LinkTrackingTest {
       new Brand("Acme", null, "#0f766e", "1 Main St, Springfield"));
 
   private static MessageTemplate email(String html) {
+    return email(html, null);
+  }
+
+  private static MessageTemplate email(String html, com.fasterxml.jackson.databind.JsonNode utm) {
     ObjectNode body = Json.object();
+    if (utm != null) {
+      body.set("utm", utm);
+    }
     body.put("channel", "email");
     ObjectNode en = body.putObject("locales").putObject("en");
     en.put("subject", "Hello");
@@ -67,6 +74,29 @@ class LinkTrackingTest {
     context.remove("workflow");
     String html = templates.render(email("<a href=\"https://shop.example.com/cart\">Your cart</a>"), context).html();
     assertThat(html).contains("href=\"https://shop.example.com/cart\"").doesNotContain("utm_");
+  }
+
+  @Test
+  void aTemplateMayReplaceTheCampaignAndSource() {
+    ObjectNode utm = Json.object().put("campaign", "spring-2027").put("source", "newsletter");
+    String html = templates.render(email("<a href=\"https://shop.example.com/\">Shop</a>", utm), journeySend()).html();
+    assertThat(html).contains("https://shop.example.com/?utm_source=newsletter&utm_medium=email"
+        + "&utm_campaign=spring-2027&utm_content=remind\"");
+  }
+
+  @Test
+  void aTemplateWithUtmFalseKeepsItsLinksAsWritten() {
+    String html = templates.render(email("<a href=\"https://shop.example.com/\">Shop</a>",
+        com.fasterxml.jackson.databind.node.BooleanNode.FALSE), journeySend()).html();
+    assertThat(html).contains("href=\"https://shop.example.com/\"").doesNotContain("utm_");
+  }
+
+  @Test
+  void theUtmSettingsSurviveTheStoredJsonForm() {
+    MessageTemplate t = email("<p>x</p>", Json.object().put("campaign", "spring-2027"));
+    assertThat(MessageTemplate.fromJson("t", t.toJson(), 1).utm()).isEqualTo(t.utm());
+    MessageTemplate off = email("<p>x</p>", com.fasterxml.jackson.databind.node.BooleanNode.FALSE);
+    assertThat(MessageTemplate.fromJson("t", off.toJson(), 1).utm().enabled()).isFalse();
   }
 
   @Test

@@ -166,6 +166,28 @@ class TemplatesAdminTest {
   }
 
   @Test
+  void aUtmSettingThatIsNotOneOfTheFourOrNotASafeValueIsRefusedNamingItAndNothingIsStored() {
+    ObjectNode body = (ObjectNode) Json.parseBody(email("Hi", "<p>x</p>").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    body.putObject("utm").put("term", "x");
+    var unknown = call("PUT /v1/templates/{id}", "t", Json.write(body));
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.errorField()).isEqualTo("utm.term");
+    body.putObject("utm").put("campaign", "spring sale&x=1");
+    var unsafe = call("PUT /v1/templates/{id}", "t", Json.write(body));
+    assertThat(unsafe.status()).isEqualTo(400);
+    assertThat(unsafe.errorField()).isEqualTo("utm.campaign");
+    assertThat(storedIds()).isEmpty();
+  }
+
+  @Test
+  void aTemplatesUtmSettingIsSavedAndReturned() {
+    ObjectNode body = (ObjectNode) Json.parseBody(email("Hi", "<p>x</p>").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    body.putObject("utm").put("campaign", "spring-2027");
+    assertThat(call("PUT /v1/templates/{id}", "t", Json.write(body)).status()).isEqualTo(201);
+    assertThat(call("GET /v1/templates/{id}", "t", null).json().path("utm").path("campaign").asText()).isEqualTo("spring-2027");
+  }
+
+  @Test
   void aTemplateKeepsItsChannel() {
     call("PUT /v1/templates/{id}", "t", email("Hi", "<p>x</p>"));
     var refused = call("PUT /v1/templates/{id}", "t", "{\"channel\":\"sms\",\"locales\":{\"en\":{\"body\":\"Hi\"}}}");
