@@ -39,6 +39,28 @@ public final class BundledMessageTemplates implements TemplateSource {
     return cache.computeIfAbsent(channel.wireName() + "/" + id, path -> load(channel, id, path));
   }
 
+  /** Every bundled template, as {@code templates/bundled.txt} names them (channel, then id). */
+  public java.util.List<MessageTemplate> all() {
+    java.util.List<MessageTemplate> out = new java.util.ArrayList<>();
+    try (InputStream in = loader.getResourceAsStream("templates/bundled.txt")) {
+      if (in == null) {
+        return out;
+      }
+      for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+        String entry = line.strip();
+        if (entry.isEmpty() || entry.startsWith("#")) {
+          continue;
+        }
+        int slash = entry.indexOf('/');
+        Channel channel = Channel.fromWire(entry.substring(0, slash)).orElseThrow();
+        find(channel, entry.substring(slash + 1)).ifPresent(out::add);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
   private Optional<MessageTemplate> load(Channel channel, String id, String path) {
     try (InputStream in = loader.getResourceAsStream("templates/" + path + ".yaml")) {
       if (in == null) {

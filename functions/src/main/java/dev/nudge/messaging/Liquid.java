@@ -80,8 +80,11 @@ public final class Liquid {
    */
   public static String render(Template template, JsonNode context, boolean html, Set<String> missing) {
     Map<String, Object> root = toMap(context, "", html, missing);
+    String language = context == null ? "en" : context.path("locale").asText("en");
     try {
-      return template.render(root);
+      // Rendered in a root context of our own: liqp copies a root map into its scope, so a missing
+      // top-level name ({{ coupon }}) is only seen by overriding the context's lookup.
+      return template.renderUnguarded(new RecordingContext(template, parser(language), root, missing));
     } catch (RuntimeException e) {
       // Only limits (iterations, time) and type errors get here: the template itself was checked.
       throw new TemplateError(clean(rootMessage(e)));
@@ -156,9 +159,9 @@ public final class Liquid {
   }
 
   /**
-   * A map that notes the keys looked up and not found. liqp copies the root map into its own
-   * scope, so misses are seen one level down ({@code contact.firstName}, {@code trigger.properties.x}),
-   * which is where templates read data; the root names are fixed by the renderer.
+   * A map that notes the keys looked up and not found, one level down and deeper
+   * ({@code contact.firstName}, {@code trigger.properties.x}); top-level names are noted by
+   * {@link RecordingContext}.
    */
   private static final class Recording extends HashMap<String, Object> {
     private final String prefix;
@@ -174,6 +177,39 @@ public final class Liquid {
       Object value = super.get(key);
       if (value == null && missing != null) {
         missing.add(prefix + key);
+      }
+      return value;
+    }
+  }
+
+  /**
+   * The root scope of a render, noting top-level names looked up and not found. liqp's child
+   * scopes (loops, captures) ask their parent for what they lack, so misses inside a loop arrive
+   * here too, while the loop's own variable is found in its scope and is not a miss.
+   */
+  private static final class RecordingContext extends liqp.TemplateContext {
+    private final Set<String> missing;
+
+    RecordingContext(Template template, TemplateParser parser, Map<String, Object> root, Set<String> missing) {
+      super(template, parser, root);
+      this.missing = missing;
+    }
+
+    /** liqp's lookup asks this before {@link #get}, and does not call get for an absent name. */
+    @Override
+    public boolean containsKey(String key) {
+      boolean found = super.containsKey(key);
+      if (!found && missing != null && parent == null) {
+        missing.add(key);
+      }
+      return found;
+    }
+
+    @Override
+    public Object get(String key) {
+      Object value = super.get(key);
+      if (value == null && missing != null && parent == null) {
+        missing.add(key);
       }
       return value;
     }

@@ -21,7 +21,7 @@ import java.util.Set;
  * {@code {"defaultLocale": "en", "locales": {"en": {...}, "es": {...}}}}.
  */
 public record MessageTemplate(String id, Channel channel, int version, String defaultLocale,
-    Map<String, Content> locales) {
+    Map<String, Content> locales, Utm utm) {
 
   /** E-mail parts, each ≤ this many characters: Gmail clips a message over 102 KB. */
   public static final int MAX_PART = 100_000;
@@ -36,8 +36,52 @@ public record MessageTemplate(String id, Channel channel, int version, String de
   /** One language's content; the e-mail fields are null for SMS and {@code body} null for e-mail. */
   public record Content(String subject, String preheader, String html, String text, String body) {}
 
+  /**
+   * Automatic link tracking for this template ({@link LinkTracking}): {@code enabled} false
+   * ({@code "utm": false}) leaves its links alone; {@code values} replace the defaults by name
+   * ({@code source}, {@code medium}, {@code campaign}, {@code content}).
+   */
+  public record Utm(boolean enabled, Map<String, String> values) {
+    public static final Utm DEFAULT = new Utm(true, Map.of());
+    static final Set<String> NAMES = Set.of("source", "medium", "campaign", "content");
+    private static final java.util.regex.Pattern VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,100}");
+
+    public Utm {
+      values = Map.copyOf(values);
+    }
+
+    static Utm fromJson(JsonNode node) {
+      if (node == null || node.isNull() || node.isMissingNode()) {
+        return DEFAULT;
+      }
+      if (node.isBoolean()) {
+        return node.booleanValue() ? DEFAULT : new Utm(false, Map.of());
+      }
+      if (!node.isObject()) {
+        throw ApiException.invalid("utm", "utm is false (no link tracking) or an object of source, medium, campaign, content");
+      }
+      Map<String, String> values = new java.util.TreeMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!NAMES.contains(e.getKey())) {
+          throw ApiException.invalid("utm." + e.getKey(), "utm has source, medium, campaign and content");
+        }
+        if (!e.getValue().isTextual() || !VALUE.matcher(e.getValue().asText()).matches()) {
+          throw ApiException.invalid("utm." + e.getKey(), "a utm value is 1 to 100 of letters, digits, '.', '_' and '-'");
+        }
+        values.put(e.getKey(), e.getValue().asText());
+      }
+      return new Utm(true, values);
+    }
+  }
+
   public MessageTemplate {
     locales = Map.copyOf(locales);
+    utm = utm == null ? Utm.DEFAULT : utm;
+  }
+
+  public MessageTemplate(String id, Channel channel, int version, String defaultLocale, Map<String, Content> locales) {
+    this(id, channel, version, defaultLocale, locales, Utm.DEFAULT);
   }
 
   /** The variant for a contact locale such as {@code es-MX} (its language), else the default. */
@@ -110,7 +154,7 @@ public record MessageTemplate(String id, Channel channel, int version, String de
     if (!locales.containsKey(defaultLocale)) {
       throw ApiException.invalid("defaultLocale", "defaultLocale must be one of the variants: " + locales.keySet());
     }
-    return new MessageTemplate(id, channel, version, defaultLocale, locales);
+    return new MessageTemplate(id, channel, version, defaultLocale, locales, Utm.fromJson(body.get("utm")));
   }
 
   private static Content email(JsonNode v, String field, boolean check) {
@@ -179,6 +223,12 @@ public record MessageTemplate(String id, Channel channel, int version, String de
     out.put("channel", channel.wireName());
     out.put("version", version);
     out.put("defaultLocale", defaultLocale);
+    if (!utm.enabled()) {
+      out.put("utm", false);
+    } else if (!utm.values().isEmpty()) {
+      ObjectNode u = out.putObject("utm");
+      utm.values().forEach(u::put);
+    }
     ObjectNode ls = out.putObject("locales");
     locales.forEach((language, c) -> {
       ObjectNode o = ls.putObject(language);

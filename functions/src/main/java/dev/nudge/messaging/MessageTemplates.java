@@ -21,7 +21,9 @@ import liqp.Template;
  * <p>The context templates see: {@code contact} (the profile's fields with its attributes beside
  * them, so {@code contact.firstName}), the legacy top-level fields ({@code attributes.firstName}),
  * {@code trigger} (the event that started the journey), {@code brand} (the brand name),
- * {@code locale} (the variant's language) and {@code unsubscribe_url} when the sender provides it.
+ * {@code locale} (the variant's language), {@code unsubscribe_url} when the sender provides it, and
+ * for journey sends {@code workflow.id} and {@code step.id}, from which every web link of the HTML
+ * part gets UTM parameters ({@link LinkTracking}).
  * A missing value renders empty (or its {@code default:}) and is listed in {@link Rendered#missing}.
  */
 public final class MessageTemplates {
@@ -102,7 +104,9 @@ public final class MessageTemplates {
     String preheader = content.preheader() == null ? null : part(content.preheader(), context, false, missing).strip();
     String html = null;
     if (content.html() != null) {
-      String body = part(content.html(), context, true, missing);
+      // Tracking before the layout: the footer's unsubscribe link is never a campaign link.
+      String body = LinkTracking.tag(part(content.html(), context, true, missing),
+          LinkTracking.parameters(context, "email", template.utm()), context);
       html = layout(body, subject, preheader, variant.getKey(), context.path("unsubscribe_url").asText(""));
     }
     String text = content.text() == null ? HtmlText.from(html)

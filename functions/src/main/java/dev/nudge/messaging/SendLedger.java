@@ -59,13 +59,35 @@ public final class SendLedger {
     }
   }
 
+  /**
+   * The template a send rendered: its id, version (0: the bundled one) and the variant's language,
+   * so "which text did this contact get" has an answer after the template changed.
+   */
+  public record TemplateUsed(String id, int version, String locale) {}
+
   /** Records the provider's message id, and counts the message for frequency caps. */
   public void sent(Key key, String contactId, String messageId, Instant now) {
+    sent(key, contactId, messageId, now, null);
+  }
+
+  /** {@link #sent(Key, String, String, Instant)}, keeping on the send's item the template it used. */
+  public void sent(Key key, String contactId, String messageId, Instant now, TemplateUsed template) {
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":s", AttributeValue.fromS(Status.SENT.name()),
+        ":m", AttributeValue.fromS(messageId), ":at", AttributeValue.fromS(Times.format(now))));
+    String update = "SET #st = :s, messageId = :m, sentAt = :at";
+    if (template != null) {
+      update += ", #tp = :t, templateVersion = :v, templateLocale = :l";
+      values.put(":t", AttributeValue.fromS(template.id()));
+      values.put(":v", AttributeValue.fromN(Integer.toString(template.version())));
+      values.put(":l", AttributeValue.fromS(template.locale()));
+    }
+    String expression = update;
+    // "template" through a name placeholder too: DynamoDB's reserved-word list is long.
+    Map<String, String> names = template == null ? Map.of("#st", "status") : Map.of("#st", "status", "#tp", "template");
     ddb.updateItem(b -> b.tableName(table).key(key(key))
-        .updateExpression("SET #st = :s, messageId = :m, sentAt = :at")
-        .expressionAttributeNames(Map.of("#st", "status"))
-        .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(Status.SENT.name()),
-            ":m", AttributeValue.fromS(messageId), ":at", AttributeValue.fromS(Times.format(now)))));
+        .updateExpression(expression)
+        .expressionAttributeNames(names)
+        .expressionAttributeValues(values));
     ddb.putItem(b -> b.tableName(table).item(Map.of(
         "pk", AttributeValue.fromS("C#" + contactId),
         "sk", AttributeValue.fromS("M#" + Times.format(now) + "#" + key.executionId() + "#" + key.stateName()),
@@ -92,6 +114,16 @@ public final class SendLedger {
   /** The provider refused the message: it was certainly not sent, so a retry may claim it again. */
   public void release(Key key) {
     ddb.deleteItem(b -> b.tableName(table).key(key(key)));
+  }
+
+  /** The template a send used, as {@link #sent} recorded it; empty before the send or for an older item. */
+  public Optional<TemplateUsed> templateUsed(Key key) {
+    Map<String, AttributeValue> item = ddb.getItem(b -> b.tableName(table).key(key(key)).consistentRead(true)).item();
+    if (item == null || !item.containsKey("template")) {
+      return Optional.empty();
+    }
+    return Optional.of(new TemplateUsed(item.get("template").s(), Integer.parseInt(item.get("templateVersion").n()),
+        text(item, "templateLocale")));
   }
 
   /** The message id of the latest send of {@code stepId} in an execution (for waitFor with a step). */

@@ -108,6 +108,9 @@ public final class SendService {
     if (unsubscribeUrl != null) {
       context.put("unsubscribe_url", unsubscribeUrl);
     }
+    // The workflow and step, for templates and for the UTM parameters of their links (LinkTracking).
+    context.putObject("workflow").put("id", request.workflowId());
+    context.putObject("step").put("id", request.key().stateName());
     MessageTemplates.Rendered rendered = templates.render(channel, request.step().template(), context);
     OutgoingMessage message = new OutgoingMessage(channel, channel == Channel.EMAIL ? contact.email() : contact.phone(),
         rendered.subject(), rendered.text(), rendered.html(),
@@ -152,7 +155,8 @@ public final class SendService {
       ledger.unknown(request.key());
       throw e;
     }
-    ledger.sent(request.key(), contact.id(), messageId, now);
+    ledger.sent(request.key(), contact.id(), messageId, now,
+        new SendLedger.TemplateUsed(rendered.templateId(), rendered.templateVersion(), rendered.locale()));
     LOG.info("sent", Map.of("workflow", request.workflowId(), "state", request.key().stateName(),
         "contactId", contact.id(), "channel", channel.wireName(), "messageId", messageId,
         "template", rendered.templateId(), "templateVersion", rendered.templateVersion(), "locale", rendered.locale()));

@@ -84,7 +84,7 @@ public final class TemplateStore implements TemplateSource {
   public Optional<MessageTemplate> save(MessageTemplate template, int expected, Instant now) {
     int next = expected + 1;
     MessageTemplate saved = new MessageTemplate(template.id(), template.channel(), next, template.defaultLocale(),
-        template.locales());
+        template.locales(), template.utm());
     Map<String, AttributeValue> version = item(saved, versionKey(next), now);
     Map<String, AttributeValue> current = item(saved, CURRENT, now);
     current.put("kind", AttributeValue.fromS("template"));

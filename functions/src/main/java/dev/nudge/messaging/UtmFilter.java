@@ -1,5 +1,7 @@
 package dev.nudge.messaging;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import liqp.TemplateContext;
 import liqp.filters.Filter;
 
@@ -18,21 +20,35 @@ final class UtmFilter extends Filter {
   @Override
   public Object apply(Object value, TemplateContext context, Object... params) {
     String url = value == null ? "" : asString(value, context);
+    String campaign = params.length > 0 && params[0] != null ? asString(params[0], context) : "";
+    String medium = params.length > 1 && params[1] != null ? asString(params[1], context) : "email";
+    Map<String, String> utm = new LinkedHashMap<>();
+    utm.put("utm_source", "nudge");
+    utm.put("utm_medium", medium);
+    if (!campaign.isBlank()) {
+      utm.put("utm_campaign", campaign);
+    }
+    return tag(url, utm);
+  }
+
+  /**
+   * Adds {@code utm} (name → value, in order) to a web link; a parameter the link already has is
+   * kept, the fragment stays last, and an HTML-escaped link keeps {@code &amp;} as its separator.
+   */
+  static String tag(String url, Map<String, String> utm) {
     if (!url.startsWith("http://") && !url.startsWith("https://")) {
       return url;
     }
-    String campaign = params.length > 0 && params[0] != null ? asString(params[0], context) : "";
-    String medium = params.length > 1 && params[1] != null ? asString(params[1], context) : "email";
     int hash = url.indexOf('#');
     String fragment = hash < 0 ? "" : url.substring(hash);
     String base = hash < 0 ? url : url.substring(0, hash);
     String separator = base.contains("&amp;") ? "&amp;" : "&";
     StringBuilder out = new StringBuilder(base);
-    append(out, base, separator, "utm_source", "nudge");
-    append(out, base, separator, "utm_medium", medium);
-    if (!campaign.isBlank()) {
-      append(out, base, separator, "utm_campaign", campaign);
-    }
+    utm.forEach((name, value) -> {
+      if (value != null && !value.isBlank()) {
+        append(out, base, separator, name, value);
+      }
+    });
     return out.append(fragment).toString();
   }
 

@@ -105,4 +105,22 @@ class MessageTemplateValidationTest {
     }
     assertThat(count).isEqualTo(17); // 16 journey templates and the double opt-in confirmation
   }
+
+  @Test
+  void theBundledListNamesExactlyTheBundledFiles() throws Exception {
+    var loader = getClass().getClassLoader();
+    java.util.Set<String> files = new java.util.TreeSet<>();
+    for (var channel : dev.nudge.contacts.Channel.values()) {
+      var dir = loader.getResource("templates/" + channel.wireName());
+      if (dir == null) {
+        continue;
+      }
+      try (var list = java.nio.file.Files.list(java.nio.file.Path.of(dir.toURI()))) {
+        list.forEach(f -> files.add(channel.wireName() + "/" + f.getFileName().toString().replace(".yaml", "")));
+      }
+    }
+    java.util.Set<String> listed = new java.util.TreeSet<>();
+    new BundledMessageTemplates().all().forEach(t -> listed.add(t.channel().wireName() + "/" + t.id()));
+    assertThat(listed).isEqualTo(files).hasSize(17);
+  }
 }

@@ -56,6 +56,24 @@ class MessageTemplatesTest {
   }
 
   @Test
+  void aMissingTopLevelVariableRendersItsDefaultOrEmptyAndIsRecorded() {
+    MessageTemplates.Rendered rendered = templates.render(
+        email("<p>Code: {{ coupon | default: \"none\" }}.</p><p>{{ offer }}</p>"), contactNamed("Ada"));
+    assertThat(rendered.html()).contains("<p>Code: none.</p><p></p>");
+    assertThat(rendered.missing()).contains("coupon", "offer").doesNotContain("contact.firstName");
+  }
+
+  @Test
+  void aLoopsOwnVariableIsNotRecordedAsMissing() {
+    ObjectNode context = contactNamed("Ada");
+    context.putObject("trigger").putObject("properties").putArray("items").addObject().put("name", "Tea");
+    MessageTemplates.Rendered rendered = templates.render(
+        email("{% for item in trigger.properties.items %}<p>{{ item.name }} {{ forloop.index }}</p>{% endfor %}"), context);
+    assertThat(rendered.html()).contains("<p>Tea 1</p>");
+    assertThat(rendered.missing()).isEmpty();
+  }
+
+  @Test
   void contactDataIsEscapedInTheHtmlPartButNotInTheSubjectOrText() {
     MessageTemplates.Rendered rendered = templates.render(email("<p>Hi {{ contact.firstName }}</p>"),
         contactNamed("<script>alert('x')</script> & co"));

@@ -93,8 +93,26 @@ public final class TemplatesAdmin {
     return store.version(id, version);
   }
 
-  public List<TemplateStore.Summary> list() {
-    return store.list();
+  /**
+   * One line of the list: {@code stored} (a version is in the table), {@code bundled} (the jar
+   * ships one with this id: while nothing is stored it is what sends use, version 0; a stored one
+   * overrides it, and deleting that falls back to it).
+   */
+  public record Listed(TemplateStore.Summary summary, boolean stored, boolean bundled) {}
+
+  /** The stored templates and the bundled ones, by id; a stored template names whether it overrides a bundled one. */
+  public List<Listed> list() {
+    java.util.Map<String, Listed> byId = new java.util.TreeMap<>();
+    java.util.Set<String> bundledIds = new java.util.HashSet<>();
+    for (MessageTemplate t : bundled.all()) {
+      bundledIds.add(t.id());
+      byId.put(t.id(), new Listed(new TemplateStore.Summary(t.id(), t.channel(), 0, t.defaultLocale(),
+          List.copyOf(new java.util.TreeSet<>(t.locales().keySet())), null), false, true));
+    }
+    for (TemplateStore.Summary s : store.list()) {
+      byId.put(s.id(), new Listed(s, true, bundledIds.contains(s.id())));
+    }
+    return List.copyOf(byId.values());
   }
 
   public void delete(String id) {

@@ -84,7 +84,8 @@ public final class TemplatesAdminHandler extends HttpApiHandler {
   private HttpResponse list() {
     ObjectNode body = Json.object();
     ArrayNode templates = body.putArray("templates");
-    for (TemplateStore.Summary s : admin.list()) {
+    for (TemplatesAdmin.Listed listed : admin.list()) {
+      TemplateStore.Summary s = listed.summary();
       ObjectNode o = templates.addObject();
       o.put("id", s.id());
       o.put("channel", s.channel().wireName());
@@ -92,7 +93,11 @@ public final class TemplatesAdminHandler extends HttpApiHandler {
       o.put("defaultLocale", s.defaultLocale());
       ArrayNode languages = o.putArray("languages");
       s.languages().forEach(languages::add);
-      o.put("savedAt", s.savedAt() == null ? null : Times.format(s.savedAt()));
+      if (s.savedAt() != null) {
+        o.put("savedAt", Times.format(s.savedAt()));
+      }
+      o.put("stored", listed.stored());
+      o.put("bundled", listed.bundled());
     }
     return HttpResponse.json(200, body);
   }

@@ -116,6 +116,18 @@ class TemplatesAdminTest {
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.errorField()).isEqualTo("locales.en.html");
     assertThat(call("GET /v1/templates/{id}", "broken", null).status()).isEqualTo(404);
+    assertThat(storedIds()).isEmpty();
+  }
+
+  /** The ids the list reports as stored (bundled ones are listed too, as not stored). */
+  private List<String> storedIds() {
+    List<String> ids = new ArrayList<>();
+    call("GET /v1/templates", null, null).json().path("templates").forEach(t -> {
+      if (t.path("stored").asBoolean()) {
+        ids.add(t.path("id").asText());
+      }
+    });
+    return ids;
   }
 
   @Test
@@ -124,6 +136,7 @@ class TemplatesAdminTest {
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.errorField()).isEqualTo("locales.en.subject");
     assertThat(refused.json().path("error").path("message").asText()).contains("shout");
+    assertThat(storedIds()).isEmpty();
   }
 
   @Test
@@ -132,6 +145,7 @@ class TemplatesAdminTest {
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.errorField()).isEqualTo("locales.en.html");
     assertThat(refused.json().path("error").path("message").asText()).contains("100000");
+    assertThat(storedIds()).isEmpty();
   }
 
   @Test
@@ -140,6 +154,7 @@ class TemplatesAdminTest {
     var refused = call("PUT /v1/templates/{id}", "t", body);
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.errorField()).isEqualTo("locales.qq");
+    assertThat(storedIds()).isEmpty();
   }
 
   @Test
@@ -147,7 +162,29 @@ class TemplatesAdminTest {
     var refused = call("PUT /v1/templates/{id}", "..%2Fetc", email("Hi", "<p>x</p>"));
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.errorField()).isEqualTo("id");
-    assertThat(call("GET /v1/templates", null, null).json().path("templates")).isEmpty();
+    assertThat(storedIds()).isEmpty();
+  }
+
+  @Test
+  void aUtmSettingThatIsNotOneOfTheFourOrNotASafeValueIsRefusedNamingItAndNothingIsStored() {
+    ObjectNode body = (ObjectNode) Json.parseBody(email("Hi", "<p>x</p>").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    body.putObject("utm").put("term", "x");
+    var unknown = call("PUT /v1/templates/{id}", "t", Json.write(body));
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.errorField()).isEqualTo("utm.term");
+    body.putObject("utm").put("campaign", "spring sale&x=1");
+    var unsafe = call("PUT /v1/templates/{id}", "t", Json.write(body));
+    assertThat(unsafe.status()).isEqualTo(400);
+    assertThat(unsafe.errorField()).isEqualTo("utm.campaign");
+    assertThat(storedIds()).isEmpty();
+  }
+
+  @Test
+  void aTemplatesUtmSettingIsSavedAndReturned() {
+    ObjectNode body = (ObjectNode) Json.parseBody(email("Hi", "<p>x</p>").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    body.putObject("utm").put("campaign", "spring-2027");
+    assertThat(call("PUT /v1/templates/{id}", "t", Json.write(body)).status()).isEqualTo(201);
+    assertThat(call("GET /v1/templates/{id}", "t", null).json().path("utm").path("campaign").asText()).isEqualTo("spring-2027");
   }
 
   @Test
@@ -174,12 +211,61 @@ class TemplatesAdminTest {
     call("PUT /v1/templates/{id}", "a", email("A", "<p>a</p>"));
     call("PUT /v1/templates/{id}", "b", email("B", "<p>b</p>"));
     assertThat(call("DELETE /v1/templates/{id}", "a", null).status()).isEqualTo(200);
-    JsonNode list = call("GET /v1/templates", null, null).json().path("templates");
-    assertThat(list).hasSize(1);
-    assertThat(list.get(0).path("id").asText()).isEqualTo("b");
-    assertThat(list.get(0).path("languages").toString()).isEqualTo("[\"en\",\"es\"]");
+    List<JsonNode> stored = new ArrayList<>();
+    call("GET /v1/templates", null, null).json().path("templates").forEach(t -> {
+      if (t.path("stored").asBoolean()) {
+        stored.add(t);
+      }
+    });
+    assertThat(stored).hasSize(1);
+    assertThat(stored.get(0).path("id").asText()).isEqualTo("b");
+    assertThat(stored.get(0).path("languages").toString()).isEqualTo("[\"en\",\"es\"]");
     assertThat(call("DELETE /v1/templates/{id}", "a", null).status()).isEqualTo(404);
     assertThat(call("PUT /v1/templates/{id}", "a", email("A again", "<p>a</p>")).json().path("version").asInt()).isEqualTo(2);
+  }
+
+  private JsonNode listed(String id) {
+    for (JsonNode t : call("GET /v1/templates", null, null).json().path("templates")) {
+      if (t.path("id").asText().equals(id)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void theListShowsTheBundledTemplatesAsVersionZeroNotStored() {
+    JsonNode welcome = listed("welcome-1");
+    assertThat(welcome).isNotNull();
+    assertThat(welcome.path("bundled").asBoolean()).isTrue();
+    assertThat(welcome.path("stored").asBoolean()).isFalse();
+    assertThat(welcome.path("version").asInt()).isZero();
+    assertThat(welcome.has("savedAt")).isFalse();
+    assertThat(listed("cart-sms").path("channel").asText()).isEqualTo("sms");
+  }
+
+  @Test
+  void aStoredTemplateWithABundledIdIsListedOnceAsStoredAndOverridingTheBundledOne() {
+    call("PUT /v1/templates/{id}", "welcome-1", email("Hello from the table", "<p>Stored</p>"));
+    JsonNode welcome = listed("welcome-1");
+    assertThat(welcome.path("stored").asBoolean()).isTrue();
+    assertThat(welcome.path("bundled").asBoolean()).isTrue();
+    assertThat(welcome.path("version").asInt()).isEqualTo(1);
+    long entries = 0;
+    for (JsonNode t : call("GET /v1/templates", null, null).json().path("templates")) {
+      entries += t.path("id").asText().equals("welcome-1") ? 1 : 0;
+    }
+    assertThat(entries).isEqualTo(1);
+  }
+
+  @Test
+  void seedingABundledTemplateIsPuttingBackWhatGetReturns() {
+    JsonNode bundled = call("GET /v1/templates/{id}", "cart-reminder", null).json();
+    var seeded = call("PUT /v1/templates/{id}", "cart-reminder", Json.write(bundled));
+    assertThat(seeded.status()).as(seeded.body()).isEqualTo(201);
+    assertThat(seeded.json().path("version").asInt()).isEqualTo(1);
+    assertThat(seeded.json().path("locales")).isEqualTo(bundled.path("locales"));
+    assertThat(listed("cart-reminder").path("stored").asBoolean()).isTrue();
   }
 
   @Test
