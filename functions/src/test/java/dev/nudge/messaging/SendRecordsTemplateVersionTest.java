@@ -55,7 +55,7 @@ class SendRecordsTemplateVersionTest {
   }
 
   private SendService.Outcome send(Contact contact, SendLedger.Key key) {
-    return sends.send(new SendService.Request("spring-sale", new Step.Email("spring"), Workflow.Settings.DEFAULT,
+    return sends.send(new SendService.Request("spring-sale", "1", new Step.Email("spring"), Workflow.Settings.DEFAULT,
         contact, key, null));
   }
 
@@ -84,7 +84,7 @@ class SendRecordsTemplateVersionTest {
   @Test
   void aBundledTemplateIsRecordedAsVersionZero() {
     SendLedger.Key key = new SendLedger.Key("exec-1", "welcome", "2026-11-23T11:00:00Z");
-    sends.send(new SendService.Request("welcome-series", new Step.Email("welcome-1"), Workflow.Settings.DEFAULT,
+    sends.send(new SendService.Request("welcome-series", "1", new Step.Email("welcome-1"), Workflow.Settings.DEFAULT,
         contact("c1", "en"), key, null));
     assertThat(ledger.templateUsed(key)).contains(new SendLedger.TemplateUsed("welcome-1", 0, "en"));
   }
