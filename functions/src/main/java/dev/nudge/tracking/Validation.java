@@ -61,7 +61,9 @@ final class Validation {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!allowed.contains(name)) {
-        throw ApiException.invalid(prefix + name, "unknown field " + prefix + name);
+        // An empty key is shown as "" so the 400 still names a field (found by ParserFuzzTest: {"":[]}).
+        String field = prefix + (name.isEmpty() ? "\"\"" : name);
+        throw ApiException.invalid(field, "unknown field " + field);
       }
     }
   }

@@ -43,4 +43,13 @@ class ParserFuzzFindingsTest {
     assertThatThrownBy(() -> TrackCommand.parse(Json.parseBody(bytes("[1]")), SERVER, Instant.EPOCH, Duration.ofDays(1)))
         .isInstanceOfSatisfying(ApiException.class, e -> org.assertj.core.api.Assertions.assertThat(e.field()).isEqualTo("body"));
   }
+
+  @Test
+  void anEmptyKeyIsRefusedAsAnUnknownFieldNamedByItsQuotes() {
+    assertThatThrownBy(() -> TrackCommand.parse(Json.parseBody(bytes("{\"\":[]}")), SERVER, Instant.EPOCH, Duration.ofDays(1)))
+        .isInstanceOfSatisfying(ApiException.class, e -> {
+          org.assertj.core.api.Assertions.assertThat(e.status()).isEqualTo(400);
+          org.assertj.core.api.Assertions.assertThat(e.field()).isEqualTo("\"\"");
+        });
+  }
 }
