@@ -61,8 +61,9 @@ final class Validation {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!allowed.contains(name)) {
-        // An empty key is shown as "" so the 400 still names a field (found by ParserFuzzTest: {"":[]}).
-        String field = prefix + (name.isEmpty() ? "\"\"" : name);
+        // An empty or blank key is shown in quotes so the 400 still names a field (found by
+        // ParserFuzzTest: {"":[]} and {" ":""}).
+        String field = prefix + (name.isBlank() ? "\"" + name + "\"" : name);
         throw ApiException.invalid(field, "unknown field " + field);
       }
     }

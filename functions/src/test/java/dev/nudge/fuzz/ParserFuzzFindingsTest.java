@@ -52,4 +52,13 @@ class ParserFuzzFindingsTest {
           org.assertj.core.api.Assertions.assertThat(e.field()).isEqualTo("\"\"");
         });
   }
+
+  @Test
+  void aBlankKeyIsRefusedAsAnUnknownFieldNamedByItsQuotes() {
+    assertThatThrownBy(() -> IdentifyRequest.parse(Json.parseBody(bytes("{\" \":\"\"}")), SERVER))
+        .isInstanceOfSatisfying(ApiException.class, e -> {
+          org.assertj.core.api.Assertions.assertThat(e.status()).isEqualTo(400);
+          org.assertj.core.api.Assertions.assertThat(e.field()).isEqualTo("\" \"");
+        });
+  }
 }
