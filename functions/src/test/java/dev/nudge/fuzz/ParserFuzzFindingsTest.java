@@ -61,4 +61,16 @@ class ParserFuzzFindingsTest {
           org.assertj.core.api.Assertions.assertThat(e.field()).isEqualTo("\" \"");
         });
   }
+
+  @Test
+  void aWorkflowWhoseBranchCaseHasNoReadableNextIsRefusedWithProblemsNotANullPointer() throws Exception {
+    String text;
+    try (var in = getClass().getResourceAsStream(
+        "ParserFuzzTestInputs/workflowTextsAreLoadedOrRefusedWithTheirProblems/branch-case-without-next")) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    String input = text;
+    assertThatThrownBy(() -> new dev.nudge.workflows.Workflows(new dev.nudge.workflows.BundledTemplates()).load(input))
+        .isInstanceOf(dev.nudge.workflows.InvalidWorkflowException.class);
+  }
 }
