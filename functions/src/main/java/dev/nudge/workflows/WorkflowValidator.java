@@ -59,6 +59,12 @@ public final class WorkflowValidator {
         continue;
       }
       for (StepGraph.Edge edge : StepGraph.successors(workflow, i)) {
+        if (edge.target() == null) {
+          // A target that could not be read (e.g. a branch case whose "next" is misspelt) is a
+          // problem, not a NullPointerException (found by ParserFuzzTest).
+          problems.add(new Problem(step.id(), path + edge.field(), "no next step given"));
+          continue;
+        }
         if (!edge.target().equals(Step.END) && !indexes.containsKey(edge.target())) {
           problems.add(new Problem(step.id(), path + edge.field(), "no step with id \"" + edge.target() + "\""));
         }

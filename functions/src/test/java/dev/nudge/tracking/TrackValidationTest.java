@@ -36,7 +36,7 @@ class TrackValidationTest {
 
   @Test
   void refusesABodyThatIsNotAnObject() {
-    assertRefused(track("[1,2]"), 400, null);
+    assertRefused(track("[1,2]"), 400, "body");
   }
 
   @Test

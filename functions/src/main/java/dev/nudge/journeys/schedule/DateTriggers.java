@@ -35,6 +35,10 @@ import java.util.Set;
  * and keeps the contacts whose own local moment is in the window. The lookback is longer than
  * the schedule's period, so a late or missed run is caught up by the next; the trigger id (workflow,
  * attribute, local date) names the execution, so overlapping runs start each journey once.
+ *
+ * <p>Each run validates the published-workflow cache against the revision stamp first (see
+ * {@link PublishedWorkflows#checkRevision()}), so a workflow published or paused just before a run
+ * is seen by that run.
  */
 public final class DateTriggers {
   /** A journey the run tried to start, and what the entry rules answered. */
@@ -56,6 +60,9 @@ public final class DateTriggers {
   }
 
   public List<Fired> run() {
+    // Like the router's stream batch: one strongly consistent read of the revision stamp per run,
+    // so a publish, pause or resume a moment ago applies to this run, not after the cache expires.
+    workflows.checkRevision();
     Instant now = clock.instant();
     Instant from = now.minus(lookback);
     List<Fired> fired = new ArrayList<>();
