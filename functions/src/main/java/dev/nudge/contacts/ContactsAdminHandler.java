@@ -23,6 +23,7 @@ public final class ContactsAdminHandler extends HttpApiHandler {
 
   private final ContactService contacts;
   private final JourneyRecords journeys;
+  private final dev.nudge.journeys.RecipientHistory history;
   private final java.util.function.ToIntFunction<java.util.List<String>> alsoErase;
 
   public ContactsAdminHandler() {
@@ -34,6 +35,7 @@ public final class ContactsAdminHandler extends HttpApiHandler {
         new EventRepository(ddb, env.require("EVENTS_TABLE")), env.clock(),
         Duration.ofDays(Long.parseLong(env.optional("EVENT_RETENTION_DAYS").orElse("400")))),
         new JourneyRecords(ddb, env.require("JOURNEYS_TABLE")),
+        new dev.nudge.journeys.RecipientHistory(new dev.nudge.messaging.SendLedger(ddb, env.require("JOURNEYS_TABLE"))),
         env.optional("SEGMENTS_TABLE").isEmpty() ? ids -> 0 : new dev.nudge.audiences.AudienceErasure(
             new dev.nudge.audiences.SegmentStore(ddb, env.require("WORKFLOWS_TABLE")),
             new dev.nudge.audiences.SegmentMembers(ddb, env.require("SEGMENTS_TABLE")), ddb,
@@ -41,13 +43,15 @@ public final class ContactsAdminHandler extends HttpApiHandler {
   }
 
   public ContactsAdminHandler(ContactService contacts, JourneyRecords journeys) {
-    this(contacts, journeys, ids -> 0);
+    this(contacts, journeys, null, ids -> 0);
   }
 
   /** {@code alsoErase}: what other capabilities keep about the contact ids (segments, timers), erased first. */
+  /** {@code history}: each journey's messages and what happened to them; null shows the journeys alone. */
   public ContactsAdminHandler(ContactService contacts, JourneyRecords journeys,
-      java.util.function.ToIntFunction<java.util.List<String>> alsoErase) {
+      dev.nudge.journeys.RecipientHistory history, java.util.function.ToIntFunction<java.util.List<String>> alsoErase) {
     super("contacts-admin");
+    this.history = history;
     this.alsoErase = alsoErase;
     this.contacts = contacts;
     this.journeys = journeys;
@@ -61,8 +65,10 @@ public final class ContactsAdminHandler extends HttpApiHandler {
     Contact contact = contacts.find(id).orElseThrow(() -> notFound());
     ObjectNode body = dev.nudge.platform.Json.object();
     body.set("contact", ContactJson.contact(contact));
-    body.set("timeline", ContactJson.timeline(contacts.timeline(contact, limit)));
-    body.set("journeys", JourneyJson.journeys(journeys.forContact(contact.id())));
+    var timeline = contacts.timeline(contact, limit);
+    body.set("timeline", ContactJson.timeline(timeline));
+    var records = journeys.forContact(contact.id());
+    body.set("journeys", history == null ? JourneyJson.journeys(records) : history.journeys(records, timeline));
     return HttpResponse.json(200, body);
   }
 

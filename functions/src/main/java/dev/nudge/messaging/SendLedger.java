@@ -126,6 +126,36 @@ public final class SendLedger {
         text(item, "templateLocale")));
   }
 
+  /** A send of a journey as the ledger knows it (the contact API's per-recipient history). */
+  public record Send(String step, String channel, Status status, String messageId, String claimedAt, String sentAt,
+      String failure, String template, Integer templateVersion, String templateLocale) {}
+
+  /** Every send of an execution, in step order then entry time (one query). */
+  public java.util.List<Send> sends(String executionId) {
+    java.util.List<Send> sends = new java.util.ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> from = start;
+      QueryResponse page = ddb.query(b -> b.tableName(table).consistentRead(true)
+          .keyConditionExpression("pk = :pk").exclusiveStartKey(from)
+          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("S#" + executionId))));
+      for (Map<String, AttributeValue> i : page.items()) {
+        String channel = text(i, "channel");
+        if (!"email".equals(channel) && !"sms".equals(channel)) {
+          continue; // a claim of another kind (an addScore step's "score"), not a message
+        }
+        String sk = i.get("sk").s();
+        sends.add(new Send(sk.substring(0, sk.lastIndexOf('#')), channel, Status.valueOf(i.get("status").s()),
+            text(i, "messageId"), text(i, "claimedAt"), text(i, "sentAt"), text(i, "failure"), text(i, "template"),
+            i.containsKey("templateVersion") ? Integer.valueOf(i.get("templateVersion").n()) : null,
+            text(i, "templateLocale")));
+      }
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    sends.sort(java.util.Comparator.comparing(s -> s.claimedAt() == null ? "" : s.claimedAt()));
+    return sends;
+  }
+
   /** The message id of the latest send of {@code stepId} in an execution (for waitFor with a step). */
   public Optional<String> lastMessageId(String executionId, String stepId) {
     QueryResponse response = ddb.query(b -> b.tableName(table).consistentRead(true)

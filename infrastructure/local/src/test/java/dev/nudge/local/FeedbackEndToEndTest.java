@@ -110,6 +110,17 @@ class FeedbackEndToEndTest {
       }
     })).as("the open counted under version 1").isTrue();
     assertThat(versionCounter("all", "welcome", "opened")).isZero();
+
+    // Per recipient: the contact API shows the journey's message and what happened to it.
+    JsonNode journey = JSON.readTree(api.admin("GET", "/v1/contacts/versioned", "", "application/json").body())
+        .path("journeys").get(0);
+    JsonNode message = journey.path("messages").get(0);
+    assertThat(message.path("step").asText()).isEqualTo("welcome");
+    assertThat(message.path("status").asText()).isEqualTo("sent");
+    assertThat(message.path("messageId").asText()).isEqualTo(first.id());
+    assertThat(message.path("events").has("delivered")).isTrue();
+    assertThat(message.path("events").has("opened")).isTrue();
+    assertThat(message.path("events").has("bounced")).isFalse();
   }
 
   private static long versionCounter(String version, String step, String counter) throws Exception {
