@@ -162,7 +162,14 @@ public final class FeedbackService {
     }
     if (kind.counter() != null && !machine && stats != null && t.workflow() != null && t.step() != null) {
       // Keyed by message: a second open of the same e-mail is not a second unique open.
-      stats.count(t.workflow(), t.version() == null ? "all" : t.version(), t.step(), kind.counter(), messageId, now);
+      String version = t.version() == null ? "all" : t.version();
+      boolean first = stats.count(t.workflow(), version, t.step(), kind.counter(), messageId, now);
+      Optional<Instant> sentAt = timestamp(detail.path("mail"));
+      if (first && sentAt.isPresent() && (kind.counter().equals("opened") || kind.counter().equals("clicked"))) {
+        // The first open or click only: its delay from the send goes into the step's distribution.
+        stats.count(t.workflow(), version, t.step(), dev.nudge.stats.ResponseTimes.counter(kind.counter(),
+            Duration.between(sentAt.get(), occurredAt).abs()), messageId, now);
+      }
     }
     if (stored && kind.metric() != null && !machine) {
       Metrics.count(kind.metric(), now, Metrics.dims("Channel", "email", "Workflow", t.workflow(), "Step", t.step()));

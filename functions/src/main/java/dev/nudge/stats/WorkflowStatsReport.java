@@ -23,8 +23,16 @@ public final class WorkflowStatsReport {
       v.put("version", version);
       Map<String, StepStats.Counter> journey = steps.getOrDefault(StepStats.JOURNEY, Map.of());
       ObjectNode journeys = v.putObject("journeys");
-      journey.forEach((name, c) -> journeys.put(name, c.count()));
+      journey.forEach((name, c) -> {
+        if (!ResponseTimes.isBucket(name)) {
+          journeys.put(name, c.count());
+        }
+      });
       rate(journeys, "conversionRate", journey, "converted", "started");
+      ObjectNode toConversion = ResponseTimes.distribution("converted", journey);
+      if (toConversion != null) {
+        journeys.set("timeToConversion", toConversion);
+      }
       ArrayNode stepArray = v.putArray("steps");
       steps.forEach((step, byCounter) -> {
         if (step.equals(StepStats.JOURNEY)) {
@@ -33,7 +41,18 @@ public final class WorkflowStatsReport {
         ObjectNode s = stepArray.addObject();
         s.put("step", step);
         ObjectNode counts = s.putObject("counters");
-        byCounter.forEach((name, c) -> counts.put(name, c.count()));
+        byCounter.forEach((name, c) -> {
+          if (!ResponseTimes.isBucket(name)) {
+            counts.put(name, c.count());
+          }
+        });
+        ObjectNode responses = s.putObject("responseTimes");
+        for (String what : java.util.List.of("opened", "clicked")) {
+          ObjectNode d = ResponseTimes.distribution(what, byCounter);
+          if (d != null) {
+            responses.set(what.equals("opened") ? "sendToOpen" : "sendToClick", d);
+          }
+        }
         ObjectNode rates = s.putObject("rates");
         rate(rates, "open", byCounter, "opened", "delivered");
         rate(rates, "click", byCounter, "clicked", "delivered");

@@ -107,6 +107,21 @@ public class FeedbackServiceTest {
   }
 
   @Test
+  void theFirstOpensDelayFromTheSendGoesIntoTheStepsResponseTimesOnce() {
+    // Sent 09:00, opened 09:30 (within an hour), opened again 11:45: one sample, in the first open's bucket.
+    service.handle(sesEvent("Open", "m-1", tags, OPEN));
+    service.handle(sesEvent("Open", "m-1", tags, OPEN.replace("09:30", "11:45")));
+    var reminder = stats.read("abandoned-cart").get("2").get("reminder");
+    assertThat(reminder.get("opened-within-PT1H").count()).isEqualTo(1);
+    assertThat(reminder.keySet().stream().filter(k -> k.startsWith("opened-within-"))).hasSize(1);
+    var report = dev.nudge.stats.WorkflowStatsReport.of("abandoned-cart", stats.read("abandoned-cart"));
+    var sendToOpen = report.path("versions").get(0).path("steps").get(0).path("responseTimes").path("sendToOpen");
+    assertThat(sendToOpen.path("samples").asLong()).isEqualTo(1);
+    assertThat(sendToOpen.path("p50").asText()).isEqualTo("PT1H");
+    assertThat(report.path("versions").get(0).path("steps").get(0).path("counters").has("opened-within-PT1H")).isFalse();
+  }
+
+  @Test
   void anOpenThroughGmailsImageProxyIsAReadersOpenAndCounts() {
     // Gmail's proxy fetches the pixel when the reader opens the message, so it is a person's open.
     service.handle(sesEvent("Open", "m-1", tags, OPEN.replace("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Thunderbird/128.0",

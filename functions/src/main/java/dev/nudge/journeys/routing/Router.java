@@ -141,8 +141,12 @@ public final class Router {
         Metrics.count(converted ? Metric.JOURNEYS_CONVERTED : Metric.JOURNEYS_EXITED, clock.instant(),
             Metrics.dims("Workflow", w.id()));
         if (stats != null) {
-          stats.count(w.id(), journey.version(), StepStats.JOURNEY, converted ? "converted" : "exited",
+          boolean first = stats.count(w.id(), journey.version(), StepStats.JOURNEY, converted ? "converted" : "exited",
               journey.executionArn(), clock.instant());
+          if (first && converted && journey.startedAt() != null) {
+            stats.count(w.id(), journey.version(), StepStats.JOURNEY, dev.nudge.stats.ResponseTimes.counter("converted",
+                java.time.Duration.between(journey.startedAt(), at).abs()), journey.executionArn(), clock.instant());
+          }
         }
         log.info("ended", Map.of("workflow", w.id(), "contactId", contactId, "execution", journey.executionArn(),
             "converted", converted));

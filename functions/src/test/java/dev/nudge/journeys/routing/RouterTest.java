@@ -424,4 +424,22 @@ class RouterTest {
     assertThat(stack.executions.started).extracting(s -> s.input().path("contact").path("id").asText())
         .containsExactly("member");
   }
+
+  @Test
+  void aConversionsDelayFromTheJourneysStartGoesIntoTheWorkflowsTimeToConversion() {
+    var stats = stack.stats();
+    Router counting = new Router(stack.runtime.workflows(), stack.runtime.entry(), stack.runtime.journeys(),
+        stack.runtime.waits(), stack.executions, stack.clock, stats);
+    stack.publish(cart("always"));
+    stack.contact("c1");
+    counting.route(stack.event("ev-1", "c1", "cart.updated", "{\"items\":2}"));
+    stack.clock.advance(Duration.ofHours(3));
+    counting.route(stack.event("order-1", "c1", "order.completed", "{\"total\":40}"));
+    counting.route(stack.event("order-1", "c1", "order.completed", "{\"total\":40}"));
+
+    var report = dev.nudge.stats.WorkflowStatsReport.of("cart", stats.read("cart"));
+    var time = report.path("versions").get(0).path("journeys").path("timeToConversion");
+    assertThat(time.path("samples").asLong()).isEqualTo(1);
+    assertThat(time.path("p50").asText()).isEqualTo("PT4H");
+  }
 }
