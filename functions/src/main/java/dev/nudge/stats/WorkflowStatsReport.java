@@ -15,6 +15,12 @@ public final class WorkflowStatsReport {
   private WorkflowStatsReport() {}
 
   public static ObjectNode of(String workflow, Map<String, Map<String, Map<String, StepStats.Counter>>> counters) {
+    return of(workflow, counters, null);
+  }
+
+  /** {@code live}: the published definition, whose split steps are reported as A/B tests; null for none. */
+  public static ObjectNode of(String workflow, Map<String, Map<String, Map<String, StepStats.Counter>>> counters,
+      dev.nudge.workflows.Workflow live) {
     ObjectNode body = Json.object();
     body.put("workflow", workflow);
     ArrayNode versions = body.putArray("versions");
@@ -65,6 +71,9 @@ public final class WorkflowStatsReport {
         byCounter.values().stream().map(StepStats.Counter::lastAt).max(java.time.Instant::compareTo)
             .ifPresent(t -> s.put("lastAt", t.toString()));
       });
+      if (live != null) {
+        v.set("splits", SplitTests.report(live, steps));
+      }
     });
     return body;
   }

@@ -92,7 +92,8 @@ public final class WorkflowsAdminHandler extends HttpApiHandler {
       if (stats == null) {
         throw new ApiException(404, "not_found", "this stack keeps no statistics table", null);
       }
-      return HttpResponse.json(200, WorkflowStatsReport.of(id(r), stats.read(id(r))));
+      WorkflowStore.Meta meta = admin.find(id(r));
+      return HttpResponse.json(200, WorkflowStatsReport.of(id(r), stats.read(id(r)), meta.published() ? meta.live() : null));
     });
     route("GET /v1/workflows", r -> list());
     route("GET /v1/workflows/{id}", r -> get(id(r)));
