@@ -48,6 +48,9 @@ final class LocalPage {
         }
         return Reply.json(200, list, "application/json");
       }
+      if (method.equals("GET") && path.equals("/_local/stats")) {
+        return Reply.text(200, "text/html; charset=utf-8", StatsPage.html(cloud));
+      }
       if (method.equals("GET") && (path.equals("/_local/dashboard") || path.equals("/_local/api/dashboard"))) {
         var dashboards = cloud.stack().ofType("AWS::CloudWatch::Dashboard");
         if (dashboards.isEmpty()) {
@@ -188,7 +191,8 @@ final class LocalPage {
         .append("iframe{width:100%;height:16rem;border:1px solid #eee}table{border-collapse:collapse}")
         .append("td,th{padding:.2rem .6rem;border-bottom:1px solid #eee;text-align:left;font-size:.9rem}")
         .append(".events{font-weight:bold}form{display:inline}</style></head><body>");
-    h.append("<h1>Nudge local cloud</h1><p><a href=/_local/dashboard>Dashboard (KPIs)</a></p>");
+    h.append("<h1>Nudge local cloud</h1><p><a href=/_local/dashboard>Dashboard (KPIs)</a> · "
+        + "<a href=/_local/stats>Statistics per workflow and step</a></p>");
     h.append("<section id=clock><h2>Clock</h2><p>Now: <time>").append(esc(cloud.clock().instant().toString()))
         .append("</time>, running ").append(cloud.clock().scale()).append("× real time.</p>")
         .append("<form method=post action=/_local/clock><input name=advance placeholder=PT48H aria-label=advance>")

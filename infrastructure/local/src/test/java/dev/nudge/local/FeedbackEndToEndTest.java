@@ -138,6 +138,32 @@ class FeedbackEndToEndTest {
   }
 
   @Test
+  void theLocalStatisticsPageShowsEachStepsCountsAndRates() throws Exception {
+    Outbox.Message first = welcome("stats-reader");
+    simulate(first, "open");
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> {
+      try {
+        return versionCounter("1", "welcome", "opened") >= 1;
+      } catch (Exception e) {
+        return false;
+      }
+    })).isTrue();
+    try (dev.nudge.local.testing.HeadlessChromium browser = dev.nudge.local.testing.HeadlessChromium.launch()) {
+      browser.open(cloud.endpoint() + "/_local/stats");
+      String row = "section[data-workflow=\"welcome-series\"] tr[data-step=\"welcome\"]";
+      assertThat(browser.evaluate("document.querySelector('" + row.replace("'", "\\'") + " td.sent').textContent").asLong())
+          .isGreaterThanOrEqualTo(1);
+      assertThat(browser.evaluate("document.querySelector('" + row.replace("'", "\\'") + " td.opened').textContent").asLong())
+          .isGreaterThanOrEqualTo(1);
+      JsonNode shot = browser.call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png"));
+      java.nio.file.Path file = java.nio.file.Path.of("target", "screenshots", "local-stats.png");
+      java.nio.file.Files.createDirectories(file.getParent());
+      java.nio.file.Files.write(file, java.util.Base64.getDecoder().decode(shot.path("data").asText()));
+      assertThat(java.nio.file.Files.size(file)).isGreaterThan(5_000);
+    }
+  }
+
+  @Test
   void aComplaintSuppressesTheAddressLikewise() throws Exception {
     Outbox.Message first = welcome("complainer");
     simulate(first, "complaint");
