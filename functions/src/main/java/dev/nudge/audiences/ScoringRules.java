@@ -1,10 +1,6 @@
 package dev.nudge.audiences;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.nudge.workflows.Durations;
 import dev.nudge.workflows.Filter;
 import dev.nudge.workflows.Problem;
@@ -41,8 +37,6 @@ public record ScoringRules(List<Rule> rules, List<Threshold> thresholds, Duratio
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,59}");
   private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,39}");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
   public ScoringRules {
     rules = List.copyOf(rules);
@@ -68,13 +62,11 @@ public record ScoringRules(List<Rule> rules, List<Threshold> thresholds, Duratio
 
   /** Parses YAML (or JSON, which is YAML); every problem is reported with its JSON-pointer path. */
   public static Parsed parse(String text) {
-    JsonNode tree;
-    try {
-      tree = YAML.readTree(text == null ? "" : text);
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-      return new Parsed(null, List.of(new Problem(null, "", "not valid YAML or JSON" + where + ": " + e.getOriginalMessage())));
+    Definitions.Read read = Definitions.read(text);
+    if (read.problem() != null) {
+      return new Parsed(null, List.of(read.problem()));
     }
+    JsonNode tree = read.tree();
     List<Problem> problems = new ArrayList<>();
     if (tree == null || !tree.isObject()) {
       problems.add(new Problem(null, "", "a map with rules, thresholds and halfLife"));

@@ -1,10 +1,6 @@
 package dev.nudge.audiences;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.nudge.workflows.Condition;
 import dev.nudge.workflows.Problem;
 import dev.nudge.workflows.WorkflowParser;
@@ -28,8 +24,6 @@ import java.util.regex.Pattern;
  */
 public record Segment(String id, String name, Condition when) {
   public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,59}");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
   public record Parsed(Segment segment, List<Problem> problems) {
     public Parsed {
@@ -39,13 +33,11 @@ public record Segment(String id, String name, Condition when) {
 
   /** Parses a definition whose {@code id} must be {@code expectedId} (the id in the API path). */
   public static Parsed parse(String text, String expectedId) {
-    JsonNode tree;
-    try {
-      tree = YAML.readTree(text == null ? "" : text);
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-      return new Parsed(null, List.of(new Problem(null, "", "not valid YAML or JSON" + where + ": " + e.getOriginalMessage())));
+    Definitions.Read read = Definitions.read(text);
+    if (read.problem() != null) {
+      return new Parsed(null, List.of(read.problem()));
     }
+    JsonNode tree = read.tree();
     List<Problem> problems = new ArrayList<>();
     if (tree == null || !tree.isObject()) {
       return new Parsed(null, List.of(new Problem(null, "", "a map with id, name and when")));

@@ -39,8 +39,7 @@ class BroadcastEndToEndTest {
           - id: news
             email: { template: cart-reminder }
         """;
-    assertThat(api.admin("PUT", "/v1/workflows/product-news", workflow, "application/yaml").statusCode()).isIn(200, 201);
-    assertThat(api.admin("POST", "/v1/workflows/product-news/publish", "", "application/json").statusCode()).isEqualTo(200);
+    api.publish("product-news", workflow);
   }
 
   @AfterAll

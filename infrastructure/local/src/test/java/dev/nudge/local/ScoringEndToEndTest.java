@@ -57,10 +57,7 @@ class ScoringEndToEndTest {
     api = new NudgeApi(cloud);
     HttpResponse<String> scoring = api.admin("PUT", "/v1/scoring", RULES, "application/yaml");
     assertThat(scoring.statusCode()).as(scoring.body()).isEqualTo(200);
-    HttpResponse<String> draft = api.admin("PUT", "/v1/workflows/mql-handoff", HANDOFF, "application/yaml");
-    assertThat(draft.statusCode()).as(draft.body()).isIn(200, 201);
-    HttpResponse<String> published = api.admin("POST", "/v1/workflows/mql-handoff/publish", "", "application/json");
-    assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
+    api.publish("mql-handoff", HANDOFF);
   }
 
   @AfterAll

@@ -164,10 +164,7 @@ class SegmentsEndToEndTest {
   }
 
   private static void publish(String id, String definition) throws Exception {
-    HttpResponse<String> draft = api.admin("PUT", "/v1/workflows/" + id, definition, "application/yaml");
-    assertThat(draft.statusCode()).as(draft.body()).isIn(200, 201);
-    HttpResponse<String> published = api.admin("POST", "/v1/workflows/" + id + "/publish", "", "application/json");
-    assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
+    api.publish(id, definition);
   }
 
   private static void identify(String contact) throws Exception {

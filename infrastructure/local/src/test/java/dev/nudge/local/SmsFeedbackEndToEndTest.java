@@ -52,10 +52,7 @@ class SmsFeedbackEndToEndTest {
   static void start() throws Exception {
     cloud = TestClouds.start(TestClouds.repoTemplate(), 0.0);
     api = new NudgeApi(cloud);
-    HttpResponse<String> draft = api.admin("PUT", "/v1/workflows/appointment-reminders", WORKFLOW, "application/yaml");
-    assertThat(draft.statusCode()).as(draft.body()).isIn(200, 201);
-    HttpResponse<String> published = api.admin("POST", "/v1/workflows/appointment-reminders/publish", "", "application/json");
-    assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
+    api.publish("appointment-reminders", WORKFLOW);
   }
 
   @AfterAll

@@ -83,8 +83,12 @@ public final class NudgeApi {
 
   /** Drafts and publishes a bundled workflow (functions/src/main/resources/workflows) through the admin API. */
   public void publishBundled(String workflowId) throws IOException, InterruptedException {
-    String definition = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("nudge.repo.root", "../.."),
-        "functions/src/main/resources/workflows", workflowId + ".yaml"));
+    publish(workflowId, java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("nudge.repo.root", "../.."),
+        "functions/src/main/resources/workflows", workflowId + ".yaml")));
+  }
+
+  /** Drafts and publishes a workflow definition (YAML) through the admin API; fails loudly if refused. */
+  public void publish(String workflowId, String definition) throws IOException, InterruptedException {
     HttpResponse<String> draft = admin("PUT", "/v1/workflows/" + workflowId, definition, "application/yaml");
     if (draft.statusCode() != 200 && draft.statusCode() != 201) {
       throw new IllegalStateException("draft of " + workflowId + ": " + draft.statusCode() + " " + draft.body());
