@@ -201,16 +201,29 @@ public final class HeadlessChromium implements AutoCloseable {
   @Override
   public void close() {
     socket.abort();
+    // Chromium's helper processes write to the profile too: stop them with it.
+    process.descendants().forEach(ProcessHandle::destroy);
     process.destroy();
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // Best-effort cleanup of the temporary profile: a file a late helper removes while the
+    // walk runs is not an error (it used to fail the test that closed the browser).
+    for (int attempt = 0; attempt < 3 && Files.exists(profile); attempt++) {
       try (Stream<Path> files = Files.walk(profile)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException | java.io.UncheckedIOException e) {
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
-    } catch (IOException | InterruptedException e) {
-      // best effort cleanup of a temporary profile
     }
   }
 }
