@@ -87,40 +87,23 @@ public final class ContactStateHandler implements RequestStreamHandler {
 
   /** The partial-batch response: {@code {"batchItemFailures": [{"itemIdentifier": <sequence number>}]}}. */
   public ObjectNode handle(JsonNode streamEvent) {
-    ObjectNode response = Json.object();
-    var failures = response.putArray("batchItemFailures");
     if (streamEvent.path("Records").isEmpty()) {
-      return response;
+      return Json.object().set("batchItemFailures", Json.MAPPER.createArrayNode());
     }
     ScoringRules current = rules.get();
     List<Segment> definitions = segments == null ? List.of() : segmentDefinitions.get();
     if (current.rules().isEmpty() && definitions.isEmpty()) {
-      return response;
+      return Json.object().set("batchItemFailures", Json.MAPPER.createArrayNode());
     }
-    for (JsonNode record : streamEvent.path("Records")) {
-      JsonNode dynamodb = record.path("dynamodb");
-      String sequence = dynamodb.path("SequenceNumber").asText();
-      if (!"INSERT".equals(record.path("eventName").asText()) || !dynamodb.has("NewImage")) {
-        continue;
+    return StreamRecords.eachInsert(streamEvent, LOG, "contact state failed", (event, sequence) -> {
+      if (!current.rules().isEmpty()) {
+        scores.apply(current, event, sequence);
       }
-      try {
-        ObjectNode event = StreamRecords.event(dynamodb.get("NewImage"));
-        if (!current.rules().isEmpty()) {
-          scores.apply(current, event, sequence);
-        }
-        // Segment events do not change membership; every other event may (its type, a profile
-        // change it reflects, a score it moved), so every segment is evaluated.
-        if (!definitions.isEmpty() && !event.path("type").asText().startsWith("segment.")) {
-          segments.evaluate(definitions, event.path("contactId").asText(), event.path("id").asText());
-        }
-      } catch (RuntimeException e) {
-        // The exception message may quote event properties: log the type and ids only.
-        LOG.error("scoring failed", Map.of("sequence", sequence, "exception", e.getClass().getName(),
-            "eventId", dynamodb.path("Keys").path("eventId").path("S").asText()));
-        failures.addObject().put("itemIdentifier", sequence);
-        break;
+      // Segment events do not change membership; every other event may (its type, a profile
+      // change it reflects, a score it moved), so every segment is evaluated.
+      if (!definitions.isEmpty() && !event.path("type").asText().startsWith("segment.")) {
+        segments.evaluate(definitions, event.path("contactId").asText(), event.path("id").asText());
       }
-    }
-    return response;
+    });
   }
 }

@@ -94,28 +94,10 @@ public final class RouterHandler implements RequestStreamHandler {
 
   /** The partial-batch response: {@code {"batchItemFailures": [{"itemIdentifier": <sequence number>}]}}. */
   public ObjectNode handle(JsonNode streamEvent) {
-    ObjectNode response = Json.object();
-    var failures = response.putArray("batchItemFailures");
     if (!streamEvent.path("Records").isEmpty()) {
       // Before routing, so a workflow published or paused a moment ago applies to this batch.
       router.refreshWorkflows();
     }
-    for (JsonNode record : streamEvent.path("Records")) {
-      JsonNode dynamodb = record.path("dynamodb");
-      String sequence = dynamodb.path("SequenceNumber").asText();
-      if (!"INSERT".equals(record.path("eventName").asText()) || !dynamodb.has("NewImage")) {
-        continue;
-      }
-      try {
-        router.route(StreamRecords.event(dynamodb.get("NewImage")));
-      } catch (RuntimeException e) {
-        // The exception message may quote event properties: log the type and ids only.
-        log.error("route failed", Map.of("sequence", sequence, "exception", e.getClass().getName(),
-            "eventId", dynamodb.path("Keys").path("eventId").path("S").asText()));
-        failures.addObject().put("itemIdentifier", sequence);
-        break;
-      }
-    }
-    return response;
+    return StreamRecords.eachInsert(streamEvent, log, "route failed", (event, sequence) -> router.route(event));
   }
 }

@@ -16,6 +16,40 @@ public final class StreamRecords {
 
   private StreamRecords() {}
 
+  /** What a consumer does with one new event; an exception fails the batch from this record. */
+  public interface EventConsumer {
+    void accept(ObjectNode event, String sequence);
+  }
+
+  /**
+   * The events stream's consumer loop, shared by the router and the contact-state consumer: each
+   * INSERT record's event in order; on the first failure, the record is reported as the batch's
+   * failure ({@code {"batchItemFailures": [{"itemIdentifier": <sequence number>}]}}) so the stream
+   * retries from it, keeping per-contact order. The exception message may quote event
+   * properties, so only its type and the ids are logged.
+   */
+  public static ObjectNode eachInsert(JsonNode streamEvent, dev.nudge.platform.Log log, String failure,
+      EventConsumer consumer) {
+    ObjectNode response = F.objectNode();
+    ArrayNode failures = response.putArray("batchItemFailures");
+    for (JsonNode record : streamEvent.path("Records")) {
+      JsonNode dynamodb = record.path("dynamodb");
+      String sequence = dynamodb.path("SequenceNumber").asText();
+      if (!"INSERT".equals(record.path("eventName").asText()) || !dynamodb.has("NewImage")) {
+        continue;
+      }
+      try {
+        consumer.accept(event(dynamodb.get("NewImage")), sequence);
+      } catch (RuntimeException e) {
+        log.error(failure, java.util.Map.of("sequence", sequence, "exception", e.getClass().getName(),
+            "eventId", dynamodb.path("Keys").path("eventId").path("S").asText()));
+        failures.addObject().put("itemIdentifier", sequence);
+        break;
+      }
+    }
+    return response;
+  }
+
   /** The event document the router routes, from a record's NewImage. */
   public static ObjectNode event(JsonNode newImage) {
     ObjectNode item = (ObjectNode) plain(F.objectNode().set("M", newImage));
