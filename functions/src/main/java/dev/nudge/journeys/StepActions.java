@@ -338,6 +338,13 @@ public final class StepActions {
   private void complete(Call call, Instant now) {
     boolean ended = journeys.ended(call.contactId(), call.workflowId(), call.key().executionId(),
         JourneyStore.Status.COMPLETED, null, now);
+    // A retried Task finds the journey ended already: count it then too (the marker keeps it to
+    // one), so a crash between the end and the count loses nothing.
+    if (stats != null && (ended || journeys.find(call.contactId(), call.workflowId(), call.key().executionId())
+        .map(j -> j.status().equals(JourneyStore.Status.COMPLETED.wireName())).orElse(false))) {
+      stats.count(call.workflowId(), call.payload().path("version").asText("all"), StepStats.JOURNEY, "completed",
+          call.key().executionId(), now);
+    }
     Workflow.OnEnd onEnd = call.settings().onEnd();
     if (ended && onEnd != null && contact(call).isPresent()) {
       contacts.update(call.contactId(), new ProfileUpdate(null, null, Map.of(), null, null, Set.of(onEnd.list()),

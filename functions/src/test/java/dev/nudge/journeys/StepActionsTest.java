@@ -395,6 +395,16 @@ class StepActionsTest {
   }
 
   @Test
+  void aCompletedJourneyIsCountedOnceEvenWhenTheCompleteTaskIsRetried() throws Exception {
+    contact("lead", "Europe/Madrid", true);
+    invoke(payload("lead-nurturing", "Enter", "lead", "t0"));
+    invoke(payload("lead-nurturing", "Complete", "lead", "t1"));
+    invoke(payload("lead-nurturing", "Complete", "lead", "t1"));
+    var journey = stats.read("lead-nurturing").values().iterator().next().get(dev.nudge.stats.StepStats.JOURNEY);
+    assertThat(journey.get("completed").count()).isEqualTo(1);
+  }
+
+  @Test
   void aFailureIsRecordedOnTheJourneyWithItsCause() throws Exception {
     contact("c1", "Europe/Madrid", true);
     invoke(payload("abandoned-cart", "Enter", "c1", "t0"));
