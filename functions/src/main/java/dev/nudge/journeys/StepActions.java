@@ -105,8 +105,11 @@ public final class StepActions {
     ObjectNode result = Json.object();
     switch (call.action()) {
       case "enter" -> {
+        // The published version, as the router records it and counts the journey's outcome
+        // under it; definitions compiled without one (tests) fall back to the state machine.
         journeys.started(call.contactId(), call.workflowId(), call.key().executionId(),
-            payload.path("stateMachineId").asText(null), now);
+            payload.hasNonNull("version") ? payload.get("version").asText() : payload.path("stateMachineId").asText(null),
+            now);
         result.put("bucket", Buckets.of(call.workflowId(), call.contactId()));
       }
       case "send" -> send(call, now, result);

@@ -132,6 +132,15 @@ class StepActionsTest {
   }
 
   @Test
+  void enterRecordsThePublishedVersionThePayloadCarries() throws Exception {
+    contact("c1", "Europe/Madrid", true);
+    ObjectNode enter = payload("abandoned-cart", "Enter", "c1", "t0");
+    enter.put("version", "4");
+    invoke(enter);
+    assertThat(journeys.find("c1", "abandoned-cart", EXECUTION).orElseThrow().version()).isEqualTo("4");
+  }
+
+  @Test
   void enterRecordsAnActiveJourneyOnceAndReturnsTheSplitBucket() throws Exception {
     contact("c1", "Europe/Madrid", true);
     JsonNode result = invoke(payload("abandoned-cart", "Enter", "c1", "2026-11-23T11:00:00Z"));
