@@ -180,6 +180,17 @@ class AbandonedCartKpisEndToEndTest {
   }
 
   @Test
+  void stepsAreListedInTheJourneysOrderAndAnSmsStepHasNoOpenRate() throws Exception {
+    JsonNode stats = stats();
+    List<String> order = new ArrayList<>();
+    version(stats).path("steps").forEach(s -> order.add(s.path("step").asText()));
+    assertThat(order).containsExactly("reminder", "reminder-opened", "sms", "offer");
+    assertThat(step(stats, "sms").path("channel").asText()).isEqualTo("sms");
+    assertThat(step(stats, "sms").path("rates").path("open").isNull()).isTrue();
+    assertThat(step(stats, "reminder").path("channel").asText()).isEqualTo("email");
+  }
+
+  @Test
   void everySentCounterEqualsTheOutbox() throws Exception {
     JsonNode stats = stats();
     assertThat(step(stats, "reminder").path("counters").path("sent").asLong()).isEqualTo(emails("reminder").size());
@@ -226,10 +237,16 @@ class AbandonedCartKpisEndToEndTest {
   @Test
   void inChromiumTheStatisticsPageShowsTheRemindersNumbers() throws Exception {
     try (HeadlessChromium browser = HeadlessChromium.launch()) {
+      browser.call("Emulation.setDeviceMetricsOverride", JSON.createObjectNode().put("width", 1280).put("height", 700)
+          .put("deviceScaleFactor", 1).put("mobile", false));
       browser.open(cloud.endpoint() + "/_local/stats");
       String row = "section[data-workflow=\\\"" + WORKFLOW + "\\\"] tr[data-step=\\\"reminder\\\"]";
       assertThat(browser.evaluate("document.querySelector(\"" + row + " td.sent\").textContent").asLong()).isEqualTo(90);
       assertThat(browser.evaluate("document.querySelector(\"" + row + " td.opened\").textContent").asLong()).isEqualTo(45);
+      // The funnel's opened bar is half as wide as the step: 45 of 90 entries.
+      assertThat(browser.evaluate("Math.round(100 * document.querySelector(\"" + row + " .bar.opened\").offsetWidth"
+          + " / document.querySelector(\"" + row + " .bars\").offsetWidth)").asLong()).isEqualTo(50);
+      assertThat(browser.evaluate("document.querySelector('p.journeys b.converted').textContent").asLong()).isEqualTo(25);
       JsonNode shot = browser.call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png"));
       Path file = Path.of("target", "screenshots", "abandoned-cart-stats.png");
       Files.createDirectories(file.getParent());
