@@ -166,11 +166,14 @@ public final class ContactService {
         : new Identity(identity.contactId(), identity.email(), identity.phone(), null));
     Optional<Contact> existing = target.exists() ? contacts.find(target.contactId()) : Optional.empty();
 
+    // The address the target was resolved by, if any: the e-mail, else the phone, when no contact id is named.
+    AddressType resolvedBy = identity.contactId() != null ? null
+        : identity.email() != null ? AddressType.EMAIL : identity.phone() != null ? AddressType.PHONE : null;
     if (identity.email() != null) {
-      checkAddressIsFree(AddressType.EMAIL, identity.email(), target, existing);
+      checkAddressIsFree(AddressType.EMAIL, identity.email(), target, existing, resolvedBy == AddressType.EMAIL);
     }
     if (identity.phone() != null) {
-      checkAddressIsFree(AddressType.PHONE, identity.phone(), target, existing);
+      checkAddressIsFree(AddressType.PHONE, identity.phone(), target, existing, resolvedBy == AddressType.PHONE);
     }
 
     Map<Channel, Consent> consentChanges = new EnumMap<>(Channel.class);
@@ -231,11 +234,17 @@ public final class ContactService {
    * authoritative; the index answers only for addresses given before those items existed, and
    * such an address already on the target gets its item now (the lazy backfill, one write).
    */
-  private void checkAddressIsFree(AddressType type, String address, Resolved target, Optional<Contact> existing) {
+  private void checkAddressIsFree(AddressType type, String address, Resolved target, Optional<Contact> existing,
+      boolean resolvedByIt) {
     Optional<String> claimed = contacts.owner(type, address);
     Optional<String> holder = claimed.isPresent() ? claimed : contacts.indexed(type, address);
     if (holder.isPresent() && !holder.get().equals(target.contactId())
         && !existing.map(c -> c.mergedIds().contains(holder.get())).orElse(false)) {
+      if (resolvedByIt) {
+        // A concurrent request gave the address to a contact since it was resolved: resolve again,
+        // and this request updates that contact instead of being refused.
+        throw new AddressTakenException(type);
+      }
       throw new ApiException(409, "conflict", type.field() + " belongs to another contact", type.field());
     }
     String held = existing.map(c -> type == AddressType.EMAIL ? c.email() : c.phone()).orElse(null);

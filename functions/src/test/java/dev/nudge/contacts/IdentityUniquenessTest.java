@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -29,6 +30,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
@@ -43,13 +45,21 @@ class IdentityUniquenessTest {
   private static final int CALLS = 20;
 
   private final TrackingStack stack = new TrackingStack();
+  /** Runs once, right after the next uniqueness item read answered: a concurrent request slotted in there. */
+  private final AtomicReference<Runnable> afterNextClaimRead = new AtomicReference<>();
   private final DynamoDbClient laggingIndexes = laggingIndexClient();
 
   /** A DynamoDB Local client for which the e-mail and phone indexes have not caught up yet. */
-  private static DynamoDbClient laggingIndexClient() {
+  private DynamoDbClient laggingIndexClient() {
     ExecutionInterceptor indexBehind = new ExecutionInterceptor() {
       @Override
       public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
+        if (context.request() instanceof GetItemRequest g && g.key().get("pk").s().startsWith("U#")) {
+          Runnable interleaved = afterNextClaimRead.getAndSet(null);
+          if (interleaved != null) {
+            interleaved.run();
+          }
+        }
         if (context.request() instanceof QueryRequest q && q.indexName() != null
             && (q.indexName().equals("byEmail") || q.indexName().equals("byPhone"))) {
           return ((QueryResponse) context.response()).toBuilder().items(List.of()).count(0).scannedCount(0).build();
@@ -194,6 +204,47 @@ class IdentityUniquenessTest {
     Response track = signed(handler, "POST /v1/track", "{\"id\":\"t1\",\"type\":\"page.viewed\",\"phone\":\"+34612000222\"}");
 
     assertThat(track.json().path("contactId").asText()).isEqualTo("user-1");
+  }
+
+  @Test
+  void anEmailOnlyTrackThatLosesTheAddressToAConcurrentIdentifyGoesToTheWinner() {
+    // The track reads "no owner", then the identify completes, then the track creates its contact.
+    afterNextClaimRead.set(() -> assertThat(signed(instance(), "POST /v1/identify",
+        "{\"contactId\":\"winner\",\"email\":\"contested@example.com\"}").status()).isEqualTo(200));
+
+    Response track = signed(instance(), "POST /v1/track", "{\"id\":\"t1\",\"type\":\"page.viewed\",\"email\":\"contested@example.com\"}");
+
+    assertThat(track.status()).as(track.body()).isEqualTo(200);
+    assertThat(track.json().path("contactId").asText()).isEqualTo("winner");
+    assertThat(profiles()).extracting(p -> p.get("id").s()).containsExactly("winner");
+  }
+
+  @Test
+  void anIdentifyThatLosesTheAddressToAConcurrentOneNamingAnotherContactIsRefusedAndLeavesNothing() {
+    afterNextClaimRead.set(() -> assertThat(signed(instance(), "POST /v1/identify",
+        "{\"contactId\":\"winner\",\"email\":\"contested@example.com\"}").status()).isEqualTo(200));
+
+    Response loser = signed(instance(), "POST /v1/identify", "{\"contactId\":\"loser\",\"email\":\"contested@example.com\"}");
+
+    assertThat(loser.status()).as(loser.body()).isEqualTo(409);
+    assertThat(loser.errorField()).isEqualTo("email");
+    assertThat(profiles()).extracting(p -> p.get("id").s()).containsExactly("winner");
+  }
+
+  @Test
+  void anAddressChangeThatLosesTheAddressToAConcurrentIdentifyIsRefusedAndKeepsTheOldAddress() {
+    signed(instance(), "POST /v1/identify", "{\"contactId\":\"mover\",\"email\":\"old@example.com\"}");
+    afterNextClaimRead.set(() -> assertThat(signed(instance(), "POST /v1/identify",
+        "{\"contactId\":\"winner\",\"email\":\"contested@example.com\"}").status()).isEqualTo(200));
+
+    Response change = signed(instance(), "POST /v1/identify", "{\"contactId\":\"mover\",\"email\":\"contested@example.com\"}");
+
+    assertThat(change.status()).as(change.body()).isEqualTo(409);
+    assertThat(stack.contacts.find("mover").orElseThrow().email()).isEqualTo("old@example.com");
+    assertThat(uniquenessItems("email", "old@example.com")).singleElement()
+        .satisfies(u -> assertThat(u.get("contactId").s()).isEqualTo("mover"));
+    assertThat(uniquenessItems("email", "contested@example.com")).singleElement()
+        .satisfies(u -> assertThat(u.get("contactId").s()).isEqualTo("winner"));
   }
 
   @Test
