@@ -1,6 +1,7 @@
 package dev.nudge.contacts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nudge.testing.LocalDynamoDb;
 import dev.nudge.testing.TrackingStack;
@@ -297,7 +298,7 @@ class IdentityUniquenessTest {
   }
 
   @Test
-  void anIdentifyNamingAnotherContactIsRefusedAnEmailIdentifiedAMomentAgo() {
+  void anEmailGivenAMomentAgoIsRefusedToAnotherContactBeforeTheIndexCatchesUp() {
     TrackHandler handler = instance();
     signed(handler, "POST /v1/identify", "{\"contactId\":\"first\",\"email\":\"taken@example.com\"}");
 
@@ -370,6 +371,21 @@ class IdentityUniquenessTest {
 
     assertThat(meter.operations).filteredOn(o -> !o.equals("GetItem") && !o.equals("Query")).containsExactly("UpdateItem");
     assertThat(meter.writeUnits.sum()).isEqualTo(1.0);
+  }
+
+  @Test
+  void creatingAContactWithAPhoneAnotherContactHoldsIsRefusedNamingThePhoneAndWritesNothing() {
+    ProfileUpdate first = new ProfileUpdate("one@example.com", "+34612000555", Map.of(), null, null, java.util.Set.of(),
+        java.util.Set.of(), null, Map.of());
+    ProfileUpdate second = new ProfileUpdate("two@example.com", "+34612000555", Map.of(), null, null, java.util.Set.of(),
+        java.util.Set.of(), null, Map.of());
+    assertThat(stack.contacts.create("one", first, stack.clock.instant())).isTrue();
+
+    assertThatThrownBy(() -> stack.contacts.create("two", second, stack.clock.instant()))
+        .isInstanceOfSatisfying(AddressTakenException.class, e -> assertThat(e.type()).isEqualTo(AddressType.PHONE));
+
+    assertThat(stack.contacts.find("two")).isEmpty();
+    assertThat(uniquenessItems("email", "two@example.com")).isEmpty();
   }
 
   @Test
