@@ -70,6 +70,27 @@ public final class StepStats {
     }
   }
 
+  /**
+   * The dedupe key of a journey's {@code started} count: the execution name, which is a hash of
+   * workflow, contact and trigger, so no statistics row carries a contact id (erasure need not
+   * find them).
+   */
+  public static String journeyStartKey(String workflow, String contactId, String triggerId) {
+    return dev.nudge.journeys.ExecutionNames.of(workflow, contactId, triggerId);
+  }
+
+  /**
+   * Erasure: deletes the {@code started} marker an older router wrote under the contact's id in
+   * clear ({@code <workflow>/<contact>/<trigger>}; markers expire after {@link #MARKER_TTL}, and
+   * current ones are keyed by {@link #journeyStartKey}). The counters keep their totals: they name
+   * no one. Deleting a marker that is not there costs one write and is not an error.
+   */
+  public void forgetJourneyStart(String workflow, String contactId, String triggerId) {
+    ddb.deleteItem(b -> b.tableName(table).key(Map.of(
+        "pk", AttributeValue.fromS("D#started#" + workflow + "/" + contactId + "/" + triggerId),
+        "sk", AttributeValue.fromS("D"))));
+  }
+
   /** One counter of one step, summed over its shards. */
   public record Counter(long count, Instant firstAt, Instant lastAt) {
     Counter plus(long n, Instant first, Instant last) {
