@@ -95,8 +95,8 @@ class ErasureEndToEndTest {
     assertThat(erased.body()).doesNotContain(EMAIL).doesNotContain(PHONE);
     settle();
 
-    assertThat(status(executionArn)).as("the journey's execution").isEqualTo(ExecutionStatus.ABORTED);
     assertThat(rowsNaming()).as("rows naming the contact after erasure").isEmpty();
+    assertThat(status(executionArn)).as("the journey's execution").isEqualTo(ExecutionStatus.ABORTED);
 
     HttpResponse<String> again = api.admin("DELETE", "/v1/contacts/" + CONTACT, "", "application/json");
     assertThat(again.statusCode()).as("a second DELETE: nothing left to erase").isEqualTo(404);
