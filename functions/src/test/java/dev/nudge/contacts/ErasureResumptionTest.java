@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Erasure is idempotent and resumable: the profile is what a DELETE finds the contact by, and it is
  * deleted last, after every other capability's items and the contact's events; so an erasure cut
- * off anywhere leaves the profile, and the next DELETE finishes the job. Once the profile is gone
- * nothing is left, and a further DELETE answers 404 having changed nothing.
+ * off anywhere leaves the profile, and the next DELETE finishes the job. An id without a profile is
+ * still swept; a DELETE that finds nothing under the id answers 404 having changed nothing.
  */
 class ErasureResumptionTest {
   private final TrackingStack stack = new TrackingStack();
@@ -76,6 +76,24 @@ class ErasureResumptionTest {
     // ... its counters and date items in a batch, then the profile alone, by the very last call.
     assertThat(operations.subList(operations.size() - 2, operations.size())).containsExactly("BatchWriteItem", "DeleteItem");
     assertThat(stack.contactItems()).isZero();
+  }
+
+  @Test
+  void rowsWrittenUnderTheIdAfterItsProfileWentAreRemovedByTheNextDelete() {
+    assertThat(TrackingStack.invoke(stack.admin, delete("u")).status()).isEqualTo(200);
+    // A send step that was already running when its execution was stopped, finishing its writes.
+    var ledger = new dev.nudge.messaging.SendLedger(stack.ddb, stack.journeysTable);
+    var send = new dev.nudge.messaging.SendLedger.Key("arn:aws:states:us-east-1:1:execution:nudge-cart:x", "reminder",
+        "2026-01-01T00:00:00.000Z");
+    ledger.claim(send, "u", "email", stack.clock.instant());
+    ledger.sent(send, "u", "late-message", stack.clock.instant());
+    stack.contacts.countEvent("u", "email.sent", stack.clock.instant());
+
+    assertThat(TrackingStack.invoke(stack.admin, delete("u")).status()).isEqualTo(200);
+
+    assertThat(stack.contactItems()).isZero();
+    assertThat(stack.ddb.scan(b -> b.tableName(stack.journeysTable)).items()).isEmpty();
+    assertThat(TrackingStack.invoke(stack.admin, delete("u")).status()).isEqualTo(404);
   }
 
   @Test
