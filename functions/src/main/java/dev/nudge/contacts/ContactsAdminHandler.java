@@ -75,7 +75,8 @@ public final class ContactsAdminHandler extends HttpApiHandler {
     String journeysTable = env.require("JOURNEYS_TABLE");
     var journeys = new dev.nudge.journeys.JourneyErasure(ddb, journeysTable, executions,
         new dev.nudge.messaging.SendLedger(ddb, journeysTable),
-        env.optional("STATS_TABLE").map(table -> new dev.nudge.stats.StepStats(ddb, table)).orElse(null));
+        env.optional("STATS_TABLE").map(table -> new dev.nudge.stats.StepStats(ddb, table)).orElse(null),
+        env.optional("STATE_MACHINE_ARN_PREFIX").orElse(null));
     java.util.function.ToIntFunction<java.util.List<String>> audiences = env.optional("SEGMENTS_TABLE").isEmpty()
         ? ids -> 0
         : new dev.nudge.audiences.AudienceErasure(

@@ -29,38 +29,59 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 public final class JourneyErasure {
   /** The error a stopped execution ends with (the Step Functions console shows it). */
   public static final String ERROR = "Nudge.ContactErased";
+  private static final String ACTIVE_PREFIX = "A#";
 
   private final DynamoDbClient ddb;
   private final String table;
   private final Executions executions;
   private final SendLedger ledger;
   private final StepStats stats;
+  private final String stateMachineArnPrefix;
 
-  /** {@code stats}: the statistics table's start markers; null when the function has none. */
-  public JourneyErasure(DynamoDbClient ddb, String table, Executions executions, SendLedger ledger, StepStats stats) {
+  /**
+   * @param stats the statistics table's start markers; null when the function has none
+   * @param stateMachineArnPrefix {@code arn:aws:states:<region>:<account>:stateMachine:}, to name
+   *     the execution of an active marker whose journey record is not written yet; null: not stopped
+   */
+  public JourneyErasure(DynamoDbClient ddb, String table, Executions executions, SendLedger ledger, StepStats stats,
+      String stateMachineArnPrefix) {
     this.ddb = ddb;
     this.table = table;
     this.executions = executions;
     this.ledger = ledger;
     this.stats = stats;
+    this.stateMachineArnPrefix = stateMachineArnPrefix;
   }
 
   /**
-   * Stops every execution of these contacts that may still be running: active journeys and
-   * journeys registered as waiting. Stopping one that ended meanwhile is not an error. Returns
-   * how many executions it asked to stop.
+   * Stops every execution of these contacts that may still be running: active journeys, journeys
+   * registered as waiting, and a journey the router has claimed and started but not recorded yet
+   * (its active marker names the execution). Stopping one that ended meanwhile, or one never
+   * started, is not an error. Returns how many executions it asked to stop.
    */
   public int stop(List<String> contactIds) {
     Set<String> running = new LinkedHashSet<>();
     for (String contactId : contactIds) {
-      for (Map<String, AttributeValue> item : partition(contactId)) {
+      List<Map<String, AttributeValue>> items = partition(contactId);
+      Set<String> recorded = new java.util.HashSet<>();
+      for (Map<String, AttributeValue> item : items) {
         String sk = item.get("sk").s();
+        String execution = text(item, "executionId");
+        if (execution == null) {
+          continue;
+        }
+        recorded.add(JourneyStore.executionName(execution));
         if (sk.startsWith(JourneyRecords.JOURNEY_PREFIX) && "active".equals(text(item, "status"))
             || sk.startsWith(WaitRegistrations.PREFIX)) {
-          String execution = text(item, "executionId");
-          if (execution != null) {
-            running.add(execution);
-          }
+          running.add(execution);
+        }
+      }
+      for (Map<String, AttributeValue> item : items) {
+        String sk = item.get("sk").s();
+        String name = text(item, "executionName");
+        if (sk.startsWith(ACTIVE_PREFIX) && name != null && !recorded.contains(name) && stateMachineArnPrefix != null) {
+          running.add(stateMachineArnPrefix.replace(":stateMachine:", ":execution:")
+              + dev.nudge.workflows.WorkflowPublisher.stateMachineName(sk.substring(ACTIVE_PREFIX.length())) + ":" + name);
         }
       }
     }
@@ -130,7 +151,7 @@ public final class JourneyErasure {
       Map<String, AttributeValue> from = start;
       QueryResponse page = ddb.query(b -> b.tableName(table).consistentRead(true)
           .keyConditionExpression("pk = :pk").exclusiveStartKey(from)
-          .projectionExpression("pk, sk, executionId, workflowId, triggerId, #st")
+          .projectionExpression("pk, sk, executionId, executionName, workflowId, triggerId, #st")
           .expressionAttributeNames(Map.of("#st", "status"))
           .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(JourneyRecords.contactKey(contactId)))));
       items.addAll(page.items());

@@ -32,7 +32,8 @@ class JourneyErasureTest {
   private final String statsTable = stack.variables.get("STATS_TABLE");
   private final SendLedger ledger = new SendLedger(stack.ddb, journeysTable);
   private final StepStats stats = stack.stats();
-  private final JourneyErasure erasure = new JourneyErasure(stack.ddb, journeysTable, stack.executions, ledger, stats);
+  private final JourneyErasure erasure = new JourneyErasure(stack.ddb, journeysTable, stack.executions, ledger, stats,
+      "arn:aws:states:" + JourneyStack.REGION_ACCOUNT + ":stateMachine:");
   private final Router router = new Router(stack.runtime.workflows(), stack.runtime.entry(), stack.runtime.journeys(),
       stack.runtime.waits(), stack.executions, stack.clock, stats);
 
@@ -69,6 +70,16 @@ class JourneyErasureTest {
     assertThat(stack.executions.stopped).extracting(RecordingExecutions.Stopped::executionArn).containsExactly(arn);
     assertThat(stack.executions.stopped.get(0).error()).isEqualTo(JourneyErasure.ERROR);
     assertThat(itemsNaming("JOURNEYS_TABLE", "erased-1")).isNotEmpty();
+  }
+
+  @Test
+  void stopsAJourneyTheRouterStartedButHasNotRecordedYetThroughItsActiveMarker() {
+    new JourneyStore(stack.ddb, journeysTable).claimActive("erased-1", "cart", "cart-0123abcd", stack.clock.instant());
+
+    assertThat(erasure.stop(List.of("erased-1"))).isEqualTo(1);
+
+    assertThat(stack.executions.stopped).extracting(RecordingExecutions.Stopped::executionArn)
+        .containsExactly("arn:aws:states:" + JourneyStack.REGION_ACCOUNT + ":execution:nudge-cart:cart-0123abcd");
   }
 
   @Test
