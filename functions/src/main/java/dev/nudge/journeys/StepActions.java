@@ -105,8 +105,11 @@ public final class StepActions {
     ObjectNode result = Json.object();
     switch (call.action()) {
       case "enter" -> {
+        // The published version, as the router records it and counts the journey's outcome
+        // under it; definitions compiled without one (tests) fall back to the state machine.
         journeys.started(call.contactId(), call.workflowId(), call.key().executionId(),
-            payload.path("stateMachineId").asText(null), now);
+            payload.hasNonNull("version") ? payload.get("version").asText() : payload.path("stateMachineId").asText(null),
+            now);
         result.put("bucket", Buckets.of(call.workflowId(), call.contactId()));
       }
       case "send" -> send(call, now, result);
@@ -338,6 +341,13 @@ public final class StepActions {
   private void complete(Call call, Instant now) {
     boolean ended = journeys.ended(call.contactId(), call.workflowId(), call.key().executionId(),
         JourneyStore.Status.COMPLETED, null, now);
+    // A retried Task finds the journey ended already: count it then too (the marker keeps it to
+    // one), so a crash between the end and the count loses nothing.
+    if (stats != null && (ended || journeys.find(call.contactId(), call.workflowId(), call.key().executionId())
+        .map(j -> j.status().equals(JourneyStore.Status.COMPLETED.wireName())).orElse(false))) {
+      stats.count(call.workflowId(), call.payload().path("version").asText("all"), StepStats.JOURNEY, "completed",
+          call.key().executionId(), now);
+    }
     Workflow.OnEnd onEnd = call.settings().onEnd();
     if (ended && onEnd != null && contact(call).isPresent()) {
       contacts.update(call.contactId(), new ProfileUpdate(null, null, Map.of(), null, null, Set.of(onEnd.list()),
