@@ -32,26 +32,7 @@ public final class ContactsAdminHandler extends HttpApiHandler {
 
   /** Stops executions through Step Functions, with a client made on the first erasure that needs one. */
   public ContactsAdminHandler(Environment env, DynamoDbClient ddb) {
-    this(env, ddb, new dev.nudge.journeys.Executions() {
-      private dev.nudge.journeys.Executions sfn() {
-        return new dev.nudge.journeys.SfnExecutions(dev.nudge.journeys.StepFunctionsClient.get());
-      }
-
-      @Override
-      public Start start(String targetArn, String name, com.fasterxml.jackson.databind.JsonNode input) {
-        throw new UnsupportedOperationException("the contacts admin starts no journey");
-      }
-
-      @Override
-      public boolean resume(String taskToken, com.fasterxml.jackson.databind.JsonNode output) {
-        throw new UnsupportedOperationException("the contacts admin resumes no journey");
-      }
-
-      @Override
-      public void stop(String executionArn, String error, String cause) {
-        sfn().stop(executionArn, error, cause);
-      }
-    });
+    this(env, ddb, dev.nudge.journeys.SfnExecutions.onFirstUse(dev.nudge.journeys.StepFunctionsClient::get));
   }
 
   public ContactsAdminHandler(Environment env, DynamoDbClient ddb, dev.nudge.journeys.Executions executions) {
