@@ -28,8 +28,8 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  * segment and its timer, events, a journey that sent an e-mail and an SMS, an open, a journey still
  * waiting) is erased with {@code DELETE /v1/contacts/{id}}; afterwards a scan of every DynamoDB
  * table of the stack finds nothing that carries the contact id, the anonymous id, the e-mail
- * address or the phone number, the journey's execution is stopped, a second DELETE is harmless,
- * and time passing sends the address nothing more.
+ * address or the phone number, the journey's execution is stopped, a second DELETE is harmless, a
+ * late click on the contact's e-mail writes nothing, and time passing sends the address nothing more.
  */
 class ErasureEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,6 +101,11 @@ class ErasureEndToEndTest {
     HttpResponse<String> again = api.admin("DELETE", "/v1/contacts/" + CONTACT, "", "application/json");
     assertThat(again.statusCode()).as("a second DELETE: nothing left to erase").isEqualTo(404);
     assertThat(api.admin("GET", "/v1/contacts/" + CONTACT, "", "application/json").statusCode()).isEqualTo(404);
+
+    // The erased contact's e-mail clicked later: SES's event names the contact, Nudge writes nothing.
+    ok(api.post("/_local/outbox/" + emails().get(0).id() + "/click"));
+    settle();
+    assertThat(rowsNaming()).as("rows naming the contact after a late click").isEmpty();
 
     int sent = messagesTo().size();
     cloud.clock().advance(Duration.ofDays(31));
