@@ -226,6 +226,24 @@ class AbandonedCartKpisEndToEndTest {
   }
 
   @Test
+  void inChromiumTheLocalDashboardChartsTheSends() throws Exception {
+    try (HeadlessChromium browser = HeadlessChromium.launch()) {
+      browser.call("Emulation.setDeviceMetricsOverride", JSON.createObjectNode().put("width", 1280).put("height", 1600)
+          .put("deviceScaleFactor", 1).put("mobile", false));
+      browser.open(cloud.endpoint() + "/_local/dashboard");
+      assertThat(browser.evaluate("document.body.dataset.charts").asText()).isEqualTo("drawn");
+      assertThat(browser.evaluate("[...document.querySelectorAll('section.widget')].find(s => s.querySelector('h2')"
+          + ".textContent.startsWith('E-mail: sent')).querySelector('tr[data-label=\"sent\"] td.total').textContent").asText())
+          .isEqualTo("135");
+      JsonNode shot = browser.call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png"));
+      Path file = Path.of("target", "screenshots", "abandoned-cart-dashboard.png");
+      Files.createDirectories(file.getParent());
+      Files.write(file, Base64.getDecoder().decode(shot.path("data").asText()));
+      assertThat(Files.size(file)).isGreaterThan(10_000);
+    }
+  }
+
+  @Test
   void theCapacityMeterSawTheStatisticsWrites() {
     String statsTable = cloud.functions().find("FeedbackFunction").variables().get("STATS_TABLE");
     double statsWrites = capacity.path("tables").path(statsTable).path("writeUnits").asDouble();

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
  * This is how docs/data-model.md's "WCU per journey" is measured rather than estimated: run a
  * journey, read {@code GET /_local/api/capacity}.
  *
- * <p>Transactions are doubled here, as DynamoDB bills them and DynamoDB Local does not report.
- * Only the request gains a field; the response goes back byte for byte (the SDK checks its
+ * <p>Transactions are computed from the request (see {@link #transaction}). Only the request
+ * gains a field; the response goes back byte for byte (the SDK checks its
  * CRC32), so a function sees a {@code ConsumedCapacity} it did not ask for, which it ignores.
  */
 public final class CapacityMeter {
@@ -48,9 +48,13 @@ public final class CapacityMeter {
     }
   }
 
-  /** Adds what a successful answer of {@code operation} reports. */
-  void record(String operation, int status, byte[] response) {
+  /** Adds what a successful answer of {@code operation} (to {@code request}) costs. */
+  void record(String operation, byte[] request, int status, byte[] response) {
     if (!METERED.contains(operation) || status != 200) {
+      return;
+    }
+    if (operation.startsWith("Transact")) {
+      transaction(operation, request);
       return;
     }
     JsonNode consumed;
@@ -82,12 +86,76 @@ public final class CapacityMeter {
         write = total;
       }
     }
-    if (operation.startsWith("Transact")) {
-      // DynamoDB Local reports a transaction at the standard rate; DynamoDB bills each item of a
-      // transaction twice (prepare and commit): "Capacity unit consumption for transactions".
-      read *= 2;
-      write *= 2;
+    add(table, operation, read, write);
+  }
+
+  /**
+   * DynamoDB bills each item of a transaction twice (prepare and commit: "Capacity unit
+   * consumption for transactions"), 2 WCU per KB written or 2 RCU per 4 KB read. DynamoDB Local
+   * reports a flat 2 units per table whatever the number of items, so the units are computed
+   * from the request instead: a Put from its item's size, an Update, Delete or ConditionCheck (whose
+   * stored item the request does not show) as one unit, which holds for Nudge's transactional
+   * items (markers, counters, profiles, all under 1 KB). Index writes are not included.
+   */
+  private void transaction(String operation, byte[] request) {
+    JsonNode items;
+    try {
+      items = Json.parse(request).path("TransactItems");
+    } catch (RuntimeException e) {
+      return;
     }
+    boolean reads = operation.equals("TransactGetItems");
+    Map<String, Double> byTable = new java.util.LinkedHashMap<>();
+    for (JsonNode entry : items) {
+      var fields = entry.fields();
+      if (!fields.hasNext()) {
+        continue;
+      }
+      var action = fields.next();
+      JsonNode body = action.getValue();
+      double units = 1;
+      if (action.getKey().equals("Put")) {
+        units = Math.max(1, Math.ceil(itemSize(body.path("Item")) / 1024.0));
+      }
+      byTable.merge(body.path("TableName").asText("?"), 2 * units, Double::sum);
+    }
+    byTable.forEach((table, units) -> add(table, operation, reads ? units : 0, reads ? 0 : units));
+  }
+
+  /** An item's size as DynamoDB counts it: attribute names plus values (approximate for numbers). */
+  static long itemSize(JsonNode item) {
+    long size = 0;
+    var fields = item.fields();
+    while (fields.hasNext()) {
+      var field = fields.next();
+      size += field.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + valueSize(field.getValue());
+    }
+    return size;
+  }
+
+  private static long valueSize(JsonNode value) {
+    var fields = value.fields();
+    if (!fields.hasNext()) {
+      return 1;
+    }
+    var typed = fields.next();
+    JsonNode v = typed.getValue();
+    return switch (typed.getKey()) {
+      case "S", "B" -> v.asText().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      case "N" -> v.asText().length() / 2 + 1;
+      case "M" -> 3 + itemSize(v);
+      case "L", "SS", "NS", "BS" -> {
+        long total = 3;
+        for (JsonNode element : v) {
+          total += element.isTextual() ? element.asText().length() : valueSize(element) + 1;
+        }
+        yield total;
+      }
+      default -> 1;
+    };
+  }
+
+  private void add(String table, String operation, double read, double write) {
     String key = table + "\u0000" + operation;
     DoubleAdder[] adders = units.computeIfAbsent(key, k -> new DoubleAdder[] {new DoubleAdder(), new DoubleAdder()});
     adders[0].add(read);

@@ -68,8 +68,9 @@ public final class DynamoDbServer implements AutoCloseable {
    */
   public HttpResponse<byte[]> forward(String target, String contentType, String authorization, byte[] body) {
     String operation = target.startsWith("DynamoDB_20120810.") ? target.substring(target.indexOf('.') + 1) : "";
-    HttpResponse<byte[]> response = send(target, contentType, authorization, capacity.request(operation, body));
-    capacity.record(operation, response.statusCode(), response.body());
+    byte[] metered = capacity.request(operation, body);
+    HttpResponse<byte[]> response = send(target, contentType, authorization, metered);
+    capacity.record(operation, metered, response.statusCode(), response.body());
     return response;
   }
 

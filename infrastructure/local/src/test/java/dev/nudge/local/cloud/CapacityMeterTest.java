@@ -64,6 +64,17 @@ class CapacityMeterTest {
   }
 
   @Test
+  void aTransactionOfAPutAndTwoUpdatesCostsTwiceThreeUnits() {
+    dynamo.transactWriteItems(t -> t.transactItems(
+        TransactWriteItem.builder().put(p -> p.tableName(table).item(item("m"))).build(),
+        TransactWriteItem.builder().update(u -> u.tableName(table).key(Map.of("key", AttributeValue.fromS("n")))
+            .updateExpression("ADD n :one").expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))).build(),
+        TransactWriteItem.builder().update(u -> u.tableName(table).key(Map.of("key", AttributeValue.fromS("o")))
+            .updateExpression("ADD n :one").expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))).build()));
+    assertThat(cloud.dynamo().capacity().writeUnits(table)).isEqualTo(6.0);
+  }
+
+  @Test
   void readsAreMeteredApartFromWrites() {
     dynamo.putItem(p -> p.tableName(table).item(item("d")));
     dynamo.getItem(g -> g.tableName(table).key(Map.of("key", AttributeValue.fromS("d"))).consistentRead(true));
