@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * The journeys' part of erasing a contact. Everything the journey runtime keeps about a contact
@@ -146,17 +145,11 @@ public final class JourneyErasure {
 
   private List<Map<String, AttributeValue>> partition(String contactId) {
     List<Map<String, AttributeValue>> items = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      Map<String, AttributeValue> from = start;
-      QueryResponse page = ddb.query(b -> b.tableName(table).consistentRead(true)
-          .keyConditionExpression("pk = :pk").exclusiveStartKey(from)
-          .projectionExpression("pk, sk, executionId, executionName, workflowId, triggerId, #st")
-          .expressionAttributeNames(Map.of("#st", "status"))
-          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(JourneyRecords.contactKey(contactId)))));
-      items.addAll(page.items());
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
+    ddb.queryPaginator(b -> b.tableName(table).consistentRead(true).keyConditionExpression("pk = :pk")
+        .projectionExpression("pk, sk, executionId, executionName, workflowId, triggerId, #st")
+        .expressionAttributeNames(Map.of("#st", "status"))
+        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(JourneyRecords.contactKey(contactId)))))
+        .items().forEach(items::add);
     return items;
   }
 }

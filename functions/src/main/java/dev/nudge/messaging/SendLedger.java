@@ -179,18 +179,12 @@ public final class SendLedger {
    */
   public int forgetExecution(String executionId) {
     int deleted = 0;
-    Map<String, AttributeValue> start = null;
-    do {
-      Map<String, AttributeValue> from = start;
-      QueryResponse page = ddb.query(b -> b.tableName(table).consistentRead(true).projectionExpression("pk, sk")
-          .keyConditionExpression("pk = :pk").exclusiveStartKey(from)
-          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("S#" + executionId))));
-      for (Map<String, AttributeValue> i : page.items()) {
-        ddb.deleteItem(b -> b.tableName(table).key(Map.of("pk", i.get("pk"), "sk", i.get("sk"))));
-        deleted++;
-      }
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
+    for (Map<String, AttributeValue> i : ddb.queryPaginator(b -> b.tableName(table).consistentRead(true)
+        .projectionExpression("pk, sk").keyConditionExpression("pk = :pk")
+        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("S#" + executionId)))).items()) {
+      ddb.deleteItem(b -> b.tableName(table).key(Map.of("pk", i.get("pk"), "sk", i.get("sk"))));
+      deleted++;
+    }
     return deleted;
   }
 
