@@ -363,7 +363,8 @@ public final class ContactRepository {
       // DynamoDB refuses ADD and DELETE on one attribute in one expression.
       Expression remove = new Expression();
       remove.delete("lists", AttributeValue.fromSs(List.copyOf(update.listsRemove())));
-      ddb.updateItem(remove.request(table, key(contactId, PROFILE)).build());
+      // Conditional like the first: a journey step racing an erasure must not recreate the profile.
+      ddb.updateItem(remove.request(table, key(contactId, PROFILE)).conditionExpression("attribute_exists(pk)").build());
     }
     if (!update.attributes().isEmpty()) {
       // Date attributes (birthday, renewal) feed the byDate index that date triggers query.
@@ -638,14 +639,25 @@ public final class ContactRepository {
     }
   }
 
-  /** Deletes every item of the contact's partition (profile and counters). */
+  /**
+   * Deletes every item of the contact's partition (profile, counters, date items), the profile
+   * last: while it exists, erasure has not finished and a repeated erasure finds the contact.
+   */
   public int deletePartition(String contactId) {
     List<Map<String, AttributeValue>> items = partitionItems(contactId, "pk, sk");
     List<WriteRequest> deletes = new ArrayList<>();
+    boolean profile = false;
     for (var item : items) {
+      if (PROFILE.equals(item.get("sk").s())) {
+        profile = true;
+        continue;
+      }
       deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))).build());
     }
     BatchWriter.write(ddb, table, deletes);
+    if (profile) {
+      ddb.deleteItem(b -> b.tableName(table).key(key(contactId, PROFILE)));
+    }
     return items.size();
   }
 

@@ -355,4 +355,14 @@ public final class ContactService {
     }
     return Optional.of(new Erasure(contact.get().id(), List.copyOf(ids), deleted));
   }
+
+  /**
+   * Erasure of an id whose profile is gone: what was written under it after (or left by) an
+   * earlier erasure, its events and its partition's items. Empty when there was nothing.
+   */
+  public Optional<Erasure> eraseRemains(String contactId) {
+    int deleted = events.deleteAll(contactId);
+    int items = contacts.deletePartition(contactId);
+    return deleted + items == 0 ? Optional.empty() : Optional.of(new Erasure(contactId, List.of(contactId), deleted));
+  }
 }

@@ -79,6 +79,27 @@ public final class StepStats {
     }
   }
 
+  /**
+   * The dedupe key of a journey's {@code started} count: the execution name, which is a hash of
+   * workflow, contact and trigger, so no statistics row carries a contact id (erasure need not
+   * find them).
+   */
+  public static String journeyStartKey(String workflow, String contactId, String triggerId) {
+    return dev.nudge.journeys.ExecutionNames.of(workflow, contactId, triggerId);
+  }
+
+  /**
+   * Erasure: deletes the {@code started} marker an older router wrote under the contact's id in
+   * clear ({@code <workflow>/<contact>/<trigger>}; markers expire after {@link #MARKER_TTL}, and
+   * current ones are keyed by {@link #journeyStartKey}). The counters keep their totals: they name
+   * no one. Deleting a marker that is not there costs one write and is not an error.
+   */
+  public void forgetJourneyStart(String workflow, String contactId, String triggerId) {
+    ddb.deleteItem(b -> b.tableName(table).key(Map.of(
+        "pk", AttributeValue.fromS("D#started#" + workflow + "/" + contactId + "/" + triggerId),
+        "sk", AttributeValue.fromS("D"))));
+  }
+
   private TransactWriteItem add(String pk, String sk, String time) {
     return TransactWriteItem.builder().update(u -> u.tableName(table)
         .key(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk)))

@@ -104,7 +104,7 @@ public final class Router {
           Metrics.count(Metric.JOURNEYS_STARTED, clock.instant(), Metrics.dims("Workflow", w.id()));
           if (stats != null) {
             stats.count(w.id(), Integer.toString(w.meta().liveVersion()), StepStats.JOURNEY, "started",
-                w.id() + "/" + contactId + "/event:" + eventId, clock.instant());
+                StepStats.journeyStartKey(w.id(), contactId, "event:" + eventId), clock.instant());
           }
         }
         log.info("entry", Map.of("workflow", w.id(), "contactId", contactId, "eventId", eventId, "result", result));
