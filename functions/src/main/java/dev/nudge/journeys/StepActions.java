@@ -99,7 +99,11 @@ public final class StepActions {
     Call call = read(payload);
     if (call.step() != null) {
       journeys.at(call.contactId(), call.workflowId(), call.key().executionId(), call.step().id());
-      count(call, "entered");
+      // A send outside its window comes back to its Task when the window opens: it counts as
+      // entered once, when it is decided (sent, skipped, failed), and as deferred each time it waits.
+      if (!call.action().equals("send")) {
+        count(call, "entered");
+      }
     }
     Instant now = clock.instant();
     ObjectNode result = Json.object();
@@ -161,6 +165,7 @@ public final class StepActions {
   private void send(Call call, Instant now, ObjectNode result) {
     Optional<Contact> contact = contact(call);
     if (contact.isEmpty()) {
+      count(call, "entered");
       result.put("status", "skipped").put("resumeAt", timestamp(now)).put("reason", "no-contact");
       return;
     }
@@ -168,6 +173,7 @@ public final class StepActions {
     SendService.Outcome outcome = sender.send(new SendService.Request(call.workflowId(),
         call.payload().path("version").asText(null), (Step.Message) call.step().action(),
         call.settings(), contact.get(), call.key(), trigger.isObject() ? (ObjectNode) trigger : null));
+    count(call, outcome.status() == SendService.Status.DEFERRED ? "deferred" : "entered");
     recordMetrics(call, outcome, trigger, now);
     result.put("status", outcome.status().name().toLowerCase(java.util.Locale.ROOT));
     result.put("resumeAt", timestamp(outcome.resumeAt()));

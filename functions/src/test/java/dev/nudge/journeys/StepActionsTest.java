@@ -293,6 +293,19 @@ class StepActionsTest {
   }
 
   @Test
+  void aDeferredSendCountsAsDeferredThenOnceAsEnteredWhenItGoesOut() throws Exception {
+    contact("tokyo", "Asia/Tokyo", true);
+    invoke(payload("abandoned-cart", "reminder", "tokyo", "2026-11-23T11:00:00Z"));
+    clock.advance(Duration.ofHours(13)); // 09:00 in Tokyo: the Wait returns to the Task, entered anew
+    invoke(payload("abandoned-cart", "reminder", "tokyo", "2026-11-24T00:00:00Z"));
+
+    var reminder = stats.read("abandoned-cart").values().iterator().next().get("reminder");
+    assertThat(reminder.get("deferred").count()).isEqualTo(1);
+    assertThat(reminder.get("entered").count()).isEqualTo(1);
+    assertThat(reminder.get("sent").count()).isEqualTo(1);
+  }
+
+  @Test
   void aRefusedSendIsReleasedSoTheRetrySendsIt() throws Exception {
     contact("c1", "Europe/Madrid", true);
     refusals.set(1); // a 400 without an error code: neither throttling nor a known refusal
