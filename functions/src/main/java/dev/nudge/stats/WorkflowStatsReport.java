@@ -23,6 +23,11 @@ public final class WorkflowStatsReport {
       dev.nudge.workflows.Workflow live) {
     ObjectNode body = Json.object();
     body.put("workflow", workflow);
+    // The first and the last time the workflow did anything, over every version, step and counter.
+    counters.values().stream().flatMap(steps -> steps.values().stream()).flatMap(c -> c.values().stream())
+        .map(StepStats.Counter::firstAt).min(java.time.Instant::compareTo).ifPresent(t -> body.put("firstAt", t.toString()));
+    counters.values().stream().flatMap(steps -> steps.values().stream()).flatMap(c -> c.values().stream())
+        .map(StepStats.Counter::lastAt).max(java.time.Instant::compareTo).ifPresent(t -> body.put("lastAt", t.toString()));
     ArrayNode versions = body.putArray("versions");
     counters.forEach((version, steps) -> {
       ObjectNode v = versions.addObject();

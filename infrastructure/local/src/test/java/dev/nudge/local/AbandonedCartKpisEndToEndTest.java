@@ -144,6 +144,17 @@ class AbandonedCartKpisEndToEndTest {
   }
 
   @Test
+  void theWorkflowsFirstAndLastOperationsAreTheFirstEntryAndTheLastSms() throws Exception {
+    JsonNode stats = stats();
+    java.time.Instant first = java.time.Instant.parse(stats.path("firstAt").asText());
+    // The carts were tracked an hour before the first reminder; the SMS went out a day later.
+    assertThat(first).isEqualTo(java.time.Instant.parse(step(stats, "reminder").path("firstAt").asText())
+        .minus(Duration.ofHours(1)));
+    assertThat(java.time.Instant.parse(stats.path("lastAt").asText()))
+        .isEqualTo(java.time.Instant.parse(step(stats, "sms").path("lastAt").asText()));
+  }
+
+  @Test
   void theRemindersCountersAreExactlyWhatWasDriven() throws Exception {
     JsonNode counters = step(stats(), "reminder").path("counters");
     assertThat(counters.path("entered").asLong()).isEqualTo(90);
