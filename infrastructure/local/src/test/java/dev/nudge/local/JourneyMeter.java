@@ -70,7 +70,7 @@ final class JourneyMeter {
   private final Map<String, String> tableNames = new TreeMap<>();
   private final Set<String> seenExecutions = new HashSet<>();
   private Map<String, Units> baselinePerFiring = Map.of();
-  private int outboxMark;
+  private final Set<String> outboxSeen = new HashSet<>();
 
   JourneyMeter(LocalCloud cloud) {
     this.cloud = cloud;
@@ -102,7 +102,7 @@ final class JourneyMeter {
   void start() {
     reset();
     markExecutions();
-    outboxMark = cloud.outbox().all().size();
+    cloud.outbox().all().forEach(m -> outboxSeen.add(m.id()));
   }
 
   private void reset() {
@@ -133,9 +133,13 @@ final class JourneyMeter {
     return found;
   }
 
+  /** Messages sent since {@link #start()} (the outbox lists newest first). */
+  List<Outbox.Message> newMessages() {
+    return cloud.outbox().all().stream().filter(m -> !outboxSeen.contains(m.id())).toList();
+  }
+
   int smsSinceStart() {
-    List<Outbox.Message> all = cloud.outbox().all();
-    return (int) all.subList(Math.min(outboxMark, all.size()), all.size()).stream().filter(m -> m.channel().equals("sms")).count();
+    return (int) newMessages().stream().filter(m -> m.channel().equals("sms")).count();
   }
 
   Reading read() {
@@ -165,8 +169,7 @@ final class JourneyMeter {
     raw.forEach((table, u) -> net.put(table, u.minus(baselinePerFiring.getOrDefault(table, new Units(0, 0, 0)).times(firings))));
     int emails = 0;
     int sms = 0;
-    List<Outbox.Message> all = cloud.outbox().all();
-    for (Outbox.Message m : all.subList(Math.min(outboxMark, all.size()), all.size())) {
+    for (Outbox.Message m : newMessages()) {
       if (m.channel().equals("email")) {
         emails++;
       } else if (m.channel().equals("sms")) {
