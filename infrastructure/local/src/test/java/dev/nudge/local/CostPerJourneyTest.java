@@ -67,6 +67,8 @@ class CostPerJourneyTest {
   private static final List<Measured> RESULTS = new ArrayList<>();
   private static final long START = System.nanoTime();
   private static int phoneBase = 0;
+  private static JourneyMeter.Reading events;
+  private static int eventsTracked;
 
   @BeforeAll
   static void driveEveryBundledWorkflow() throws Exception {
@@ -82,6 +84,7 @@ class CostPerJourneyTest {
     leadNurturing();
     reEngagement();
     subjectLineTest();
+    trackedEvents();
     write();
   }
 
@@ -299,6 +302,19 @@ class CostPerJourneyTest {
       cloud.engine().awaitQuiescence();
     }
     finish(wf, "ab → subject-a | subject-b | holdout (the contacts' buckets)", "broadcast to the segment");
+  }
+
+  /** A tracked event no journey waits for or starts on: the per-event cost beside the journeys. */
+  private static void trackedEvents() throws Exception {
+    baseline();
+    meter.start();
+    for (int i = 0; i < 4 * N; i++) {
+      track("w" + (i % N), "view-" + i, "page.viewed", "{\"path\":\"/products/" + i + "\"}");
+    }
+    settle();
+    settle();
+    eventsTracked = 4 * N;
+    events = meter.read();
   }
 
   // --- phases --------------------------------------------------------------------------------
@@ -532,8 +548,40 @@ class CostPerJourneyTest {
       }
       md.append('\n');
     }
+    Map<String, MonthlyModel.Usage> perJourney = new LinkedHashMap<>();
+    for (Measured m : RESULTS) {
+      JourneyMeter.Reading r = m.reading();
+      double n = m.journeys();
+      perJourney.put(MonthlyModel.key(m.workflow(), m.path()), new MonthlyModel.Usage(
+          r.transitionsByMachine().values().stream().mapToInt(Integer::intValue).sum() / n, r.invocationCount() / n,
+          r.readUnits() / n, r.writeUnits() / n, r.emails() / n, r.sms() / n));
+    }
+    MonthlyModel.Usage perEvent = new MonthlyModel.Usage(0, events.invocationCount() / (double) eventsTracked,
+        events.readUnits() / eventsTracked, events.writeUnits() / eventsTracked, 0, 0);
+    md.append(String.format(Locale.ROOT, "%n- **a tracked event** (`page.viewed` of a known contact id, nothing waiting or "
+        + "starting on it; %d events): Lambda %s, DynamoDB RRU %s, WRU %s per event.", eventsTracked,
+        describeInvocations(events, eventsTracked), num(perEvent.readUnits()), num(perEvent.writeUnits())));
+    List<String> eventTables = new ArrayList<>();
+    events.units().forEach((k, v) -> eventTables.add(k + " " + num(v.read() / eventsTracked) + "/" + num(v.write() / eventsTracked)));
+    md.append(" By table (RRU/WRU): ").append(String.join(", ", eventTables)).append(".\n");
+    md.append(MonthlyModel.markdown(perJourney, perEvent));
+    ObjectNode event = json.addObject();
+    event.put("workflow", "(tracked event)").put("path", "page.viewed, nothing waiting or starting").put("events", eventsTracked);
+    ObjectNode ev = event.putObject("perEvent");
+    ev.put("lambdaRequests", perEvent.invocations()).put("readUnits", perEvent.readUnits()).put("writeUnits", perEvent.writeUnits());
+    ObjectNode evFns = ev.putObject("lambdaRequestsByFunction");
+    events.invocations().forEach((k, v) -> evFns.put(k, v / (double) eventsTracked));
+    ObjectNode evTables = ev.putObject("unitsByTable");
+    events.units().forEach((k, v) -> evTables.putObject(k).put("readUnits", v.read() / eventsTracked)
+        .put("writeUnits", v.write() / eventsTracked));
     Files.writeString(dir.resolve("cost-per-journey.md"), md.toString());
     Files.writeString(dir.resolve("cost-per-journey.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+  }
+
+  private static String describeInvocations(JourneyMeter.Reading r, double n) {
+    List<String> parts = new ArrayList<>();
+    r.invocations().forEach((k, v) -> parts.add(k + " " + num(v / n)));
+    return String.join(", ", parts);
   }
 
   private static String num(double v) {
