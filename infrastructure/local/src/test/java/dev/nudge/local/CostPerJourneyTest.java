@@ -121,7 +121,7 @@ class CostPerJourneyTest {
         "lead-nurturing", 14, "re-engagement", 8);
     for (Measured m : RESULTS) {
       if (expected.containsKey(m.workflow())) {
-        assertThat(transitionsPerJourney(m)).as(m.workflow() + " " + m.path()).isEqualTo(expected.get(m.workflow()));
+        assertThat(transitionsPerJourney(m)).as(m.workflow() + " " + m.path()).isEqualTo(expected.get(m.workflow()).doubleValue());
       } else {
         // The A/B split: 5 transitions in an e-mail arm, 4 in the holdout.
         assertThat(transitionsPerJourney(m)).as(m.workflow()).isBetween(4.0, 5.0);
