@@ -7,7 +7,6 @@ import dev.nudge.local.lambda.LocalFunction;
 import dev.nudge.local.states.StatesModel;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -238,13 +237,5 @@ final class JourneyMeter {
       token = page.nextToken();
     } while (token != null);
     return names;
-  }
-
-  static Map<String, Object> describe(Units u) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("readUnits", u.read());
-    out.put("writeUnits", u.write());
-    out.put("calls", u.calls());
-    return out;
   }
 }
