@@ -48,6 +48,8 @@ public final class Functions implements AutoCloseable {
 
   private final Map<String, LocalFunction> byName = new LinkedHashMap<>();
   private final Map<String, Deque<RequestStreamHandler>> idle = new ConcurrentHashMap<>();
+  /** Invocations per function (logical id) that reached a handler: what Lambda bills as requests. */
+  private final Map<String, java.util.concurrent.atomic.LongAdder> invocationCounts = new ConcurrentHashMap<>();
   private final Map<String, Constructor<? extends RequestStreamHandler>> constructors = new ConcurrentHashMap<>();
   private final Clock clock;
   private final EventLog log;
@@ -150,6 +152,7 @@ public final class Functions implements AutoCloseable {
       if (handler == null) {
         handler = construct(function);
       }
+      invocationCounts.computeIfAbsent(function.logicalId(), k -> new java.util.concurrent.atomic.LongAdder()).increment();
       try {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(payload), out, new LambdaContext(requestId, function, deadline));
@@ -214,6 +217,20 @@ public final class Functions implements AutoCloseable {
     }
     return invocation.payload().length == 0 ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
         : Json.parse(invocation.payload());
+  }
+
+  /**
+   * Invocations per function (logical id) since the start or the last {@link #resetInvocationCounts()}:
+   * those that ran a handler, failed or not (Lambda bills every request). For cost measurements.
+   */
+  public Map<String, Long> invocationCounts() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    invocationCounts.forEach((name, count) -> counts.put(name, count.sum()));
+    return counts;
+  }
+
+  public void resetInvocationCounts() {
+    invocationCounts.clear();
   }
 
   public static final class FunctionError extends RuntimeException {
