@@ -24,26 +24,29 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * its marker and the whole transaction is refused, so it counts nothing; a crash between the two
  * cannot happen. Transactions bill each item twice; see docs/data-model.md for the cost.
  *
- * <p>A broadcast to many contacts would make one counter item hot, so each counter is split into
- * {@link #SHARDS} items (the shard is picked from the marker key) and summed when read.
+ * <p>A broadcast to many contacts would make one counter item hot, and every counter of a workflow
+ * under one partition key would make that partition hot (about 1,000 WCU a second, 500 transactional
+ * item writes), so each counter is split into {@link #SHARDS} items whose shard (picked from the
+ * marker key) is part of the partition key, and summed when read: one Query per shard.
  *
- * <p>Each count also adds to the same counter of its UTC day (pk {@code W#<workflow>#<day>}), in
- * the same transaction, so a time range is read from the days it spans: the all-time items answer
- * the common question in one Query, the day items answer "last week" without a scan. That is one
- * more item per count (6 WCU instead of 4).
+ * <p>Each count also adds to the same counter of its UTC day, in the same transaction, so a time
+ * range is read from the days it spans without a scan. That is one more item per count (6 WCU
+ * instead of 4).
  *
- * <p>Items: counter pk {@code W#<workflow>} (all time) and {@code W#<workflow>#<yyyy-mm-dd>} (one
- * day), sk {@code C#<version>#<step>#<counter>#<shard>} with {@code n}, {@code firstAt},
- * {@code lastAt}; marker pk {@code D#<key>}, sk {@code D}, expiring (TTL) after
- * {@link #MARKER_TTL}, longer than any redelivery or Task retry.
+ * <p>Items: counter pk {@code W#<workflow>#S<shard>} (all time) and
+ * {@code W#<workflow>#<yyyy-mm-dd>#S<shard>} (one day), sk
+ * {@code C#<version>#<step>#<counter>#<shard>} with {@code n}, {@code firstAt}, {@code lastAt};
+ * marker pk {@code D#<key>}, sk {@code D}, expiring (TTL) after {@link #MARKER_TTL}, longer than
+ * any redelivery or Task retry. Counters written before the shard moved into the partition key
+ * (pk {@code W#<workflow>}) are still read into the all-time totals.
  */
 public final class StepStats {
   public static final int SHARDS = 8;
   static final Duration MARKER_TTL = Duration.ofDays(35);
   /** The step of journey-level counters (started, converted, exited, completed). */
   public static final String JOURNEY = "_journey";
-  /** The longest range one stats read may span: one Query per day. */
-  public static final int MAX_RANGE_DAYS = 366;
+  /** The longest range one stats read may span: one Query per day and shard. */
+  public static final int MAX_RANGE_DAYS = 92;
 
   private final DynamoDbClient ddb;
   private final String table;
@@ -66,8 +69,8 @@ public final class StepStats {
             "expiresAt", AttributeValue.fromN(Long.toString(at.plus(MARKER_TTL).getEpochSecond()))))
         .conditionExpression("attribute_not_exists(pk)")).build();
     String sk = "C#" + version + "#" + step + "#" + counter + "#" + shard;
-    TransactWriteItem allTime = add("W#" + workflow, sk, time);
-    TransactWriteItem day = add(dayKey(workflow, LocalDate.ofInstant(at, ZoneOffset.UTC)), sk, time);
+    TransactWriteItem allTime = add(allTimeKey(workflow, shard), sk, time);
+    TransactWriteItem day = add(dayKey(workflow, LocalDate.ofInstant(at, ZoneOffset.UTC), shard), sk, time);
     try {
       ddb.transactWriteItems(t -> t.transactItems(marker, allTime, day));
       return true;
@@ -107,8 +110,12 @@ public final class StepStats {
         .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":t", AttributeValue.fromS(time)))).build();
   }
 
-  private static String dayKey(String workflow, LocalDate day) {
-    return "W#" + workflow + "#" + day;
+  private static String allTimeKey(String workflow, int shard) {
+    return "W#" + workflow + "#S" + shard;
+  }
+
+  private static String dayKey(String workflow, LocalDate day, int shard) {
+    return "W#" + workflow + "#" + day + "#S" + shard;
   }
 
   /** One counter of one step, summed over its shards. */
@@ -122,13 +129,16 @@ public final class StepStats {
   /** version → step → counter → totals since the first count, in key order. */
   public Map<String, Map<String, Map<String, Counter>>> read(String workflow) {
     Map<String, Map<String, Map<String, Counter>>> result = new TreeMap<>();
-    readInto(result, "W#" + workflow);
+    readInto(result, "W#" + workflow); // counters from before the shard moved into the partition key
+    for (int shard = 0; shard < SHARDS; shard++) {
+      readInto(result, allTimeKey(workflow, shard));
+    }
     return result;
   }
 
   /**
    * The same, counting only what happened on the UTC days {@code from} to {@code to}, both
-   * included: one Query per day. A count belongs to the day it happened (an open on Tuesday of a
+   * included: one Query per day and shard. A count belongs to the day it happened (an open on Tuesday of a
    * message sent on Monday counts on Tuesday), so rates over a short range can exceed what one
    * day's sends explain.
    */
@@ -141,7 +151,9 @@ public final class StepStats {
     }
     Map<String, Map<String, Map<String, Counter>>> result = new TreeMap<>();
     for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
-      readInto(result, dayKey(workflow, day));
+      for (int shard = 0; shard < SHARDS; shard++) {
+        readInto(result, dayKey(workflow, day, shard));
+      }
     }
     return result;
   }
