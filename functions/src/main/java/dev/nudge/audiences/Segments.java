@@ -90,7 +90,10 @@ public final class Segments {
         }
       }
     }
-    if (timers != null) {
+    // Without a windowed condition in any segment no timer was ever armed: nothing to disarm, and
+    // no delete on every event (1 WCU each).
+    boolean windowed = segments.stream().anyMatch(segment -> !segment.windows().isEmpty());
+    if (timers != null && windowed) {
       if (next != null) {
         timers.arm(contactId, TIMER, next);
       } else {
