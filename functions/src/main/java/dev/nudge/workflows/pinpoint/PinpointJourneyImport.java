@@ -156,7 +156,8 @@ public final class PinpointJourneyImport {
 
     String body;
     try {
-      body = YAML.writeValueAsString(out);
+      // Times of day quoted, as people write them: YAML 1.1 readers take 22:00 for a base-60 number.
+      body = YAML.writeValueAsString(out).replaceAll("(?m)^(\\s*(?:- )?(?:from|to|until): )(\\d{2}:\\d{2})$", "$1\"$2\"");
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

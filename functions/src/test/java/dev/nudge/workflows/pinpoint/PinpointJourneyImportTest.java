@@ -236,7 +236,7 @@ class PinpointJourneyImportTest {
     assertThat(window.from()).isEqualTo(LocalTime.of(8, 0));
     assertThat(window.to()).isEqualTo(LocalTime.of(22, 0));
     assertThat(window.timezone()).isEqualTo(Workflow.SendWindow.CONTACT);
-    assertThat(result.yaml()).contains("quietHours:");
+    assertThat(result.yaml()).contains("quietHours:").contains("from: \"22:00\"").contains("to: \"08:00\"");
   }
 
   @Test
