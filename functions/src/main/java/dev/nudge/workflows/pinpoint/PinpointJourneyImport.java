@@ -452,7 +452,7 @@ public final class PinpointJourneyImport {
           JsonNode branch = branches.get(i);
           String branchPath = path + ".Branches[" + i + "]";
           if (!branch.hasNonNull("Condition") || branch.get("Condition").isEmpty()) {
-            findings.add(new Finding(activity, branchPath, "a branch without a condition is never taken; left out"));
+            findings.add(new Finding(activity, branchPath, "a branch without a condition has no Nudge case; left out"));
             continue;
           }
           Condition c = condition(activity, branch.get("Condition"), branchPath + ".Condition");
@@ -986,7 +986,9 @@ public final class PinpointJourneyImport {
     if (text == null) {
       return fallback;
     }
-    String s = text.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT)
+    // Words in camel case are split (ReminderEmail -> reminder-email); generated ids with digits are not (Viv6yKziaa -> viv6ykziaa).
+    String words = text.matches("[A-Za-z _-]+") ? text.replaceAll("([a-z])([A-Z])", "$1-$2") : text;
+    String s = words.toLowerCase(Locale.ROOT)
         .replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
     if (s.length() > 60) {
       s = s.substring(0, 60).replaceAll("-+$", "");

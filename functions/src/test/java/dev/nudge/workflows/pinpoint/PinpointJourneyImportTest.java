@@ -75,6 +75,23 @@ class PinpointJourneyImportTest {
   }
 
   @Test
+  void generatedActivityIdsAreLowerCasedAndWordsInCamelCaseAreHyphenated() {
+    assertThat(PinpointJourneyImport.slug("Viv6yKziaa", "x")).isEqualTo("viv6ykziaa");
+    assertThat(PinpointJourneyImport.slug("ReminderEmail", "x")).isEqualTo("reminder-email");
+    assertThat(PinpointJourneyImport.slug("Cart_Reminder", "x")).isEqualTo("cart-reminder");
+    assertThat(PinpointJourneyImport.slug("___", "x")).isEqualTo("x");
+  }
+
+  @Test
+  void activityIdsThatSlugToTheSameStepIdGetASuffix() {
+    PinpointJourneyImport.Result result = convert(journey("ab",
+        "\"ab\": {\"EMAIL\": {\"TemplateName\": \"x\", \"NextActivity\": \"AB\"}}, \"AB\": {\"EMAIL\": {\"TemplateName\": \"y\"}}", ""));
+
+    assertThat(result.stepIds()).containsEntry("ab", "ab").containsEntry("AB", "ab-2");
+    assertThat(workflow(result).steps()).hasSize(2);
+  }
+
+  @Test
   void emailAndSmsActivitiesSendTheirTemplatesUnderLowerCaseSlugs() {
     PinpointJourneyImport.Result result = convert(fixture("every-activity.json"));
 
@@ -272,7 +289,7 @@ class PinpointJourneyImportTest {
   void theApiReferenceSampleConvertsAndReportsItsIncompleteActivities() {
     PinpointJourneyImport.Result result = convert(fixture("aws-reference-sample.json"));
 
-    assertThat(workflow(result).steps().get(0).id()).isEqualTo("0ro-hkysn-x3");
+    assertThat(workflow(result).steps().get(0).id()).isEqualTo("0rohkysnx3");
     assertThat(findings(result))
         .anyMatch(f -> f.startsWith("activity 0roHkysnX3: Activities.0roHkysnX3.EMAIL.TemplateName"))
         .anyMatch(f -> f.startsWith("activity 12LUtDeRst: ") && f.contains("a wait without WaitTime"))
