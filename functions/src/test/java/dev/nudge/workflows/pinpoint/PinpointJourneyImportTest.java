@@ -180,6 +180,69 @@ class PinpointJourneyImportTest {
   }
 
   @Test
+  void aYesNoSplitOnAClickEvaluatedAtOnceBecomesABranchOnThatEmailsClicks() {
+    PinpointJourneyImport.Result result = convert(journey("Mail", """
+        "Mail": {"EMAIL": {"TemplateName": "News", "NextActivity": "Clicked"}},
+        "Clicked": {"ConditionalSplit": {"Condition": {"Conditions": [{"EventCondition": {"MessageActivity": "Mail",
+          "Dimensions": {"EventType": {"DimensionType": "INCLUSIVE", "Values": ["EMAIL_CLICK"]}}}}], "Operator": "ALL"},
+          "TrueActivity": "Thanks"}},
+        "Thanks": {"EMAIL": {"TemplateName": "Thanks"}}""", ""));
+
+    Step.Branch branch = (Step.Branch) step(result, "clicked").action();
+    Condition.Events clicked = (Condition.Events) branch.cases().get(0).when();
+    assertThat(clicked.type()).isEqualTo("email.clicked");
+    assertThat(clicked.where().criteria()).extracting(c -> c.path()).containsExactly("properties.workflow", "properties.step");
+    assertThat(branch.cases().get(0).next()).isEqualTo("thanks");
+    assertThat(branch.otherwise()).isEqualTo(Step.END);
+  }
+
+  @Test
+  void aMessageEventWithoutANudgeEquivalentIsReportedAndItsPathKeptEditable() {
+    PinpointJourneyImport.Result result = convert(journey("Mail", """
+        "Mail": {"EMAIL": {"TemplateName": "News", "NextActivity": "Unsub"}},
+        "Unsub": {"ConditionalSplit": {"Condition": {"Conditions": [{"EventCondition": {"MessageActivity": "Mail",
+          "Dimensions": {"EventType": {"Values": ["_email.unsubscribe"]}}}}]},
+          "TrueActivity": "Bye", "EvaluationWaitTime": {"WaitFor": "P2D"}}},
+        "Bye": {"EMAIL": {"TemplateName": "Bye"}}""", ""));
+
+    assertThat(findings(result)).anyMatch(f -> f.startsWith("activity Unsub: ") && f.contains("_email.unsubscribe"))
+        .anyMatch(f -> f.startsWith("activity Unsub: ") && f.contains("no condition could be converted"));
+    assertThat(step(result, "unsub-wait").action()).isEqualTo(new Step.WaitDuration(Duration.ofDays(2)));
+    assertThat(step(result, "bye")).isNotNull();
+  }
+
+  @Test
+  void aStartEventWithSeveralTypesStartsOnTheFirstAndReportsTheOthers() {
+    PinpointJourneyImport.Result result = convert("""
+        {"Name": "Two events", "StartActivity": "E", "Activities": {"E": {"EMAIL": {"TemplateName": "x"}}},
+         "StartCondition": {"EventStartCondition": {"EventFilter": {"FilterType": "ENDPOINT",
+           "Dimensions": {"EventType": {"DimensionType": "INCLUSIVE", "Values": ["_custom.signup", "Purchase"]}}}}}}
+        """);
+
+    assertThat(((Workflow.EventTrigger) workflow(result).trigger()).event()).isEqualTo("custom.signup");
+    assertThat(findings(result)).anyMatch(f -> f.startsWith("journey: StartCondition.EventStartCondition") && f.contains("Purchase"))
+        .anyMatch(f -> f.contains("\"_custom.signup\" written \"custom.signup\""));
+  }
+
+  @Test
+  void aHalfHourScheduleOffsetIsReportedAndLeavesTheTimezoneUtc() {
+    PinpointJourneyImport.Result result = convert(journey("E", "\"E\": {\"EMAIL\": {\"TemplateName\": \"x\"}}",
+        "\"Schedule\": {\"Timezone\": \"UTC+05:30\"}"));
+
+    assertThat(workflow(result).settings().timezone()).isEqualTo("UTC");
+    assertThat(findings(result)).anyMatch(f -> f.startsWith("journey: Schedule.Timezone") && f.contains("UTC+05:30"));
+  }
+
+  @Test
+  void quietTimeWithoutWaitForQuietTimeIsReportedBecauseNudgeDefersInsteadOfSkipping() {
+    PinpointJourneyImport.Result result = convert(journey("E", "\"E\": {\"EMAIL\": {\"TemplateName\": \"x\"}}",
+        "\"QuietTime\": {\"Start\": \"21:00\", \"End\": \"07:30\"}"));
+
+    assertThat(workflow(result).settings().sendWindow().from()).isEqualTo(LocalTime.of(7, 30));
+    assertThat(findings(result)).anyMatch(f -> f.startsWith("journey: WaitForQuietTime"));
+  }
+
+  @Test
   void aRandomSplitBecomesASplitWithThePercentages() {
     PinpointJourneyImport.Result result = convert(fixture("every-activity.json"));
 
