@@ -122,7 +122,8 @@ public final class WorkflowCli {
     }
     err.println(result.stepIds().size() + " activities converted, " + result.findings().size()
         + " thing(s) not converted exactly (listed above)");
-    return 0;
+    // A converted workflow always validates; if one does not, that is a converter bug worth a failing exit.
+    return result.workflow() == null ? 1 : 0;
   }
 
   private int publish(Workflow workflow, String file) {

@@ -92,6 +92,18 @@ class PinpointJourneyImportTest {
   }
 
   @Test
+  void idsAndTemplatesThatLookLikeYamlKeywordsOrNumbersStayText() {
+    PinpointJourneyImport.Result result = convert(journey("No", """
+        "No": {"EMAIL": {"TemplateName": "Null", "NextActivity": "2024"}},
+        "2024": {"SMS": {"TemplateName": "On", "NextActivity": "True"}},
+        "True": {"Wait": {"WaitTime": {"WaitFor": "PT5M"}}}""", ""));
+
+    assertThat(step(result, "no").action()).isEqualTo(new Step.Email("null"));
+    assertThat(step(result, "2024").action()).isEqualTo(new Step.Sms("on"));
+    assertThat(step(result, "2024").next()).isEqualTo("true");
+  }
+
+  @Test
   void emailAndSmsActivitiesSendTheirTemplatesUnderLowerCaseSlugs() {
     PinpointJourneyImport.Result result = convert(fixture("every-activity.json"));
 
