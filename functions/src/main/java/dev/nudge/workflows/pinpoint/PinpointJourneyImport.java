@@ -195,10 +195,11 @@ public final class PinpointJourneyImport {
         }
       }
       if (esc.hasNonNull("SegmentId")) {
-        out.putObject("audience").putArray("inSegments").add(segment(esc.get("SegmentId").asText()));
+        out.putObject("audience").putArray("inSegments").add(segment(esc.get("SegmentId").asText(), null, path + ".SegmentId"));
       }
     } else if (condition != null && condition.path("SegmentStartCondition").hasNonNull("SegmentId")) {
-      trigger.put("segment", segment(condition.get("SegmentStartCondition").get("SegmentId").asText()));
+      trigger.put("segment", segment(condition.get("SegmentStartCondition").get("SegmentId").asText(), null,
+          "StartCondition.SegmentStartCondition.SegmentId"));
       findings.add(new Finding(null, "StartCondition.SegmentStartCondition",
           "contacts enter when they join the segment; members already in it when the workflow goes live are not entered"
               + (journey.hasNonNull("RefreshFrequency") ? " (RefreshFrequency " + journey.get("RefreshFrequency").asText()
@@ -687,7 +688,7 @@ public final class PinpointJourneyImport {
         findings.add(new Finding(activity, path + ".SegmentCondition", "no SegmentId; condition left out"));
         return null;
       }
-      return new Condition.InSegment(segment(segment), true);
+      return new Condition.InSegment(segment(segment, activity, path + ".SegmentCondition.SegmentId"), true);
     }
     if (simple.has("EventCondition")) {
       JsonNode event = simple.get("EventCondition");
@@ -886,12 +887,13 @@ public final class PinpointJourneyImport {
     return type;
   }
 
-  private String segment(String id) {
+  private String segment(String id, String activity, String path) {
     if (NAME.matcher(id).matches()) {
       return id;
     }
     String name = slug(id, "segment");
-    findings.add(new Finding(null, "SegmentId", "segment \"" + id + "\" written \"" + name + "\""));
+    findings.add(new Finding(activity, path, "segment \"" + id + "\" written \"" + name
+        + "\" (a Nudge segment id has letters, digits, _ and -)"));
     return name;
   }
 
