@@ -27,6 +27,8 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  *   report FILE     state transitions per journey path (Markdown)
  *   publish FILE    create/update the state machine, publish a version, move alias "live"
  *                   (needs NUDGE_WORKFLOW_ROLE_ARN and NUDGE_STEP_FUNCTION_ARN, and AWS credentials)
+ *   import pinpoint FILE   a Pinpoint journey (aws pinpoint get-journey JSON) as a workflow on stdout,
+ *                   what did not convert exactly on stderr (docs/pinpoint.md)
  * </pre>
  * Exit codes: 0 done, 1 invalid workflow or failed publish, 2 usage error.
  */
@@ -53,6 +55,9 @@ public final class WorkflowCli {
   }
 
   public int run(String... args) {
+    if (args.length >= 1 && args[0].equals("import")) {
+      return importJourney(args);
+    }
     if (args.length != 2 || !args[0].matches("validate|compile|report|publish")) {
       err.println("usage: WorkflowCli validate|compile|report|publish FILE");
       return 2;
@@ -86,6 +91,39 @@ public final class WorkflowCli {
       }
     }
     return 0;
+  }
+
+  /** {@code import pinpoint FILE}: exit 0 when converted (findings are warnings), 2 when the file cannot be read. */
+  private int importJourney(String... args) {
+    if (args.length != 3 || !args[1].equals("pinpoint")) {
+      err.println("usage: WorkflowCli import pinpoint FILE   (FILE: the JSON of aws pinpoint get-journey)");
+      return 2;
+    }
+    String text;
+    try {
+      text = Files.readString(Path.of(args[2]), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      err.println("no such file: " + args[2]);
+      return 2;
+    } catch (IOException e) {
+      err.println("cannot read " + args[2] + ": " + e.getMessage());
+      return 2;
+    }
+    dev.nudge.workflows.pinpoint.PinpointJourneyImport.Result result;
+    try {
+      result = dev.nudge.workflows.pinpoint.PinpointJourneyImport.convert(text, new BundledTemplates());
+    } catch (dev.nudge.workflows.pinpoint.PinpointImportException e) {
+      err.println(args[2] + ": not a readable Pinpoint journey: " + e.getMessage());
+      return 2;
+    }
+    out.print(result.yaml());
+    for (dev.nudge.workflows.pinpoint.Finding f : result.findings()) {
+      err.println(args[2] + ": " + f);
+    }
+    err.println(result.stepIds().size() + " activities converted, " + result.findings().size()
+        + " thing(s) not converted exactly (listed above)");
+    // A converted workflow always validates; if one does not, that is a converter bug worth a failing exit.
+    return result.workflow() == null ? 1 : 0;
   }
 
   private int publish(Workflow workflow, String file) {
