@@ -8,6 +8,8 @@ import dev.nudge.local.aws.Outbox;
 import dev.nudge.local.testing.HeadlessChromium;
 import dev.nudge.local.testing.NudgeApi;
 import dev.nudge.local.testing.TestClouds;
+import dev.nudge.local.testing.VirtualTime;
+import dev.nudge.local.testing.Dashboards;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +18,6 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -61,7 +62,7 @@ class AbandonedCartKpisEndToEndTest {
     cloud = TestClouds.start(TestClouds.repoTemplate(), 0.0);
     api = new NudgeApi(cloud);
     api.publishBundled(WORKFLOW);
-    advanceToNext(LocalTime.of(10, 0), ZoneId.of("Europe/Madrid"));
+    VirtualTime.advanceToNext(cloud, LocalTime.of(10, 0), ZoneId.of("Europe/Madrid"));
     firstDay = LocalDate.ofInstant(cloud.clock().instant(), ZoneOffset.UTC);
     cloud.dynamo().capacity().reset();
 
@@ -73,7 +74,7 @@ class AbandonedCartKpisEndToEndTest {
     }
     await("100 journeys started", () -> journeyCounter("started") == CONTACTS);
 
-    advance(Duration.ofMinutes(10));
+    VirtualTime.advance(cloud, Duration.ofMinutes(10));
     for (int i = 0; i < CONTACTS; i++) {
       if (EARLY_BUYER.test(i)) {
         track(i, "order-" + i, "order.completed", "{\"total\":42}");
@@ -81,11 +82,11 @@ class AbandonedCartKpisEndToEndTest {
     }
     await("10 early conversions", () -> journeyCounter("converted") == 10);
 
-    advance(Duration.ofMinutes(50));
+    VirtualTime.advance(cloud, Duration.ofMinutes(50));
     await("90 reminders", () -> emails("reminder").size() == 90);
-    settle(); // the waitFor steps have registered their tokens
+    VirtualTime.settle(cloud); // the waitFor steps have registered their tokens
 
-    advance(Duration.ofMinutes(5));
+    VirtualTime.advance(cloud, Duration.ofMinutes(5));
     for (Outbox.Message reminder : emails("reminder")) {
       int i = contactNumber(reminder);
       if (REMINDER_OPENER.test(i)) {
@@ -96,18 +97,18 @@ class AbandonedCartKpisEndToEndTest {
       }
     }
     await("45 offers", () -> emails("offer").size() == 45);
-    settle();
+    VirtualTime.settle(cloud);
 
-    advance(Duration.ofMinutes(5));
+    VirtualTime.advance(cloud, Duration.ofMinutes(5));
     for (Outbox.Message offer : emails("offer")) {
       if (OFFER_CLICKER.test(contactNumber(offer))) {
         cloud.ses().simulate(offer.id(), "open", null);
         cloud.ses().simulate(offer.id(), "click", null);
       }
     }
-    settle();
+    VirtualTime.settle(cloud);
 
-    advance(Duration.ofMinutes(30));
+    VirtualTime.advance(cloud, Duration.ofMinutes(30));
     for (int i = 0; i < CONTACTS; i++) {
       if (LATE_BUYER.test(i)) {
         track(i, "order-" + i, "order.completed", "{\"total\":58}");
@@ -115,10 +116,10 @@ class AbandonedCartKpisEndToEndTest {
     }
     await("25 conversions", () -> journeyCounter("converted") == 25);
 
-    advance(Duration.ofDays(1));
+    VirtualTime.advance(cloud, Duration.ofDays(1));
     await("45 SMS", () -> sms().size() == 45);
     await("every journey ended", () -> journeyCounter("completed") == 90);
-    settle();
+    VirtualTime.settle(cloud);
     capacity = cloud.dynamo().capacity().toJson();
     Path file = Path.of("target", "kpis", "abandoned-cart-capacity.json");
     Files.createDirectories(file.getParent());
@@ -231,9 +232,9 @@ class AbandonedCartKpisEndToEndTest {
   @Test
   void theLocalDashboardShowsTheSameSends() throws Exception {
     JsonNode dashboard = JSON.readTree(api.get("/_local/api/dashboard").body());
-    assertThat(total(dashboard, "E-mail: sent", "sent")).isEqualTo(135);
-    assertThat(total(dashboard, "E-mail: sent", "bounced")).isEqualTo(5);
-    assertThat(total(dashboard, "Journeys started per workflow", WORKFLOW)).isEqualTo(100);
+    assertThat(Dashboards.total(dashboard, "E-mail: sent", "sent")).isEqualTo(135);
+    assertThat(Dashboards.total(dashboard, "E-mail: sent", "bounced")).isEqualTo(5);
+    assertThat(Dashboards.total(dashboard, "Journeys started per workflow", WORKFLOW)).isEqualTo(100);
   }
 
   @Test
@@ -328,26 +329,7 @@ class AbandonedCartKpisEndToEndTest {
     return cloud.outbox().all().stream().filter(m -> m.channel().equals("sms")).toList();
   }
 
-  private static void advanceToNext(LocalTime time, ZoneId zone) throws InterruptedException {
-    ZonedDateTime now = cloud.clock().instant().atZone(zone);
-    ZonedDateTime next = now.with(time);
-    if (!next.isAfter(now)) {
-      next = next.plusDays(1);
-    }
-    advance(Duration.between(now, next));
-  }
 
-  private static void advance(Duration duration) throws InterruptedException {
-    settle();
-    cloud.clock().advance(duration);
-    cloud.engine().awaitQuiescence();
-  }
-
-  /** Lets the stream pollers and the engine finish whatever the last calls set off. */
-  private static void settle() throws InterruptedException {
-    Thread.sleep(1500);
-    cloud.engine().awaitQuiescence();
-  }
 
   private static void await(String what, java.util.function.BooleanSupplier condition) {
     assertThat(TestClouds.eventually(Duration.ofSeconds(180), () -> {
@@ -397,17 +379,4 @@ class AbandonedCartKpisEndToEndTest {
     }
   }
 
-  private static double total(JsonNode dashboard, String widgetTitlePrefix, String label) {
-    for (JsonNode widget : dashboard.path("widgets")) {
-      if (widget.path("title").asText().startsWith(widgetTitlePrefix)) {
-        for (JsonNode series : widget.path("series")) {
-          if (series.path("label").asText().equals(label)) {
-            return series.path("total").asDouble();
-          }
-        }
-        throw new AssertionError("no series " + label + " in " + widget);
-      }
-    }
-    throw new AssertionError("no widget " + widgetTitlePrefix);
-  }
 }

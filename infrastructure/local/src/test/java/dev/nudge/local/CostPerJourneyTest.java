@@ -9,6 +9,7 @@ import dev.nudge.local.aws.Outbox;
 import dev.nudge.local.states.StatesModel;
 import dev.nudge.local.testing.NudgeApi;
 import dev.nudge.local.testing.TestClouds;
+import dev.nudge.local.testing.VirtualTime;
 import dev.nudge.workflows.asl.TransitionReport;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -171,9 +172,9 @@ class CostPerJourneyTest {
     }
     awaitStarted(wf);
     await("welcome", () -> emails(wf, "welcome").size() == N);
-    advance(Duration.ofDays(2));
+    VirtualTime.advance(cloud, Duration.ofDays(2));
     await("getting-started", () -> emails(wf, "getting-started").size() == N);
-    advance(Duration.ofDays(7));
+    VirtualTime.advance(cloud, Duration.ofDays(7));
     await("feedback", () -> emails(wf, "feedback").size() == N);
     finish(wf, "welcome → wait-2d → getting-started → wait-1w → feedback", "identify with consent (contact.subscribed)");
   }
@@ -191,24 +192,24 @@ class CostPerJourneyTest {
       identify(p + i, madrid.getId(), phone(), null, true, true, null);
     }
     baseline();
-    advanceToNext(LocalTime.of(10, 0), madrid, null);
+    VirtualTime.advanceToNext(cloud, LocalTime.of(10, 0), madrid, null);
     meter.start();
     for (int i = 0; i < N; i++) {
       track(p + i, "cart-" + p + i, "cart.updated", "{\"items\":2}");
     }
     awaitStarted(wf);
-    advance(Duration.ofHours(1));
+    VirtualTime.advance(cloud, Duration.ofHours(1));
     await("reminders", () -> mine(emails(wf, "reminder"), p).size() == N);
-    settle(); // the waitFor steps register
+    VirtualTime.settle(cloud); // the waitFor steps register
     if (opens) {
-      advance(Duration.ofMinutes(5));
+      VirtualTime.advance(cloud, Duration.ofMinutes(5));
       for (Outbox.Message reminder : mine(emails(wf, "reminder"), p)) {
         cloud.ses().simulate(reminder.id(), "open", null);
       }
       await("offers", () -> mine(emails(wf, "offer"), p).size() == N);
       finish(wf, "wait-1h → reminder → reminder-opened (opened) → offer", "tracked cart.updated");
     } else {
-      advance(Duration.ofDays(1));
+      VirtualTime.advance(cloud, Duration.ofDays(1));
       await("sms", () -> meter.smsSinceStart() == N);
       finish(wf, "wait-1h → reminder → reminder-opened (not opened in a day) → sms", "tracked cart.updated");
     }
@@ -222,14 +223,14 @@ class CostPerJourneyTest {
       identify("b" + i, "UTC", phone(), "\"birthday\":\"" + day.withYear(1990) + "\"", true, true, null);
     }
     baseline();
-    advance(Duration.between(cloud.clock().instant(), ZonedDateTime.of(day, LocalTime.of(8, 59), ZoneOffset.UTC).toInstant()));
+    VirtualTime.advance(cloud, Duration.between(cloud.clock().instant(), ZonedDateTime.of(day, LocalTime.of(8, 59), ZoneOffset.UTC).toInstant()));
     meter.start();
     for (int step = 0; step < 8 && emails(wf, "greeting").size() < N; step++) {
-      advance(Duration.ofMinutes(5));
-      settle();
+      VirtualTime.advance(cloud, Duration.ofMinutes(5));
+      VirtualTime.settle(cloud);
     }
     await("greetings", () -> emails(wf, "greeting").size() == N);
-    advance(Duration.ofDays(5));
+    VirtualTime.advance(cloud, Duration.ofDays(5));
     await("last calls", () -> meter.smsSinceStart() == N);
     finish(wf, "greeting → wait-5d → used-gift (no order) → last-call", "date trigger (DateTriggerFunction run)");
   }
@@ -241,16 +242,16 @@ class CostPerJourneyTest {
       identify("l" + i, "UTC", null, null, true, false, null);
     }
     baseline();
-    advanceToNext(LocalTime.of(10, 0), ZoneOffset.UTC, DayOfWeek.WEDNESDAY);
+    VirtualTime.advanceToNext(cloud, LocalTime.of(10, 0), ZoneOffset.UTC, DayOfWeek.WEDNESDAY);
     meter.start();
     for (int i = 0; i < N; i++) {
       track("l" + i, "whitepaper-l" + i, "form.submitted", "{\"form\":\"whitepaper\"}");
     }
     awaitStarted(wf);
     await("resources", () -> emails(wf, "resource").size() == N);
-    advanceToNext(LocalTime.of(10, 0), ZoneOffset.UTC, DayOfWeek.TUESDAY);
+    VirtualTime.advanceToNext(cloud, LocalTime.of(10, 0), ZoneOffset.UTC, DayOfWeek.TUESDAY);
     await("case studies", () -> emails(wf, "case-study").size() == N);
-    advance(Duration.ofDays(3));
+    VirtualTime.advance(cloud, Duration.ofDays(3));
     await("webinars", () -> emails(wf, "webinar").size() == N);
     finish(wf, "score-download → resource → next-tuesday → case-study → wait-3d → qualify (score < 50, no pricing views) → webinar",
         "tracked form.submitted");
@@ -264,9 +265,9 @@ class CostPerJourneyTest {
     }
     awaitSegment("customers", N);
     baseline();
-    advanceToNext(LocalTime.of(10, 0), ZoneOffset.UTC, null);
+    VirtualTime.advanceToNext(cloud, LocalTime.of(10, 0), ZoneOffset.UTC, null);
     if (cloud.clock().instant().atZone(ZoneOffset.UTC).getDayOfWeek() == DayOfWeek.MONDAY) {
-      advance(Duration.ofDays(1)); // not at the schedule's own occurrence: one broadcast, ours
+      VirtualTime.advance(cloud, Duration.ofDays(1)); // not at the schedule's own occurrence: one broadcast, ours
     }
     meter.start();
     broadcast(wf, "cost-r", "customers");
@@ -276,8 +277,8 @@ class CostPerJourneyTest {
       cloud.engine().awaitQuiescence();
     }
     await("miss-you", () -> emails(wf, "miss-you").size() == N);
-    settle();
-    advance(Duration.ofMinutes(5));
+    VirtualTime.settle(cloud);
+    VirtualTime.advance(cloud, Duration.ofMinutes(5));
     for (Outbox.Message m : emails(wf, "miss-you")) {
       cloud.ses().simulate(m.id(), "click", null);
     }
@@ -293,7 +294,7 @@ class CostPerJourneyTest {
     }
     awaitSegment("newsletter", N);
     baseline();
-    advanceToNext(LocalTime.of(10, 0), ZoneOffset.UTC, null);
+    VirtualTime.advanceToNext(cloud, LocalTime.of(10, 0), ZoneOffset.UTC, null);
     meter.start();
     broadcast(wf, "cost-s", "newsletter");
     for (int i = 0; i < 60 && !ended(wf, N); i++) {
@@ -311,8 +312,8 @@ class CostPerJourneyTest {
     for (int i = 0; i < 4 * N; i++) {
       track("w" + (i % N), "view-" + i, "page.viewed", "{\"path\":\"/products/" + i + "\"}");
     }
-    settle();
-    settle();
+    VirtualTime.settle(cloud);
+    VirtualTime.settle(cloud);
     eventsTracked = 4 * N;
     events = meter.read();
   }
@@ -321,18 +322,18 @@ class CostPerJourneyTest {
 
   /** The DynamoDB units of the scheduled functions' idle firings, to take off what follows. */
   private static void baseline() throws Exception {
-    settle();
-    settle(); // the setup's identify events through both stream consumers
+    VirtualTime.settle(cloud);
+    VirtualTime.settle(cloud); // the setup's identify events through both stream consumers
     meter.beginBaseline();
-    advance(Duration.ofMinutes(15));
-    settle();
+    VirtualTime.advance(cloud, Duration.ofMinutes(15));
+    VirtualTime.settle(cloud);
     meter.endBaseline();
   }
 
   private static void finish(String workflow, String path, String trigger) throws Exception {
     await(workflow + ": every journey ended", () -> ended(workflow, N));
-    settle();
-    settle(); // the last feedback events and their stream records
+    VirtualTime.settle(cloud);
+    VirtualTime.settle(cloud); // the last feedback events and their stream records
     JourneyMeter.Reading reading = meter.read();
     String definition = cloud.engine().describeStateMachine(machine(workflow)).definition();
     RESULTS.add(new Measured(workflow, path, N, trigger, reading, TransitionReport.paths(JSON.readTree(definition))));
@@ -427,25 +428,8 @@ class CostPerJourneyTest {
     return messages.stream().filter(m -> m.to().get(0).startsWith("cost-" + prefix)).toList();
   }
 
-  private static void advanceToNext(LocalTime time, ZoneId zone, DayOfWeek day) throws InterruptedException {
-    ZonedDateTime now = cloud.clock().instant().atZone(zone);
-    ZonedDateTime next = now.with(time);
-    while (!next.isAfter(now) || (day != null && next.getDayOfWeek() != day)) {
-      next = next.plusDays(1);
-    }
-    advance(Duration.between(now, next));
-  }
 
-  private static void advance(Duration duration) throws InterruptedException {
-    settle();
-    cloud.clock().advance(duration);
-    cloud.engine().awaitQuiescence();
-  }
 
-  private static void settle() throws InterruptedException {
-    Thread.sleep(1200);
-    cloud.engine().awaitQuiescence();
-  }
 
   private static void await(String what, BooleanSupplier condition) {
     assertThat(TestClouds.eventually(Duration.ofSeconds(120), () -> {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nudge.local.testing.Dashboards;
 import dev.nudge.local.testing.HeadlessChromium;
 import dev.nudge.local.testing.NudgeApi;
 import dev.nudge.local.testing.TestClouds;
@@ -54,9 +55,9 @@ class DashboardEndToEndTest {
   @Test
   void theDashboardCountsTheEmailsTheJourneysSentAndTheJourneysThatStarted() throws Exception {
     JsonNode dashboard = JSON.readTree(api.get("/_local/api/dashboard").body());
-    assertThat(total(dashboard, "E-mail: sent", "sent")).isEqualTo(SUBSCRIBERS);
-    assertThat(total(dashboard, "Journeys started per workflow", "welcome-series")).isEqualTo(SUBSCRIBERS);
-    assertThat(total(dashboard, "Rates", "open rate %")).isZero(); // nothing was opened
+    assertThat(Dashboards.total(dashboard, "E-mail: sent", "sent")).isEqualTo(SUBSCRIBERS);
+    assertThat(Dashboards.total(dashboard, "Journeys started per workflow", "welcome-series")).isEqualTo(SUBSCRIBERS);
+    assertThat(Dashboards.total(dashboard, "Rates", "open rate %")).isZero(); // nothing was opened
   }
 
   @Test
@@ -79,17 +80,4 @@ class DashboardEndToEndTest {
     }
   }
 
-  private static double total(JsonNode dashboard, String widgetTitlePrefix, String label) {
-    for (JsonNode widget : dashboard.path("widgets")) {
-      if (widget.path("title").asText().startsWith(widgetTitlePrefix)) {
-        for (JsonNode series : widget.path("series")) {
-          if (series.path("label").asText().equals(label)) {
-            return series.path("total").asDouble();
-          }
-        }
-        throw new AssertionError("no series " + label + " in " + widget);
-      }
-    }
-    throw new AssertionError("no widget " + widgetTitlePrefix);
-  }
 }

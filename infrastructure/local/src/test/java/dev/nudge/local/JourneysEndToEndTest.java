@@ -11,6 +11,7 @@ import dev.nudge.journeys.JourneyRecords;
 import dev.nudge.local.aws.Outbox;
 import dev.nudge.local.lambda.Invocation;
 import dev.nudge.local.testing.TestClouds;
+import dev.nudge.local.testing.VirtualTime;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,10 +93,10 @@ class JourneysEndToEndTest {
     assertThat(emailsTo(contact).get(0).subject()).isEqualTo("Welcome to Nudge, Ada"); // the template's default BrandName
     assertThat(sentAt(emailsTo(contact).get(0))).isEqualTo(subscribed.truncatedTo(ChronoUnit.MILLIS));
 
-    advance(Duration.ofDays(2).minusMinutes(1));
+    VirtualTime.advance(cloud, Duration.ofDays(2).minusMinutes(1));
     assertThat(emailsTo(contact)).as("nothing before two days").hasSize(1);
 
-    advance(Duration.ofMinutes(1));
+    VirtualTime.advance(cloud, Duration.ofMinutes(1));
     assertThat(eventually(() -> emailsTo(contact).size() == 2)).as("second welcome email").isTrue();
     assertThat(steps(emailsTo(contact))).containsExactly("welcome", "getting-started");
     assertThat(Duration.between(sentAt(emailsTo(contact).get(0)), sentAt(emailsTo(contact).get(1))))
@@ -131,7 +132,7 @@ class JourneysEndToEndTest {
       assertThat(routed.failed()).as(routed.errorMessage()).isFalse();
       assertThat(JSON.readTree(routed.payload()).path("batchItemFailures")).isEmpty();
     }
-    settle();
+    VirtualTime.settle(cloud);
     assertThat(emailsTo(contact)).hasSize(1);
     assertThat(journeys(contact, "welcome-series")).hasSize(1);
   }
@@ -140,11 +141,11 @@ class JourneysEndToEndTest {
   void aPurchaseDuringTheWaitEndsTheJourneyAsAConversionAndNothingMoreIsSent() throws Exception {
     String contact = "cart-buyer";
     identify(contact, "Europe/Madrid");
-    advanceToNext(LocalTime.of(10, 0), ZoneId.of("Europe/Madrid"));
+    VirtualTime.advanceToNext(cloud, LocalTime.of(10, 0), ZoneId.of("Europe/Madrid"));
     track(contact, "cart-" + contact, "cart.updated", "{\"items\":2}");
     assertThat(eventually(() -> !journeys(contact, "abandoned-cart").isEmpty())).as("journey started").isTrue();
 
-    advance(Duration.ofMinutes(30));
+    VirtualTime.advance(cloud, Duration.ofMinutes(30));
     track(contact, "order-" + contact, "order.completed", "{\"total\":42}");
 
     assertThat(eventually(() -> journeys(contact, "abandoned-cart").stream().anyMatch(j -> !j.active())))
@@ -153,7 +154,7 @@ class JourneysEndToEndTest {
       assertThat(j.outcome()).isEqualTo(JourneyRecord.Outcome.CONVERTED);
       assertThat(j.convertedAt()).isNotNull();
     });
-    advance(Duration.ofDays(2));
+    VirtualTime.advance(cloud, Duration.ofDays(2));
     assertThat(emailsTo(contact, "abandoned-cart")).isEmpty();
     assertThat(smsTo(contact, "abandoned-cart")).isEmpty();
   }
@@ -163,7 +164,7 @@ class JourneysEndToEndTest {
     String contact = "cart-opener";
     Outbox.Message reminder = abandonCartAndGetTheReminder(contact);
 
-    advance(Duration.ofHours(3));
+    VirtualTime.advance(cloud, Duration.ofHours(3));
     // "Simulate open" on the local page: SES's Open event goes to the default bus, the template's
     // rule runs the FeedbackFunction, which stores email.opened; the stream takes it to the router.
     HttpResponse<String> opened = HTTP.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + "/_local/outbox/"
@@ -173,7 +174,7 @@ class JourneysEndToEndTest {
 
     assertThat(eventually(() -> emailsTo(contact, "abandoned-cart").size() == 2)).as("offer email").isTrue();
     assertThat(steps(emailsTo(contact, "abandoned-cart"))).containsExactly("reminder", "offer");
-    advance(Duration.ofDays(1));
+    VirtualTime.advance(cloud, Duration.ofDays(1));
     assertThat(smsTo(contact, "abandoned-cart")).isEmpty();
     assertThat(journeys(contact, "abandoned-cart")).singleElement()
         .satisfies(j -> assertThat(j.outcome()).isEqualTo(JourneyRecord.Outcome.COMPLETED));
@@ -184,9 +185,9 @@ class JourneysEndToEndTest {
     String contact = "cart-ignorer";
     Outbox.Message reminder = abandonCartAndGetTheReminder(contact);
 
-    advance(Duration.ofDays(1).minusMinutes(1));
+    VirtualTime.advance(cloud, Duration.ofDays(1).minusMinutes(1));
     assertThat(smsTo(contact, "abandoned-cart")).as("no SMS before the day is over").isEmpty();
-    advance(Duration.ofMinutes(1));
+    VirtualTime.advance(cloud, Duration.ofMinutes(1));
 
     assertThat(eventually(() -> smsTo(contact, "abandoned-cart").size() == 1)).as("SMS").isTrue();
     assertThat(Duration.between(sentAt(reminder), sentAt(smsTo(contact, "abandoned-cart").get(0))))
@@ -201,7 +202,7 @@ class JourneysEndToEndTest {
     String v2 = v1.replace("wait: { duration: P2D }", "wait: { duration: P3D }");
     assertThat(v2).isNotEqualTo(v1);
     publish(workflow, v1);
-    advance(Duration.ofMinutes(1));
+    VirtualTime.advance(cloud, Duration.ofMinutes(1));
 
     String early = "republish-early";
     subscribe(early);
@@ -209,17 +210,17 @@ class JourneysEndToEndTest {
     Instant earlyStart = sentAt(emailsTo(early, workflow).get(0));
 
     publish(workflow, v2);
-    advance(Duration.ofMinutes(1)); // past the router's workflow cache
+    VirtualTime.advance(cloud, Duration.ofMinutes(1)); // past the router's workflow cache
     String late = "republish-late";
     subscribe(late);
     assertThat(eventually(() -> emailsTo(late, workflow).size() == 1)).isTrue();
     Instant lateStart = sentAt(emailsTo(late, workflow).get(0));
 
-    advance(Duration.between(cloud.clock().instant(), earlyStart.plus(Duration.ofDays(2))));
+    VirtualTime.advance(cloud, Duration.between(cloud.clock().instant(), earlyStart.plus(Duration.ofDays(2))));
     assertThat(eventually(() -> emailsTo(early, workflow).size() == 2)).as("in flight: still two days").isTrue();
     assertThat(emailsTo(late, workflow)).as("new contact: three days").hasSize(1);
 
-    advance(Duration.between(cloud.clock().instant(), lateStart.plus(Duration.ofDays(3))));
+    VirtualTime.advance(cloud, Duration.between(cloud.clock().instant(), lateStart.plus(Duration.ofDays(3))));
     assertThat(eventually(() -> emailsTo(late, workflow).size() == 2)).as("new contact after three days").isTrue();
     // A journey records the published version it runs (the one its statistics count under).
     assertThat(journeys(early, workflow)).singleElement().satisfies(j -> assertThat(j.version()).isEqualTo("1"));
@@ -237,15 +238,15 @@ class JourneysEndToEndTest {
     Instant tokyoNine = ZonedDateTime.of(birthday, LocalTime.of(9, 0), tokyo).toInstant();
     Instant newYorkNine = ZonedDateTime.of(birthday, LocalTime.of(9, 0), newYork).toInstant();
 
-    advance(Duration.between(cloud.clock().instant(), tokyoNine.minusSeconds(60)));
-    settle();
+    VirtualTime.advance(cloud, Duration.between(cloud.clock().instant(), tokyoNine.minusSeconds(60)));
+    VirtualTime.settle(cloud);
     assertThat(emailsTo("bday-tokyo", "birthday")).as("Tokyo before 09:00").isEmpty();
     Instant tokyoSent = stepUntilGreeted("bday-tokyo");
     assertThat(tokyoSent).isBetween(tokyoNine, tokyoNine.plus(Duration.ofMinutes(15)));
     assertThat(emailsTo("bday-newyork", "birthday")).as("New York is still asleep").isEmpty();
 
-    advance(Duration.between(cloud.clock().instant(), newYorkNine.minusSeconds(60)));
-    settle();
+    VirtualTime.advance(cloud, Duration.between(cloud.clock().instant(), newYorkNine.minusSeconds(60)));
+    VirtualTime.settle(cloud);
     assertThat(emailsTo("bday-newyork", "birthday")).as("New York before 09:00").isEmpty();
     Instant newYorkSent = stepUntilGreeted("bday-newyork");
     assertThat(newYorkSent).isBetween(newYorkNine, newYorkNine.plus(Duration.ofMinutes(15)));
@@ -255,8 +256,8 @@ class JourneysEndToEndTest {
   /** Moves the clock five minutes at a time (the date triggers run every 15) until the greeting goes out. */
   private static Instant stepUntilGreeted(String contact) throws Exception {
     for (int i = 0; i < 5 && emailsTo(contact, "birthday").isEmpty(); i++) {
-      advance(Duration.ofMinutes(5));
-      settle();
+      VirtualTime.advance(cloud, Duration.ofMinutes(5));
+      VirtualTime.settle(cloud);
     }
     assertThat(eventually(() -> emailsTo(contact, "birthday").size() == 1)).as("greeting for " + contact).isTrue();
     assertThat(steps(emailsTo(contact, "birthday"))).containsExactly("greeting");
@@ -272,16 +273,16 @@ class JourneysEndToEndTest {
 
   private static Outbox.Message abandonCartAndGetTheReminder(String contact) throws Exception {
     identify(contact, "Europe/Madrid");
-    advanceToNext(LocalTime.of(10, 0), ZoneId.of("Europe/Madrid"));
+    VirtualTime.advanceToNext(cloud, LocalTime.of(10, 0), ZoneId.of("Europe/Madrid"));
     track(contact, "cart-" + contact, "cart.updated", "{\"items\":3}");
     assertThat(eventually(() -> !journeys(contact, "abandoned-cart").isEmpty())).as("journey started").isTrue();
     Instant started = cloud.clock().instant();
-    advance(Duration.ofHours(1));
+    VirtualTime.advance(cloud, Duration.ofHours(1));
     assertThat(eventually(() -> emailsTo(contact, "abandoned-cart").size() == 1)).as("reminder").isTrue();
     Outbox.Message reminder = emailsTo(contact, "abandoned-cart").get(0);
     assertThat(steps(List.of(reminder))).containsExactly("reminder");
     assertThat(Duration.between(started.truncatedTo(ChronoUnit.MILLIS), sentAt(reminder))).isEqualTo(Duration.ofHours(1));
-    settle(); // the waitFor has registered its token
+    VirtualTime.settle(cloud); // the waitFor has registered its token
     return reminder;
   }
 
@@ -315,16 +316,6 @@ class JourneysEndToEndTest {
     HttpResponse<String> response = signed("/v1/track", "{\"id\":\"" + eventId + "\",\"type\":\"" + type
         + "\",\"contactId\":\"" + contact + "\",\"properties\":" + properties + "}");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-  }
-
-  /** Advances the clock to the next {@code time} of day in {@code zone}. */
-  private static void advanceToNext(LocalTime time, ZoneId zone) throws InterruptedException {
-    ZonedDateTime now = cloud.clock().instant().atZone(zone);
-    ZonedDateTime next = now.with(time);
-    if (!next.isAfter(now)) {
-      next = next.plusDays(1);
-    }
-    advance(Duration.between(now, next));
   }
 
   private static String bundled(String id) throws Exception {
@@ -454,21 +445,5 @@ class JourneysEndToEndTest {
       out.append("journeys unavailable: ").append(e).append('\n');
     }
     return out.toString();
-  }
-
-  /**
-   * Moves the virtual clock once the engine has nothing left to do at the current time: a Task
-   * still running when the clock jumps would finish "after" the jump and shift every later wait.
-   */
-  private static void advance(Duration duration) throws InterruptedException {
-    settle();
-    cloud.clock().advance(duration);
-    cloud.engine().awaitQuiescence();
-  }
-
-  /** Lets the stream poller and the engine finish whatever the last call set off. */
-  private static void settle() throws InterruptedException {
-    Thread.sleep(1500);
-    cloud.engine().awaitQuiescence();
   }
 }
