@@ -136,7 +136,8 @@ public final class LocalCloud implements AutoCloseable {
       faults.bind(name -> logicalIdOf(name), name -> {
         String id = logicalIdOf(name);
         return id != null && pollers.stream().anyMatch(p -> p.config().functionLogicalId().equals(id)) ? id : null;
-      }, message -> log.add("fault", message, null));
+      }, name -> tables.stream().filter(t -> t.name().equals(name) || t.logicalId().equals(name)).map(Tables.Table::name)
+          .findFirst().orElse(null), message -> log.add("fault", message, null));
       StepFunctionsJsonApi sfnApi = engine == null ? null : new StepFunctionsJsonApi(engine);
       AwsEndpoint aws = new AwsEndpoint(dynamo, sfnApi, ses, sns, buses,
           new ParameterStore(config, clock, stack.region(), stack.accountId()), smsVoice, faults);

@@ -64,7 +64,7 @@ public final class AwsEndpoint {
     String service = request.signedService();
     if (faults != null) {
       Call call = call(request, target, service);
-      Faults.Hit hit = faults.aws(call.service(), call.operation());
+      Faults.Hit hit = faults.aws(call.service(), call.operation(), () -> tablesNamed(request));
       hit.delay();
       if (hit.fails()) {
         return faultReply(request, call, hit.failure());
@@ -171,6 +171,28 @@ public final class AwsEndpoint {
       return new Call("sns", form.getOrDefault("Action", ""), "query");
     }
     return new Call(signedService == null ? "" : signedService, "", "json");
+  }
+
+  /** The tables a DynamoDB request names: TableName, RequestItems' keys, TransactItems' TableNames. */
+  static java.util.Set<String> tablesNamed(Request request) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    try {
+      JsonNode body = Json.parse(request.body());
+      if (body.hasNonNull("TableName")) {
+        names.add(body.get("TableName").asText());
+      }
+      body.path("RequestItems").fieldNames().forEachRemaining(names::add);
+      for (JsonNode item : body.path("TransactItems")) {
+        item.elements().forEachRemaining(operation -> {
+          if (operation.hasNonNull("TableName")) {
+            names.add(operation.get("TableName").asText());
+          }
+        });
+      }
+    } catch (RuntimeException e) {
+      // not JSON: names no table
+    }
+    return names;
   }
 
   /** The fault's error as the service itself answers: the SDK parses (and retries) it as it would AWS's. */

@@ -20,6 +20,7 @@ public final class Fault {
   private final String service;
   private final String operation;
   private final String function;
+  private final String table;
   private final String error;
   private final int status;
   private final String message;
@@ -35,12 +36,13 @@ public final class Fault {
   private final AtomicInteger fired = new AtomicInteger();
   private final AtomicInteger matched = new AtomicInteger();
 
-  Fault(String id, String service, String operation, String function, String error, int status, String message,
+  Fault(String id, String service, String operation, String function, String table, String error, int status, String message,
       long latencyMs, Integer count, Double probability, boolean crash, boolean failBatch, At at, long seed) {
     this.id = id;
     this.service = service;
     this.operation = operation;
     this.function = function;
+    this.table = table;
     this.error = error;
     this.status = status;
     this.message = message;
@@ -71,6 +73,11 @@ public final class Fault {
   /** The function (logical id or name) of a lambda or streams fault. */
   public String function() {
     return function;
+  }
+
+  /** The table (its name) a DynamoDB fault is limited to, or null for every table. */
+  public String table() {
+    return table;
   }
 
   /** The error code as AWS names it, or null for a latency-only fault. */
@@ -144,6 +151,9 @@ public final class Fault {
     }
     if (function != null) {
       json.put("function", function);
+    }
+    if (table != null) {
+      json.put("table", table);
     }
     if (error != null) {
       json.put("error", error).put("status", status);

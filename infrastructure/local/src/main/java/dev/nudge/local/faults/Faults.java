@@ -72,7 +72,7 @@ public final class Faults {
           + "US-EAST-1: (injected by the local cloud's fault switch)",
       "RequestLimitExceeded", "Throughput exceeds the current throughput limit for your account.");
 
-  private static final Set<String> FIELDS = Set.of("service", "operation", "function", "error", "status", "message",
+  private static final Set<String> FIELDS = Set.of("service", "operation", "function", "table", "error", "status", "message",
       "latencyMs", "count", "probability", "crash", "failBatch", "at", "seed");
 
   private final List<Fault> active = new CopyOnWriteArrayList<>();
@@ -80,6 +80,7 @@ public final class Faults {
   private Random seeds;
   private Function<String, String> functions = name -> name;
   private Function<String, String> streamConsumers = name -> name;
+  private Function<String, String> tables = name -> name;
   private Consumer<String> log = message -> { };
 
   /** Faults whose probabilities are seeded from {@code seeds} (inject a seeded one for repeatable tests). */
@@ -97,6 +98,13 @@ public final class Faults {
    * no stream event source); {@code log} hears each fault fired.
    */
   public void bind(Function<String, String> functions, Function<String, String> streamConsumers, Consumer<String> log) {
+    bind(functions, streamConsumers, name -> name, log);
+  }
+
+  /** {@code tables} answers a table's name for its name or logical id, or null when there is none. */
+  public void bind(Function<String, String> functions, Function<String, String> streamConsumers,
+      Function<String, String> tables, Consumer<String> log) {
+    this.tables = tables;
     this.functions = functions;
     this.streamConsumers = streamConsumers;
     this.log = log;
@@ -193,6 +201,17 @@ public final class Faults {
     } else if (function != null) {
       throw new InvalidFault("function", "applies to lambda and streams faults only");
     }
+    String table = text(spec, "table", false);
+    if (table != null) {
+      if (!service.equals("dynamodb")) {
+        throw new InvalidFault("table", "applies to dynamodb faults only");
+      }
+      String resolved = tables.apply(table);
+      if (resolved == null) {
+        throw new InvalidFault("table", "no table " + table + " in the template");
+      }
+      table = resolved;
+    }
     String error = text(spec, "error", false);
     if (error != null && !error.matches("[A-Za-z][A-Za-z0-9.]*")) {
       throw new InvalidFault("error", "must be an AWS error code such as ThrottlingException");
@@ -262,7 +281,7 @@ public final class Faults {
     int resolvedStatus = error == null ? 0 : status != null ? status : STATUSES.getOrDefault(error, 400);
     String resolvedMessage = error == null ? null : message != null ? message
         : MESSAGES.getOrDefault(error, error + " (injected by the local cloud's fault switch)");
-    Fault fault = new Fault("f" + ids.incrementAndGet(), service, operation, function, error, resolvedStatus,
+    Fault fault = new Fault("f" + ids.incrementAndGet(), service, operation, function, table, error, resolvedStatus,
         resolvedMessage, latency, count, probability, crash, failBatch, at, seed);
     active.add(fault);
     log.accept("fault " + fault.id() + " on: " + fault.toJson());
@@ -274,7 +293,7 @@ public final class Faults {
     if (spec != null && spec.isArray()) {
       // Validate all before adding any: a bad third fault must not leave two active.
       Faults check = new Faults(new Random(0));
-      check.bind(functions, streamConsumers, m -> { });
+      check.bind(functions, streamConsumers, tables, m -> { });
       int i = 0;
       for (JsonNode one : spec) {
         try {
@@ -319,11 +338,22 @@ public final class Faults {
 
   /** What an AWS API call of {@code service} (canonical name) and {@code operation} meets. */
   public Hit aws(String service, String operation) {
+    return aws(service, operation, () -> Set.of());
+  }
+
+  /**
+   * What an AWS API call meets; {@code tables} lists the DynamoDB tables the call names (asked
+   * only when a fault is limited to a table).
+   */
+  public Hit aws(String service, String operation, java.util.function.Supplier<Set<String>> tables) {
     if (active.isEmpty()) {
       return Hit.NONE;
     }
+    Set<String>[] named = new Set[1];
     return hit(f -> f.service().equals(service)
-        && (f.operation() == null || f.operation().equalsIgnoreCase(operation)), service + " " + operation);
+        && (f.operation() == null || f.operation().equalsIgnoreCase(operation))
+        && (f.table() == null || (named[0] == null ? (named[0] = tables.get()) : named[0]).contains(f.table())),
+        service + " " + operation);
   }
 
   /** What an invocation of the function with logical id {@code logicalId} meets (crash, latency). */

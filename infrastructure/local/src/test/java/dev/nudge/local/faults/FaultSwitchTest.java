@@ -119,6 +119,19 @@ class FaultSwitchTest {
   }
 
   @Test
+  void aFaultOnOneTableLeavesTheOtherTablesAlone() throws Exception {
+    inject("{\"service\":\"dynamodb\",\"table\":\"Settings\",\"error\":\"ProvisionedThroughputExceededException\"}");
+    try (DynamoDbClient dynamo = noRetries(DynamoDbClient.builder())) {
+      put(dynamo, "other-table");
+      assertThatThrownBy(() -> dynamo.putItem(b -> b.tableName("nudge-Settings").item(Map.of("key", AttributeValue.fromS("k")))))
+          .isInstanceOf(ProvisionedThroughputExceededException.class);
+      assertThatThrownBy(() -> dynamo.transactWriteItems(b -> b.transactItems(t -> t.put(p -> p.tableName("nudge-Settings")
+          .item(Map.of("key", AttributeValue.fromS("k")))))))
+          .as("a transaction naming the table").isInstanceOf(ProvisionedThroughputExceededException.class);
+    }
+  }
+
+  @Test
   void theSdksOwnRetriesAbsorbAFewThrottles() throws Exception {
     JsonNode fault = inject("{\"service\":\"dynamodb\",\"operation\":\"PutItem\","
         + "\"error\":\"ProvisionedThroughputExceededException\",\"count\":2}");
@@ -340,6 +353,8 @@ class FaultSwitchTest {
     cases.put("{\"service\":\"lambda\",\"function\":\"ApiFunction\",\"crash\":true,\"at\":\"during\"}", "at");
     cases.put("{\"service\":\"streams\",\"function\":\"ApiFunction\",\"failBatch\":true}", "function");
     cases.put("{\"service\":\"dynamodb\",\"crash\":true}", "crash");
+    cases.put("{\"service\":\"dynamodb\",\"table\":\"NoSuchTable\",\"error\":\"ThrottlingException\"}", "table");
+    cases.put("{\"service\":\"ses\",\"table\":\"Settings\",\"error\":\"ThrottlingException\"}", "table");
     cases.put("[{\"service\":\"ses\",\"error\":\"MessageRejected\"},{\"service\":\"ses\"}]", "[1].error");
     for (Map.Entry<String, String> c : cases.entrySet()) {
       HttpResponse<String> response = call("POST", c.getKey());
