@@ -144,7 +144,7 @@ public final class Fault {
     return true;
   }
 
-  ObjectNode toJson() {
+  public ObjectNode toJson() {
     ObjectNode json = Json.object().put("id", id).put("service", service);
     if (operation != null) {
       json.put("operation", operation);
