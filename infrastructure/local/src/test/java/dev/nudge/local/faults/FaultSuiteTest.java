@@ -114,6 +114,39 @@ class FaultSuiteTest {
         + "\"count\":4}");
   }
 
+  /**
+   * Found by the kill -9 run (KillRestartTest): identify writes the contact's consent, then its
+   * consent.changed and contact.subscribed events. Interrupted in between (here: the events table
+   * throttled past the SDK's retries, so the call answers 500), the client's resend found the
+   * consent already subscribed and wrote no event: the welcome series never started.
+   */
+  @Test
+  void anIdentifyInterruptedBeforeItsEventsIsCompletedByItsResend() throws Exception {
+    String contact = "interrupted-identify";
+    String body = "{\"contactId\":\"" + contact + "\",\"email\":\"" + contact
+        + "@example.com\",\"timezone\":\"UTC\",\"consent\":{\"email\":{\"status\":\"subscribed\"}}}";
+    cloud.faults().add("{\"service\":\"dynamodb\",\"table\":\"EventsTable\",\"operation\":\"PutItem\","
+        + "\"error\":\"ProvisionedThroughputExceededException\"}");
+    HttpResponse<String> interrupted = api.signed("/v1/identify", body);
+    assertThat(interrupted.statusCode()).as(interrupted.body()).isEqualTo(500);
+    cloud.faults().clear();
+    cloud.clock().advance(Duration.ofSeconds(5)); // the client resends a little later
+    HttpResponse<String> resent = api.signed("/v1/identify", body);
+    assertThat(resent.statusCode()).as(resent.body()).isEqualTo(200);
+    settle(List.of(contact), "the welcome e-mail");
+    String eventsTable = cloud.functions().find("TrackFunction").variables().get("EVENTS_TABLE");
+    List<Map<String, AttributeValue>> events = dynamo.query(q -> q.tableName(eventsTable).consistentRead(true)
+        .keyConditionExpression("contactId = :c").expressionAttributeValues(Map.of(":c", AttributeValue.fromS(contact))))
+        .items();
+    assertThat(events.stream().filter(e -> e.get("type").s().equals("consent.changed"))).hasSize(1);
+    assertThat(events.stream().filter(e -> e.get("type").s().equals("contact.subscribed"))).hasSize(1);
+    assertThat(journeys().get(contact)).as("the welcome series started").hasSize(1);
+    // A third identify (nothing changed) writes nothing new.
+    assertThat(api.signed("/v1/identify", body).statusCode()).isEqualTo(200);
+    assertThat(dynamo.query(q -> q.tableName(eventsTable).consistentRead(true).keyConditionExpression("contactId = :c")
+        .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(contact)))).items()).hasSize(events.size());
+  }
+
   // ------------------------------------------------------------------------------------------
 
   /** What one run under a fault found; printed, then asserted. */

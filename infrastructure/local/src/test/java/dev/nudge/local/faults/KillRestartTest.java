@@ -366,12 +366,34 @@ class KillRestartTest {
         }
         if (System.nanoTime() > deadline) {
           throw new AssertionError(phase + ": " + unsettled.size() + " journeys did not settle: "
-              + unsettled.subList(0, Math.min(10, unsettled.size())));
+              + unsettled.subList(0, Math.min(10, unsettled.size())) + "\n" + diagnosis(unsettled));
         }
         advance("PT2M");
         Thread.sleep(200);
       }
     }
+  }
+
+  /** What the tables hold for contacts without a journey. */
+  private String diagnosis(List<String> unsettled) {
+    StringBuilder text = new StringBuilder();
+    try (DynamoDbClient dynamo = client(DynamoDbClient.builder())) {
+      for (String entry : unsettled) {
+        String contact = entry.substring(0, entry.indexOf(' '));
+        text.append(contact).append(": events ");
+        dynamo.query(q -> q.tableName("nudge-EventsTable").consistentRead(true).keyConditionExpression("contactId = :c")
+            .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(contact)))).items()
+            .forEach(e -> text.append(e.get("type").s()).append(' ').append(e.get("eventId").s()).append("; "));
+        text.append(" contact item keys: ");
+        dynamo.query(q -> q.tableName("nudge-ContactsTable").consistentRead(true).keyConditionExpression("contactId = :c")
+            .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(contact)))).items()
+            .forEach(c -> text.append(new TreeMap<>(c).keySet()).append(" consent=").append(c.get("consent")).append("; "));
+        text.append('\n');
+      }
+    } catch (RuntimeException e) {
+      text.append("(diagnosis failed: ").append(e).append(')');
+    }
+    return text.toString();
   }
 
   private static int freePort() throws IOException {
