@@ -51,7 +51,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * contacts are still being tracked, and started again. The clients resend what failed, as a
  * customer's backend would. Afterwards the fault suite's invariants hold: every tracked event
  * stored once, at most one e-mail per contact and step, one journey per contact and none stuck,
- * journey records agreeing with executions, statistics equal to the outbox. Everything is read
+ * journey records agreeing with executions; the statistics equal the outbox except for a send the
+ * kill interrupted between SES and the send ledger, which is counted skipped-outcome-unknown. Everything is read
  * over the wire (SDK clients, the admin API, /_local), since the cloud is another process.
  */
 class KillRestartTest {
@@ -169,9 +170,16 @@ class KillRestartTest {
       Map<String, Long> skipped = counters("skipped-outcome-unknown");
       System.out.println("KILL RESTART journeys=" + N + " succeeded=" + succeeded + " sent=" + sent + " outbox per step="
           + outboxByStep + " stats sent=" + statsSent + " skipped (outcome unknown)=" + skipped);
+      // A send the kill interrupted after SES accepted it and before the send ledger recorded it is
+      // not sent again on restart (the ledger's claim answers outcome-unknown) and is counted as
+      // skipped-outcome-unknown, not sent: the one way the statistics may trail the outbox, bounded
+      // by that counter. Without a kill the suite asserts equality (FaultSuiteTest).
       for (String step : EMAIL_STEPS) {
-        assertThat(statsSent.getOrDefault(step, 0L)).as("stats sent = outbox, step " + step)
-            .isEqualTo(outboxByStep.getOrDefault(step, 0L));
+        long stats = statsSent.getOrDefault(step, 0L);
+        long out = outboxByStep.getOrDefault(step, 0L);
+        assertThat(stats).as("stats sent <= outbox, step " + step).isLessThanOrEqualTo(out);
+        assertThat(stats + skipped.getOrDefault(step, 0L)).as("outbox <= sent + outcome unknown, step " + step)
+            .isGreaterThanOrEqualTo(out);
       }
       assertThat(succeeded).as("journeys finished").isEqualTo(N);
       assertThat(sent).as("every step of every journey sent once").isEqualTo(N * EMAIL_STEPS.size());
