@@ -62,7 +62,7 @@ public final class AwsEndpoint {
   public Reply handle(Request request) {
     String target = request.header("x-amz-target");
     String service = request.signedService();
-    if (faults != null) {
+    if (faults != null && !faults.isEmpty()) {
       Call call = call(request, target, service);
       Faults.Hit hit = faults.aws(call.service(), call.operation(), () -> tablesNamed(request));
       hit.delay();

@@ -310,6 +310,11 @@ public final class Faults {
     return List.of(add(spec));
   }
 
+  /** True when no fault is active (the hooks' fast path). */
+  public boolean isEmpty() {
+    return active.isEmpty();
+  }
+
   /** The faults still active (an exhausted fault is gone). */
   public List<Fault> active() {
     active.removeIf(Fault::exhausted);
