@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -88,25 +90,101 @@ public final class ContactRepository {
     return profile == null ? Optional.empty() : Optional.of(toContact(profile, events));
   }
 
+  /** The contact holding the e-mail: its uniqueness item, else (contacts older than those items) the index. */
   public Optional<String> idByEmail(String email) {
-    return idByIndex(EMAIL_INDEX, "email", email);
+    return owner(AddressType.EMAIL, email).or(() -> indexed(AddressType.EMAIL, email));
   }
 
+  /** The contact holding the phone number: its uniqueness item, else (older contacts) the index. */
   public Optional<String> idByPhone(String phone) {
-    return idByIndex(PHONE_INDEX, "phone", phone);
+    return owner(AddressType.PHONE, phone).or(() -> indexed(AddressType.PHONE, phone));
   }
 
-  private Optional<String> idByIndex(String index, String attribute, String value) {
-    QueryResponse response = ddb.query(b -> b.tableName(table).indexName(index)
+  /**
+   * The owner recorded in the address's uniqueness item, read strongly consistently: an address
+   * given to a contact a moment ago is found, which the eventually consistent index cannot promise.
+   */
+  public Optional<String> owner(AddressType type, String address) {
+    var item = ddb.getItem(b -> b.tableName(table).key(claimKey(type, address)).consistentRead(true)
+        .projectionExpression("contactId")).item();
+    return item == null || !item.containsKey("contactId") ? Optional.empty() : Optional.of(item.get("contactId").s());
+  }
+
+  /**
+   * A contact whose profile carries the address, through the index (eventually consistent). Only
+   * needed for contacts that got the address before uniqueness items existed and have none yet.
+   */
+  public Optional<String> indexed(AddressType type, String address) {
+    QueryResponse response = ddb.query(b -> b.tableName(table).indexName(type.index())
         .keyConditionExpression("#a = :v")
-        .expressionAttributeNames(Map.of("#a", attribute))
-        .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(value)))
+        .expressionAttributeNames(Map.of("#a", type.field()))
+        .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(address)))
         .limit(1));
     return response.items().stream().findFirst().map(i -> i.get("pk").s().substring(2));
   }
 
-  /** Creates an empty profile; false if one exists already (the conditional write makes creation race-free). */
-  public boolean createIfAbsent(String contactId, Instant now) {
+  private static Map<String, AttributeValue> claimKey(AddressType type, String address) {
+    return Map.of("pk", AttributeValue.fromS(type.claimPartition(address)), "sk", AttributeValue.fromS(AddressType.CLAIM_SK));
+  }
+
+  /**
+   * Writes the uniqueness item of an address a contact already holds in its profile but has no
+   * item for (it got the address before these items existed): the lazy backfill. False if another
+   * contact's item holds the address (then two contacts carry it, from before; nothing is changed).
+   */
+  public boolean claim(String contactId, AddressType type, String address) {
+    try {
+      ddb.putItem(b -> b.tableName(table).item(claimItem(contactId, type, address))
+          .conditionExpression("attribute_not_exists(pk) OR contactId = :me")
+          .expressionAttributeValues(Map.of(":me", AttributeValue.fromS(contactId))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Deletes the uniqueness items of the contact's addresses (erasure), each only if it names this
+   * contact: an item held by another contact is not this contact's to free.
+   */
+  public void releaseAddresses(String contactId, String email, String phone) {
+    for (AddressType type : AddressType.values()) {
+      String address = type == AddressType.EMAIL ? email : phone;
+      if (address == null) {
+        continue;
+      }
+      try {
+        ddb.deleteItem(b -> b.tableName(table).key(claimKey(type, address))
+            .conditionExpression("contactId = :me")
+            .expressionAttributeValues(Map.of(":me", AttributeValue.fromS(contactId))));
+      } catch (ConditionalCheckFailedException absentOrNotOurs) {
+        // already freed (a repeated erasure), never written (an older contact), or another's
+      }
+    }
+  }
+
+  private static Map<String, AttributeValue> claimItem(String contactId, AddressType type, String address) {
+    Map<String, AttributeValue> item = new HashMap<>(claimKey(type, address));
+    // Only contactId: an `email` or `phone` attribute here would put the item into the sparse indexes.
+    item.put("contactId", AttributeValue.fromS(contactId));
+    return item;
+  }
+
+  /** Put of an address's uniqueness item, refused if another contact holds it. */
+  private TransactWriteItem claimWrite(String contactId, AddressType type, String address) {
+    return TransactWriteItem.builder().put(Put.builder().tableName(table).item(claimItem(contactId, type, address))
+        .conditionExpression("attribute_not_exists(pk) OR contactId = :me")
+        .expressionAttributeValues(Map.of(":me", AttributeValue.fromS(contactId))).build()).build();
+  }
+
+  /** Delete of the address's uniqueness item a contact gives up, if it is the contact's (or absent: an older contact). */
+  private TransactWriteItem releaseWrite(String contactId, AddressType type, String address) {
+    return TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(claimKey(type, address))
+        .conditionExpression("attribute_not_exists(pk) OR contactId = :me")
+        .expressionAttributeValues(Map.of(":me", AttributeValue.fromS(contactId))).build()).build();
+  }
+
+  private Map<String, AttributeValue> emptyProfile(String contactId, Instant now) {
     Map<String, AttributeValue> item = new HashMap<>(key(contactId, PROFILE));
     item.put("id", AttributeValue.fromS(contactId));
     item.put("attrs", AttributeValue.fromM(Map.of()));
@@ -115,6 +193,12 @@ public final class ContactRepository {
     item.put("leadScore", AttributeValue.fromN("0"));
     item.put("createdAt", AttributeValue.fromS(Times.format(now)));
     item.put("updatedAt", AttributeValue.fromS(Times.format(now)));
+    return item;
+  }
+
+  /** Creates an empty profile; false if one exists already (the conditional write makes creation race-free). */
+  public boolean createIfAbsent(String contactId, Instant now) {
+    Map<String, AttributeValue> item = emptyProfile(contactId, now);
     try {
       ddb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
       return true;
@@ -123,8 +207,221 @@ public final class ContactRepository {
     }
   }
 
+  /**
+   * Creates the profile with {@code initial} applied, in one transaction with the uniqueness items
+   * of its addresses (a conditional put when it has none), so a contact never exists with an
+   * address another contact holds. False if
+   * the profile exists already (nothing written; apply the changes with {@link #update}).
+   *
+   * @throws AddressTakenException if another contact holds one of the addresses (nothing written)
+   */
+  public boolean create(String contactId, ProfileUpdate initial, Instant now) {
+    Map<String, AttributeValue> item = emptyProfile(contactId, now);
+    Map<String, AttributeValue> attrs = new HashMap<>();
+    initial.attributes().forEach((name, value) -> value.ifPresent(v -> attrs.put(name, attribute(v))));
+    item.put("attrs", AttributeValue.fromM(attrs));
+    Map<String, AttributeValue> consent = new HashMap<>();
+    initial.consent().forEach((channel, c) -> consent.put(channel.wireName(), consent(c)));
+    item.put("consent", AttributeValue.fromM(consent));
+    if (initial.email() != null) {
+      item.put("email", AttributeValue.fromS(initial.email()));
+    }
+    if (initial.phone() != null) {
+      item.put("phone", AttributeValue.fromS(initial.phone()));
+    }
+    if (initial.timezone() != null) {
+      item.put("timezone", AttributeValue.fromS(initial.timezone()));
+    }
+    if (initial.locale() != null) {
+      item.put("locale", AttributeValue.fromS(initial.locale()));
+    }
+    if (initial.leadScore() != null) {
+      item.put("leadScore", AttributeValue.fromN(Long.toString(initial.leadScore())));
+    }
+    if (!initial.listsAdd().isEmpty()) {
+      item.put("lists", AttributeValue.fromSs(List.copyOf(initial.listsAdd())));
+    }
+    if (initial.email() == null && initial.phone() == null) {
+      // No address to claim: a conditional put, at half a transaction's price.
+      try {
+        ddb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+      } catch (ConditionalCheckFailedException exists) {
+        return false;
+      }
+      if (!initial.attributes().isEmpty()) {
+        dates.sync(contactId, initial.attributes(), Map.of());
+      }
+      return true;
+    }
+    List<TransactWriteItem> writes = new ArrayList<>();
+    writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+        .conditionExpression("attribute_not_exists(pk)").build()).build());
+    List<AddressType> claimed = new ArrayList<>();
+    for (AddressType type : AddressType.values()) {
+      String address = type == AddressType.EMAIL ? initial.email() : initial.phone();
+      if (address != null) {
+        writes.add(claimWrite(contactId, type, address));
+        claimed.add(type);
+      }
+    }
+    List<String> refused = transact(writes);
+    if (refused != null) {
+      if (isConditionFailure(refused.get(0))) {
+        return false;
+      }
+      for (int i = 0; i < claimed.size(); i++) {
+        if (isConditionFailure(refused.get(i + 1))) {
+          throw new AddressTakenException(claimed.get(i));
+        }
+      }
+      throw new ConcurrentChangeException(contactId);
+    }
+    if (!initial.attributes().isEmpty()) {
+      dates.sync(contactId, initial.attributes(), Map.of());
+    }
+    return true;
+  }
+
   /** Applies an identify call's changes to an existing profile. */
   public void update(String contactId, ProfileUpdate update, Instant now) {
+    update(contactId, update, now, null);
+  }
+
+  /**
+   * As {@link #update(String, ProfileUpdate, Instant)}, with the profile as the caller last read it
+   * ({@code current}, or null to read it here when the update carries an address). An update that
+   * gives the contact a new address is one transaction: the profile update, conditioned on the old
+   * address still being there, the new address's uniqueness item (refused if another contact holds
+   * it) and the deletion of the old one's.
+   *
+   * @throws AddressTakenException if another contact holds a new address (nothing written)
+   * @throws ConcurrentChangeException if the address changed or the profile vanished since read
+   */
+  public void update(String contactId, ProfileUpdate update, Instant now, Contact current) {
+    if (update.email() == null && update.phone() == null) {
+      updateProfile(contactId, update, now);
+      return;
+    }
+    Contact before = current != null ? current : find(contactId).orElse(null);
+    boolean emailChanges = before != null && update.email() != null && !update.email().equals(before.email());
+    boolean phoneChanges = before != null && update.phone() != null && !update.phone().equals(before.phone());
+    if (!emailChanges && !phoneChanges) {
+      updateProfile(contactId, update, now);
+      return;
+    }
+    Expression e = expression(update, now);
+    StringBuilder condition = new StringBuilder("attribute_exists(pk)");
+    List<TransactWriteItem> writes = new ArrayList<>();
+    List<AddressType> claimed = new ArrayList<>();
+    for (AddressType type : AddressType.values()) {
+      boolean changes = type == AddressType.EMAIL ? emailChanges : phoneChanges;
+      if (!changes) {
+        continue;
+      }
+      String old = type == AddressType.EMAIL ? before.email() : before.phone();
+      String next = type == AddressType.EMAIL ? update.email() : update.phone();
+      // Pin the old address: a concurrent change of it would otherwise leave its uniqueness item behind.
+      condition.append(" AND ").append(old == null ? "attribute_not_exists(" + e.name(type.field()) + ")"
+          : e.name(type.field()) + " = " + e.value(AttributeValue.fromS(old)));
+      writes.add(claimWrite(contactId, type, next));
+      claimed.add(type);
+      if (old != null) {
+        writes.add(releaseWrite(contactId, type, old));
+      }
+    }
+    writes.add(0, TransactWriteItem.builder().update(e.transactional(table, key(contactId, PROFILE))
+        .conditionExpression(condition.toString()).build()).build());
+    List<String> refused = transact(writes);
+    if (refused != null) {
+      int index = 1;
+      for (AddressType type : claimed) {
+        if (isConditionFailure(refused.get(index))) {
+          throw new AddressTakenException(type);
+        }
+        String old = type == AddressType.EMAIL ? before.email() : before.phone();
+        index += old != null ? 2 : 1;
+      }
+      throw new ConcurrentChangeException(contactId);
+    }
+    finishUpdate(contactId, update, before.attributes());
+  }
+
+  /** The update without an address change: one UpdateItem (plus list removals and date items). */
+  private void updateProfile(String contactId, ProfileUpdate update, Instant now) {
+    Expression e = expression(update, now);
+    var before = ddb.updateItem(e.request(table, key(contactId, PROFILE)).conditionExpression("attribute_exists(pk)")
+        .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.UPDATED_OLD).build()).attributes();
+    Map<String, Attribute> previous = new HashMap<>();
+    if (before != null && before.containsKey("attrs") && before.get("attrs").hasM()) {
+      before.get("attrs").m().forEach((k, v) -> previous.put(k, attribute(v)));
+    }
+    finishUpdate(contactId, update, previous);
+  }
+
+  private void finishUpdate(String contactId, ProfileUpdate update, Map<String, Attribute> previous) {
+    if (!update.listsRemove().isEmpty()) {
+      // DynamoDB refuses ADD and DELETE on one attribute in one expression.
+      Expression remove = new Expression();
+      remove.delete("lists", AttributeValue.fromSs(List.copyOf(update.listsRemove())));
+      // Conditional like the first: a journey step racing an erasure must not recreate the profile.
+      ddb.updateItem(remove.request(table, key(contactId, PROFILE)).conditionExpression("attribute_exists(pk)").build());
+    }
+    if (!update.attributes().isEmpty()) {
+      // Date attributes (birthday, renewal) feed the byDate index that date triggers query.
+      dates.sync(contactId, update.attributes(), previous);
+    }
+  }
+
+  /**
+   * Runs a transaction, retrying a few times while DynamoDB cancels it only because another
+   * transaction on the same items was in flight. Null when it committed, else the cancellation
+   * reason code of each item (in order; "None" for items that were not the cause).
+   */
+  private List<String> transact(List<TransactWriteItem> writes) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        ddb.transactWriteItems(b -> b.transactItems(writes));
+        return null;
+      } catch (TransactionCanceledException e) {
+        List<String> codes = new ArrayList<>();
+        if (e.hasCancellationReasons()) {
+          e.cancellationReasons().forEach(r -> codes.add(r.code() == null ? "None" : r.code()));
+        }
+        while (codes.size() < writes.size()) {
+          codes.add("None");
+        }
+        boolean conditionFailed = codes.stream().anyMatch(ContactRepository::isConditionFailure);
+        if (conditionFailed || attempt == TRANSACTION_ATTEMPTS) {
+          return codes;
+        }
+        pause(attempt);
+      }
+    }
+  }
+
+  private static final int TRANSACTION_ATTEMPTS = 5;
+
+  private static boolean isConditionFailure(String code) {
+    return "ConditionalCheckFailed".equals(code);
+  }
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L << attempt));
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retrying a transaction", interrupted);
+    }
+  }
+
+  /** Thrown when the profile changed (its address, or it vanished) between the read and the write; retrying is safe. */
+  public static final class ConcurrentChangeException extends RuntimeException {
+    ConcurrentChangeException(String contactId) {
+      super("a concurrent write changed contact " + contactId, null, false, false);
+    }
+  }
+
+  private static Expression expression(ProfileUpdate update, Instant now) {
     Expression e = new Expression();
     e.set("updatedAt", AttributeValue.fromS(Times.format(now)));
     if (update.email() != null) {
@@ -153,22 +450,7 @@ public final class ContactRepository {
     if (!update.listsAdd().isEmpty()) {
       e.add("lists", AttributeValue.fromSs(List.copyOf(update.listsAdd())));
     }
-    var before = ddb.updateItem(e.request(table, key(contactId, PROFILE)).conditionExpression("attribute_exists(pk)")
-        .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.UPDATED_OLD).build()).attributes();
-    if (!update.listsRemove().isEmpty()) {
-      // DynamoDB refuses ADD and DELETE on one attribute in one expression.
-      Expression remove = new Expression();
-      remove.delete("lists", AttributeValue.fromSs(List.copyOf(update.listsRemove())));
-      ddb.updateItem(remove.request(table, key(contactId, PROFILE)).build());
-    }
-    if (!update.attributes().isEmpty()) {
-      // Date attributes (birthday, renewal) feed the byDate index that date triggers query.
-      Map<String, Attribute> previous = new HashMap<>();
-      if (before != null && before.containsKey("attrs") && before.get("attrs").hasM()) {
-        before.get("attrs").m().forEach((k, v) -> previous.put(k, attribute(v)));
-      }
-      dates.sync(contactId, update.attributes(), previous);
-    }
+    return e;
   }
 
   /**
@@ -357,14 +639,25 @@ public final class ContactRepository {
     }
   }
 
-  /** Deletes every item of the contact's partition (profile and counters). */
+  /**
+   * Deletes every item of the contact's partition (profile, counters, date items), the profile
+   * last: while it exists, erasure has not finished and a repeated erasure finds the contact.
+   */
   public int deletePartition(String contactId) {
     List<Map<String, AttributeValue>> items = partitionItems(contactId, "pk, sk");
     List<WriteRequest> deletes = new ArrayList<>();
+    boolean profile = false;
     for (var item : items) {
+      if (PROFILE.equals(item.get("sk").s())) {
+        profile = true;
+        continue;
+      }
       deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))).build());
     }
     BatchWriter.write(ddb, table, deletes);
+    if (profile) {
+      ddb.deleteItem(b -> b.tableName(table).key(key(contactId, PROFILE)));
+    }
     return items.size();
   }
 
@@ -504,7 +797,26 @@ public final class ContactRepository {
       delete.add(name(attribute) + " " + value(v));
     }
 
+    /** The same update as an item of a transaction; conditions may use {@link #name} and {@link #value}. */
+    Update.Builder transactional(String table, Map<String, AttributeValue> key) {
+      Update.Builder b = Update.builder().tableName(table).key(key)
+          .updateExpression(expression()).expressionAttributeNames(names);
+      if (!values.isEmpty()) {
+        b.expressionAttributeValues(values);
+      }
+      return b;
+    }
+
     UpdateItemRequest.Builder request(String table, Map<String, AttributeValue> key) {
+      UpdateItemRequest.Builder b = UpdateItemRequest.builder().tableName(table).key(key)
+          .updateExpression(expression()).expressionAttributeNames(names);
+      if (!values.isEmpty()) {
+        b.expressionAttributeValues(values);
+      }
+      return b;
+    }
+
+    private String expression() {
       StringBuilder expression = new StringBuilder();
       if (!set.isEmpty()) {
         expression.append("SET ").append(String.join(", ", set)).append(' ');
@@ -518,12 +830,7 @@ public final class ContactRepository {
       if (!delete.isEmpty()) {
         expression.append("DELETE ").append(String.join(", ", delete));
       }
-      UpdateItemRequest.Builder b = UpdateItemRequest.builder().tableName(table).key(key)
-          .updateExpression(expression.toString().trim()).expressionAttributeNames(names);
-      if (!values.isEmpty()) {
-        b.expressionAttributeValues(values);
-      }
-      return b;
+      return expression.toString().trim();
     }
   }
 }

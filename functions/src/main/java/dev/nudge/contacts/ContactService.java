@@ -103,37 +103,82 @@ public final class ContactService {
     return new Resolved(contactId, ref.isPresent(), identity);
   }
 
-  /** Creates the resolved contact if it does not exist yet, with the address it was found by. */
-  public boolean ensureExists(Resolved resolved, Instant now) {
-    if (resolved.exists() && resolved.checked()) {
-      return false;
-    }
-    boolean created = contacts.createIfAbsent(resolved.contactId(), now);
-    if (created) {
+  /**
+   * Creates the resolved contact if it does not exist yet, with the address it was found by, and
+   * returns the contact to use. Creating a contact with an address claims the address in the same
+   * transaction; if a concurrent request gave the address to another contact first, the identity
+   * is resolved again and so converges on that contact, as it would have had it come a moment later.
+   */
+  public Resolved ensureExists(Resolved resolved, Instant now) {
+    Resolved current = resolved;
+    for (int attempt = 1; ; attempt++) {
+      if (current.exists() && current.checked()) {
+        return current;
+      }
       // Only the address the id was derived from: any other is checked for conflicts by identify first.
-      Identity id = resolved.identity();
-      String email = id.email() != null && resolved.contactId().equals(ContactIds.forEmail(id.email())) ? id.email() : null;
-      String phone = id.phone() != null && resolved.contactId().equals(ContactIds.forPhone(id.phone())) ? id.phone() : null;
-      if (email != null || phone != null) {
-        contacts.update(resolved.contactId(), new ProfileUpdate(email, phone, Map.of(), null, null,
-            java.util.Set.of(), java.util.Set.of(), null, Map.of()), now);
+      Identity id = current.identity();
+      String email = id.email() != null && current.contactId().equals(ContactIds.forEmail(id.email())) ? id.email() : null;
+      String phone = id.phone() != null && current.contactId().equals(ContactIds.forPhone(id.phone())) ? id.phone() : null;
+      try {
+        contacts.create(current.contactId(), addresses(email, phone), now);
+        return new Resolved(current.contactId(), true, id);
+      } catch (AddressTakenException | ContactRepository.ConcurrentChangeException lostRace) {
+        if (attempt == ATTEMPTS) {
+          throw conflict(lostRace);
+        }
+        current = resolve(id);
       }
     }
-    return created;
   }
 
+  private static ProfileUpdate addresses(String email, String phone) {
+    return new ProfileUpdate(email, phone, Map.of(), null, null, java.util.Set.of(), java.util.Set.of(), null, Map.of());
+  }
+
+  /** How often a request that lost a race for an address or a profile is read and tried again. */
+  private static final int ATTEMPTS = 5;
+
+  private static ApiException conflict(RuntimeException lostRace) {
+    if (lostRace instanceof AddressTakenException taken) {
+      return new ApiException(409, "conflict", taken.getMessage(), taken.type().field());
+    }
+    return new ApiException(409, "conflict", "a concurrent request changed this contact; retry", null);
+  }
+
+  /**
+   * Identify: resolves the contact, refuses an address another contact holds (409 naming the
+   * field), then creates or updates the profile, merges the anonymous id and records consent. A
+   * request that loses a race for an address to a concurrent one (its transaction is refused,
+   * nothing written) starts again from the reads: an address-only request then finds the winner and
+   * updates it; one naming another contact is refused like any address found taken.
+   */
   public IdentifyResult identify(IdentifyCommand command) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return identifyOnce(command);
+      } catch (AddressTakenException | ContactRepository.ConcurrentChangeException lostRace) {
+        if (attempt == ATTEMPTS) {
+          throw conflict(lostRace);
+        }
+      }
+    }
+  }
+
+  private IdentifyResult identifyOnce(IdentifyCommand command) {
     Instant now = clock.instant();
     Identity identity = command.identity();
     Resolved target = resolve(identity.isAnonymousOnly() ? identity
         : new Identity(identity.contactId(), identity.email(), identity.phone(), null));
     Optional<Contact> existing = target.exists() ? contacts.find(target.contactId()) : Optional.empty();
 
+    // The address the target was resolved by, if any: the e-mail, else the phone, when no contact id is named.
+    AddressType resolvedBy = identity.contactId() != null ? null
+        : identity.email() != null ? AddressType.EMAIL : identity.phone() != null ? AddressType.PHONE : null;
     if (identity.email() != null) {
-      checkAddressIsFree("email", contacts.idByEmail(identity.email()), target, existing);
+      checkAddressIsFree(AddressType.EMAIL, identity.email(), target, existing, resolvedBy == AddressType.EMAIL);
     }
     if (identity.phone() != null) {
-      checkAddressIsFree("phone", contacts.idByPhone(identity.phone()), target, existing);
+      checkAddressIsFree(AddressType.PHONE, identity.phone(), target, existing, resolvedBy == AddressType.PHONE);
     }
 
     Map<Channel, Consent> consentChanges = new EnumMap<>(Channel.class);
@@ -170,10 +215,15 @@ public final class ContactService {
       }
     }
 
-    boolean created = ensureExists(target, now);
     ProfileUpdate p = command.profile();
-    contacts.update(target.contactId(), new ProfileUpdate(p.email(), p.phone(), p.attributes(), p.timezone(),
-        p.locale(), p.listsAdd(), p.listsRemove(), p.leadScore(), consentChanges), now);
+    ProfileUpdate update = new ProfileUpdate(p.email(), p.phone(), p.attributes(), p.timezone(),
+        p.locale(), p.listsAdd(), p.listsRemove(), p.leadScore(), consentChanges);
+    // A new contact is created with everything at once, its addresses claimed in the same
+    // transaction; an existing one (or one created concurrently) is updated.
+    boolean created = existing.isEmpty() && contacts.create(target.contactId(), update, now);
+    if (!created) {
+      contacts.update(target.contactId(), update, now, existing.orElse(null));
+    }
 
     boolean merged = false;
     if (identity.anonymousId() != null) {
@@ -201,15 +251,28 @@ public final class ContactService {
     return new IdentifyResult(target.contactId(), created, merged, consentChanges, pending);
   }
 
-  private static void checkAddressIsFree(String field, Optional<String> holder, Resolved target,
-      Optional<Contact> existing) {
-    if (holder.isEmpty() || holder.get().equals(target.contactId())) {
-      return;
+  /**
+   * Refuses an address another contact holds (409 naming the field). The uniqueness item is
+   * authoritative; the index answers only for addresses given before those items existed, and
+   * such an address already on the target gets its item now (the lazy backfill, one write).
+   */
+  private void checkAddressIsFree(AddressType type, String address, Resolved target, Optional<Contact> existing,
+      boolean resolvedByIt) {
+    Optional<String> claimed = contacts.owner(type, address);
+    Optional<String> holder = claimed.isPresent() ? claimed : contacts.indexed(type, address);
+    if (holder.isPresent() && !holder.get().equals(target.contactId())
+        && !existing.map(c -> c.mergedIds().contains(holder.get())).orElse(false)) {
+      if (resolvedByIt) {
+        // A concurrent request gave the address to a contact since it was resolved: resolve again,
+        // and this request updates that contact instead of being refused.
+        throw new AddressTakenException(type);
+      }
+      throw new ApiException(409, "conflict", type.field() + " belongs to another contact", type.field());
     }
-    if (existing.map(c -> c.mergedIds().contains(holder.get())).orElse(false)) {
-      return;
+    String held = existing.map(c -> type == AddressType.EMAIL ? c.email() : c.phone()).orElse(null);
+    if (claimed.isEmpty() && address.equals(held)) {
+      contacts.claim(target.contactId(), type, address);
     }
-    throw new ApiException(409, "conflict", field + " belongs to another contact", field);
   }
 
   /**
@@ -307,9 +370,21 @@ public final class ContactService {
     for (String id : ids) {
       deleted += events.deleteAll(id);
     }
+    // The address uniqueness items name the address in their key: they go with the profile.
+    contacts.releaseAddresses(contact.get().id(), contact.get().email(), contact.get().phone());
     for (String id : ids) {
       contacts.deletePartition(id);
     }
     return Optional.of(new Erasure(contact.get().id(), List.copyOf(ids), deleted));
+  }
+
+  /**
+   * Erasure of an id whose profile is gone: what was written under it after (or left by) an
+   * earlier erasure, its events and its partition's items. Empty when there was nothing.
+   */
+  public Optional<Erasure> eraseRemains(String contactId) {
+    int deleted = events.deleteAll(contactId);
+    int items = contacts.deletePartition(contactId);
+    return deleted + items == 0 ? Optional.empty() : Optional.of(new Erasure(contactId, List.of(contactId), deleted));
   }
 }

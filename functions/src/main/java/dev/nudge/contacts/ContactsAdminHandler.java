@@ -30,23 +30,48 @@ public final class ContactsAdminHandler extends HttpApiHandler {
     this(Environment.current(), AwsClients.dynamoDb());
   }
 
+  /** Stops executions through Step Functions, with a client made on the first erasure that needs one. */
   public ContactsAdminHandler(Environment env, DynamoDbClient ddb) {
+    this(env, ddb, dev.nudge.journeys.SfnExecutions.onFirstUse(dev.nudge.journeys.StepFunctionsClient::get));
+  }
+
+  public ContactsAdminHandler(Environment env, DynamoDbClient ddb, dev.nudge.journeys.Executions executions) {
     this(new ContactService(new ContactRepository(ddb, env.require("CONTACTS_TABLE")),
         new EventRepository(ddb, env.require("EVENTS_TABLE")), env.clock(),
         Duration.ofDays(Long.parseLong(env.optional("EVENT_RETENTION_DAYS").orElse("400")))),
         new JourneyRecords(ddb, env.require("JOURNEYS_TABLE")),
         new dev.nudge.journeys.RecipientHistory(new dev.nudge.messaging.SendLedger(ddb, env.require("JOURNEYS_TABLE"))),
-        env.optional("SEGMENTS_TABLE").isEmpty() ? ids -> 0 : new dev.nudge.audiences.AudienceErasure(
+        erasures(env, ddb, executions));
+  }
+
+  /**
+   * What other capabilities keep about the contact ids, in the order erasure must take: running
+   * journeys stopped first (a step still running could write again), then the audiences (the
+   * profile marked {@code erasingAt}, segment memberships, timers), then the journeys' items, the
+   * ledger and the statistics' start markers. The contact's own events and items go after these
+   * ({@link ContactService#erase}), the profile last.
+   */
+  static java.util.function.ToIntFunction<java.util.List<String>> erasures(Environment env, DynamoDbClient ddb,
+      dev.nudge.journeys.Executions executions) {
+    String journeysTable = env.require("JOURNEYS_TABLE");
+    var journeys = new dev.nudge.journeys.JourneyErasure(ddb, journeysTable, executions,
+        new dev.nudge.messaging.SendLedger(ddb, journeysTable),
+        env.optional("STATS_TABLE").map(table -> new dev.nudge.stats.StepStats(ddb, table)).orElse(null),
+        env.optional("STATE_MACHINE_ARN_PREFIX").orElse(null));
+    java.util.function.ToIntFunction<java.util.List<String>> audiences = env.optional("SEGMENTS_TABLE").isEmpty()
+        ? ids -> 0
+        : new dev.nudge.audiences.AudienceErasure(
             new dev.nudge.audiences.SegmentStore(ddb, env.require("WORKFLOWS_TABLE")),
             new dev.nudge.audiences.SegmentMembers(ddb, env.require("SEGMENTS_TABLE")), ddb,
-            env.require("TIMERS_TABLE"), env.require("CONTACTS_TABLE"), env.clock())::erase);
+            env.require("TIMERS_TABLE"), env.require("CONTACTS_TABLE"), env.clock())::erase;
+    return ids -> journeys.stop(ids) + audiences.applyAsInt(ids) + journeys.erase(ids);
   }
 
   public ContactsAdminHandler(ContactService contacts, JourneyRecords journeys) {
     this(contacts, journeys, null, ids -> 0);
   }
 
-  /** {@code alsoErase}: what other capabilities keep about the contact ids (segments, timers), erased first. */
+  /** {@code alsoErase}: what other capabilities keep about the contact ids (journeys, segments, timers), erased first. */
   /** {@code history}: each journey's messages and what happened to them; null shows the journeys alone. */
   public ContactsAdminHandler(ContactService contacts, JourneyRecords journeys,
       dev.nudge.journeys.RecipientHistory history, java.util.function.ToIntFunction<java.util.List<String>> alsoErase) {
@@ -72,15 +97,24 @@ public final class ContactsAdminHandler extends HttpApiHandler {
     return HttpResponse.json(200, body);
   }
 
+  /**
+   * Erases the contact: the other capabilities first ({@code alsoErase}), the contact's own events
+   * and items after, the profile last. An id without a profile is still swept (rows a cut-off
+   * erasure left, or a step in flight wrote after it): 404 only when nothing was stored under it.
+   */
   private HttpResponse delete(HttpRequest request) {
     String id = request.pathParameters().getOrDefault("id", "");
-    contacts.find(id).ifPresent(contact -> {
-      java.util.List<String> ids = new java.util.ArrayList<>(contact.mergedIds());
-      ids.add(contact.id());
-      int removed = alsoErase.applyAsInt(ids);
-      log().info("erasing", Map.of("contactId", contact.id(), "membershipsAndTimers", removed));
-    });
-    ContactService.Erasure erasure = contacts.erase(id).orElseThrow(() -> notFound());
+    java.util.Optional<Contact> contact = contacts.find(id);
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    contact.ifPresent(c -> ids.addAll(c.mergedIds()));
+    ids.add(contact.map(Contact::id).orElse(id));
+    int removed = alsoErase.applyAsInt(ids);
+    log().info("erasing", Map.of("contactId", ids.get(ids.size() - 1), "profile", contact.isPresent(),
+        "stoppedOrRemoved", removed));
+    ContactService.Erasure erasure = (contact.isPresent() ? contacts.erase(id) : contacts.eraseRemains(id))
+        .or(() -> removed > 0 ? java.util.Optional.of(new ContactService.Erasure(id, java.util.List.of(id), 0))
+            : java.util.Optional.empty())
+        .orElseThrow(() -> notFound());
     log().info("erased", Map.of("contactId", erasure.contactId(), "contactIds", erasure.contactIds().size(),
         "events", erasure.eventsDeleted()));
     ObjectNode body = dev.nudge.platform.Json.object();

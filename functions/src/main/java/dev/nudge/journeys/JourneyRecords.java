@@ -127,6 +127,24 @@ public final class JourneyRecords {
     }
   }
 
+  /**
+   * Marks a journey that completed as converted afterwards ({@code convertedAt}; it stays
+   * {@code completed}). Only once: false if it was marked before or did not complete.
+   */
+  public boolean convertedAfterCompletion(String contactId, String workflowId, String executionArn, Instant convertedAt) {
+    try {
+      ddb.updateItem(b -> b.tableName(table).key(key(contactId, workflowId, executionArn))
+          .updateExpression("SET convertedAt = :c")
+          .conditionExpression("#st = :completed AND attribute_not_exists(convertedAt)")
+          .expressionAttributeNames(Map.of("#st", "status"))
+          .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(Times.format(convertedAt)),
+              ":completed", AttributeValue.fromS(JourneyRecord.Outcome.COMPLETED.wireName()))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
   /** Every journey of the contact, by workflow. */
   public List<JourneyRecord> forContact(String contactId) {
     return query(contactId, JOURNEY_PREFIX);

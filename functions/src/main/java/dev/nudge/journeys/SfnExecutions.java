@@ -20,6 +20,29 @@ public final class SfnExecutions implements Executions {
     this.sfn = sfn;
   }
 
+  /**
+   * Calls through the client {@code client} supplies when first needed: a handler that seldom
+   * calls Step Functions (the contacts admin, on erasure) builds no client for its other routes.
+   */
+  public static Executions onFirstUse(java.util.function.Supplier<SfnClient> client) {
+    return new Executions() {
+      @Override
+      public Start start(String targetArn, String name, JsonNode input) {
+        return new SfnExecutions(client.get()).start(targetArn, name, input);
+      }
+
+      @Override
+      public boolean resume(String taskToken, JsonNode output) {
+        return new SfnExecutions(client.get()).resume(taskToken, output);
+      }
+
+      @Override
+      public void stop(String executionArn, String error, String cause) {
+        new SfnExecutions(client.get()).stop(executionArn, error, cause);
+      }
+    };
+  }
+
   @Override
   public Start start(String targetArn, String name, JsonNode input) {
     try {

@@ -99,14 +99,21 @@ public final class StepActions {
     Call call = read(payload);
     if (call.step() != null) {
       journeys.at(call.contactId(), call.workflowId(), call.key().executionId(), call.step().id());
-      count(call, "entered");
+      // A send outside its window comes back to its Task when the window opens: it counts as
+      // entered once, when it is decided (sent, skipped, failed), and as deferred each time it waits.
+      if (!call.action().equals("send")) {
+        count(call, "entered");
+      }
     }
     Instant now = clock.instant();
     ObjectNode result = Json.object();
     switch (call.action()) {
       case "enter" -> {
+        // The published version, as the router records it and counts the journey's outcome
+        // under it; definitions compiled without one (tests) fall back to the state machine.
         journeys.started(call.contactId(), call.workflowId(), call.key().executionId(),
-            payload.path("stateMachineId").asText(null), now);
+            payload.hasNonNull("version") ? payload.get("version").asText() : payload.path("stateMachineId").asText(null),
+            now);
         result.put("bucket", Buckets.of(call.workflowId(), call.contactId()));
       }
       case "send" -> send(call, now, result);
@@ -158,6 +165,7 @@ public final class StepActions {
   private void send(Call call, Instant now, ObjectNode result) {
     Optional<Contact> contact = contact(call);
     if (contact.isEmpty()) {
+      count(call, "entered");
       result.put("status", "skipped").put("resumeAt", timestamp(now)).put("reason", "no-contact");
       return;
     }
@@ -165,6 +173,7 @@ public final class StepActions {
     SendService.Outcome outcome = sender.send(new SendService.Request(call.workflowId(),
         call.payload().path("version").asText(null), (Step.Message) call.step().action(),
         call.settings(), contact.get(), call.key(), trigger.isObject() ? (ObjectNode) trigger : null));
+    count(call, outcome.status() == SendService.Status.DEFERRED ? "deferred" : "entered");
     recordMetrics(call, outcome, trigger, now);
     result.put("status", outcome.status().name().toLowerCase(java.util.Locale.ROOT));
     result.put("resumeAt", timestamp(outcome.resumeAt()));
@@ -345,6 +354,13 @@ public final class StepActions {
   private void complete(Call call, Instant now) {
     boolean ended = journeys.ended(call.contactId(), call.workflowId(), call.key().executionId(),
         JourneyStore.Status.COMPLETED, null, now);
+    // A retried Task finds the journey ended already: count it then too (the marker keeps it to
+    // one), so a crash between the end and the count loses nothing.
+    if (stats != null && (ended || journeys.find(call.contactId(), call.workflowId(), call.key().executionId())
+        .map(j -> j.status().equals(JourneyStore.Status.COMPLETED.wireName())).orElse(false))) {
+      stats.count(call.workflowId(), call.payload().path("version").asText("all"), StepStats.JOURNEY, "completed",
+          call.key().executionId(), now);
+    }
     Workflow.OnEnd onEnd = call.settings().onEnd();
     if (ended && onEnd != null && contact(call).isPresent()) {
       contacts.update(call.contactId(), new ProfileUpdate(null, null, Map.of(), null, null, Set.of(onEnd.list()),

@@ -57,7 +57,7 @@ public final class ConfirmationMailer {
     }
     Instant pendingAt = consent.get().at();
     Instant now = clock.instant();
-    SendLedger.Key key = new SendLedger.Key("confirm:" + contactId, "confirm", Long.toString(pendingAt.toEpochMilli()));
+    SendLedger.Key key = new SendLedger.Key(SendLedger.confirmationExecution(contactId), "confirm", Long.toString(pendingAt.toEpochMilli()));
     if (ledger.claim(key, contactId, Channel.EMAIL.wireName(), now).isPresent()) {
       return false;
     }

@@ -166,6 +166,28 @@ public final class SendLedger {
     return response.items().stream().filter(i -> i.containsKey("messageId")).map(i -> i.get("messageId").s()).findFirst();
   }
 
+  /** The ledger's execution id for a contact's double opt-in confirmations ({@link ConfirmationMailer}). */
+  public static String confirmationExecution(String contactId) {
+    return "confirm:" + contactId;
+  }
+
+  /**
+   * Erasure: deletes every claim of an execution (its sends, with the contact id, channel and
+   * message ids, and other claims such as an addScore step's). Returns how many; repeating it
+   * deletes nothing more. The sent-message items ({@code C#<contact>}, {@code M#...}) live in the
+   * contact's partition and go with the contact's journey items.
+   */
+  public int forgetExecution(String executionId) {
+    int deleted = 0;
+    for (Map<String, AttributeValue> i : ddb.queryPaginator(b -> b.tableName(table).consistentRead(true)
+        .projectionExpression("pk, sk").keyConditionExpression("pk = :pk")
+        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("S#" + executionId)))).items()) {
+      ddb.deleteItem(b -> b.tableName(table).key(Map.of("pk", i.get("pk"), "sk", i.get("sk"))));
+      deleted++;
+    }
+    return deleted;
+  }
+
   /** Messages sent to a contact since {@code since}, across all workflows. */
   public int sentSince(String contactId, Instant since) {
     return ddb.query(b -> b.tableName(table).select("COUNT")

@@ -17,7 +17,8 @@ import java.util.Set;
  * documented JSON object, and that library brings reflection-driven Jackson binding, commons-lang3,
  * javatuples and SLF4J plus environment probing (it tries a CloudWatch agent socket outside
  * Lambda) into every function's cold start, for the one line this class builds with the Jackson
- * tree Nudge already loads.
+ * tree Nudge already loads. Measured (docs/benchmarks.md, {@code MetricsColdStart}): the first
+ * metric line costs a fresh JVM about 15 ms here and about 230 ms with the library.
  */
 public final class Metrics {
   private Metrics() {}

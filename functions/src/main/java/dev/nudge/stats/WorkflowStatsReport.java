@@ -23,6 +23,11 @@ public final class WorkflowStatsReport {
       dev.nudge.workflows.Workflow live) {
     ObjectNode body = Json.object();
     body.put("workflow", workflow);
+    // The first and the last time the workflow did anything, over every version, step and counter.
+    counters.values().stream().flatMap(steps -> steps.values().stream()).flatMap(c -> c.values().stream())
+        .map(StepStats.Counter::firstAt).min(java.time.Instant::compareTo).ifPresent(t -> body.put("firstAt", t.toString()));
+    counters.values().stream().flatMap(steps -> steps.values().stream()).flatMap(c -> c.values().stream())
+        .map(StepStats.Counter::lastAt).max(java.time.Instant::compareTo).ifPresent(t -> body.put("lastAt", t.toString()));
     ArrayNode versions = body.putArray("versions");
     counters.forEach((version, steps) -> {
       ObjectNode v = versions.addObject();
@@ -40,12 +45,16 @@ public final class WorkflowStatsReport {
         journeys.set("timeToConversion", toConversion);
       }
       ArrayNode stepArray = v.putArray("steps");
-      steps.forEach((step, byCounter) -> {
+      inDefinitionOrder(steps, live).forEach((step, byCounter) -> {
         if (step.equals(StepStats.JOURNEY)) {
           return;
         }
         ObjectNode s = stepArray.addObject();
         s.put("step", step);
+        String channel = channel(live, step);
+        if (channel != null) {
+          s.put("channel", channel);
+        }
         ObjectNode counts = s.putObject("counters");
         byCounter.forEach((name, c) -> {
           if (!ResponseTimes.isBucket(name)) {
@@ -60,9 +69,14 @@ public final class WorkflowStatsReport {
           }
         }
         ObjectNode rates = s.putObject("rates");
-        rate(rates, "open", byCounter, "opened", "delivered");
-        rate(rates, "click", byCounter, "clicked", "delivered");
-        rate(rates, "clickToOpen", byCounter, "clicked", "opened");
+        if ("sms".equals(channel)) {
+          // A text message reports delivery, never an open or a click: no rate rather than 0%.
+          rates.putNull("open").putNull("click").putNull("clickToOpen");
+        } else {
+          rate(rates, "open", byCounter, "opened", "delivered");
+          rate(rates, "click", byCounter, "clicked", "delivered");
+          rate(rates, "clickToOpen", byCounter, "clicked", "opened");
+        }
         rate(rates, "bounce", byCounter, "bounced", "sent");
         rate(rates, "complaint", byCounter, "complained", "sent");
         rate(rates, "unsubscribe", byCounter, "unsubscribed", "delivered");
@@ -76,6 +90,40 @@ public final class WorkflowStatsReport {
       }
     });
     return body;
+  }
+
+  /** The steps in the order the live definition lists them (the journey's order); others after, by name. */
+  private static Map<String, Map<String, StepStats.Counter>> inDefinitionOrder(
+      Map<String, Map<String, StepStats.Counter>> steps, dev.nudge.workflows.Workflow live) {
+    if (live == null) {
+      return steps;
+    }
+    Map<String, Map<String, StepStats.Counter>> ordered = new java.util.LinkedHashMap<>();
+    for (dev.nudge.workflows.Step step : live.steps()) {
+      if (steps.containsKey(step.id())) {
+        ordered.put(step.id(), steps.get(step.id()));
+      }
+    }
+    steps.forEach(ordered::putIfAbsent);
+    return ordered;
+  }
+
+  /** {@code email} or {@code sms} for a message step of the live definition, else null. */
+  private static String channel(dev.nudge.workflows.Workflow live, String stepId) {
+    if (live == null) {
+      return null;
+    }
+    for (dev.nudge.workflows.Step step : live.steps()) {
+      if (step.id().equals(stepId)) {
+        if (step.action() instanceof dev.nudge.workflows.Step.Email) {
+          return "email";
+        }
+        if (step.action() instanceof dev.nudge.workflows.Step.Sms) {
+          return "sms";
+        }
+      }
+    }
+    return null;
   }
 
   private static void rate(ObjectNode into, String name, Map<String, StepStats.Counter> counters, String numerator,

@@ -46,7 +46,11 @@ public final class TrackService {
     for (TrackCommand command : commands) {
       ContactService.Resolved target = resolved.get(command.identity());
       if (target.checked() && ensured.add(target.contactId())) {
-        contacts.ensureExists(target, receivedAt);
+        // Creating a contact by address can lose the address to a concurrent request: the events
+        // then go to the contact that won it, for this and the identity's later events.
+        target = contacts.ensureExists(target, receivedAt);
+        resolved.put(command.identity(), target);
+        ensured.add(target.contactId());
       }
       TrackedEvent event = new TrackedEvent(target.contactId(), command.eventId(), command.type(),
           command.properties(), command.occurredAt(), receivedAt, source);

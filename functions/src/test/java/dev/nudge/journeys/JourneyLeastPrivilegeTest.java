@@ -341,6 +341,30 @@ class JourneyLeastPrivilegeTest {
   }
 
   @Test
+  void erasingAContactInAJourneyStopsItAndStaysWithinTheContactAdminsPolicy() {
+    stack.publish(CART);
+    stack.contact("c1");
+    new Router(stack.runtime.workflows(), stack.runtime.entry(), stack.runtime.journeys(), stack.runtime.waits(),
+        stack.executions, stack.clock, stack.stats()).route(stack.event("e1", "c1", "cart.updated", "{}"));
+    String arn = stack.executions.started.get(0).executionArn();
+    stack.runtime.waits().register(new WaitRegistrations.Wait("c1", "page.viewed", arn, "s", "cart", "t", null, null,
+        stack.clock.instant().plus(Duration.ofDays(1))));
+    var handler = new dev.nudge.contacts.ContactsAdminHandler(stack.env(), calls.client(), stack.executions);
+    com.fasterxml.jackson.databind.node.ObjectNode delete = dev.nudge.testing.TrackingStack.event("track-signed.json",
+        "DELETE /v1/contacts/{id}", null);
+    delete.put("rawPath", "/v1/contacts/c1");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) delete.get("requestContext").get("http")).put("path", "/v1/contacts/c1");
+    delete.putObject("pathParameters").put("id", "c1");
+
+    assertThat(dev.nudge.testing.TrackingStack.invoke(handler, delete).status()).isEqualTo(200);
+
+    assertThat(stack.executions.stopped).extracting(RecordingExecutions.Stopped::executionArn).containsExactly(arn);
+    assertGranted("ContactsAdminFunction");
+    JsonNode statements = SamTemplate.load().resource("ContactsAdminFunction").path("Properties").path("Policies");
+    assertThat(statements.toString()).contains("states:StopExecution").contains(":execution:nudge-*");
+  }
+
+  @Test
   void theScheduledBroadcastsFunctionsPolicyCoversStartingARun() {
     String definition = "id: readers\nname: Readers\nwhen: { consent: email }\n";
     new dev.nudge.audiences.SegmentStore(stack.ddb, stack.variables.get("WORKFLOWS_TABLE"))

@@ -132,6 +132,15 @@ class StepActionsTest {
   }
 
   @Test
+  void enterRecordsThePublishedVersionThePayloadCarries() throws Exception {
+    contact("c1", "Europe/Madrid", true);
+    ObjectNode enter = payload("abandoned-cart", "Enter", "c1", "t0");
+    enter.put("version", "4");
+    invoke(enter);
+    assertThat(journeys.find("c1", "abandoned-cart", EXECUTION).orElseThrow().version()).isEqualTo("4");
+  }
+
+  @Test
   void enterRecordsAnActiveJourneyOnceAndReturnsTheSplitBucket() throws Exception {
     contact("c1", "Europe/Madrid", true);
     JsonNode result = invoke(payload("abandoned-cart", "Enter", "c1", "2026-11-23T11:00:00Z"));
@@ -299,6 +308,19 @@ class StepActionsTest {
   }
 
   @Test
+  void aDeferredSendCountsAsDeferredThenOnceAsEnteredWhenItGoesOut() throws Exception {
+    contact("tokyo", "Asia/Tokyo", true);
+    invoke(payload("abandoned-cart", "reminder", "tokyo", "2026-11-23T11:00:00Z"));
+    clock.advance(Duration.ofHours(13)); // 09:00 in Tokyo: the Wait returns to the Task, entered anew
+    invoke(payload("abandoned-cart", "reminder", "tokyo", "2026-11-24T00:00:00Z"));
+
+    var reminder = stats.read("abandoned-cart").values().iterator().next().get("reminder");
+    assertThat(reminder.get("deferred").count()).isEqualTo(1);
+    assertThat(reminder.get("entered").count()).isEqualTo(1);
+    assertThat(reminder.get("sent").count()).isEqualTo(1);
+  }
+
+  @Test
   void aRefusedSendIsReleasedSoTheRetrySendsIt() throws Exception {
     contact("c1", "Europe/Madrid", true);
     refusals.set(1); // a 400 without an error code: neither throttling nor a known refusal
@@ -407,6 +429,16 @@ class StepActionsTest {
     invoke(payload("lead-nurturing", "RecordFailure", "lead", "t2"));
     assertThat(contacts.find("lead").orElseThrow().lists()).contains("nurtured").doesNotContain("leads");
     assertThat(journeys.find("lead", "lead-nurturing", EXECUTION).orElseThrow().status()).isEqualTo("completed");
+  }
+
+  @Test
+  void aCompletedJourneyIsCountedOnceEvenWhenTheCompleteTaskIsRetried() throws Exception {
+    contact("lead", "Europe/Madrid", true);
+    invoke(payload("lead-nurturing", "Enter", "lead", "t0"));
+    invoke(payload("lead-nurturing", "Complete", "lead", "t1"));
+    invoke(payload("lead-nurturing", "Complete", "lead", "t1"));
+    var journey = stats.read("lead-nurturing").values().iterator().next().get(dev.nudge.stats.StepStats.JOURNEY);
+    assertThat(journey.get("completed").count()).isEqualTo(1);
   }
 
   @Test

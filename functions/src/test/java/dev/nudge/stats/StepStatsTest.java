@@ -57,4 +57,38 @@ class StepStatsTest {
     assertThat(rates.path("open").isNull()).isTrue(); // nothing delivered yet
     assertThat(rates.path("bounce").asDouble()).isZero();
   }
+
+  @Test
+  void aRangeCountsOnlyWhatHappenedOnItsDays() {
+    stats.count("cart", "1", "reminder", "sent", "monday", T0);
+    stats.count("cart", "1", "reminder", "sent", "tuesday", T0.plus(java.time.Duration.ofDays(1)));
+    stats.count("cart", "1", "reminder", "opened", "tuesday-open", T0.plus(java.time.Duration.ofDays(1)));
+    stats.count("cart", "1", "reminder", "sent", "thursday", T0.plus(java.time.Duration.ofDays(3)));
+    var tuesdayToWednesday = stats.read("cart", java.time.LocalDate.parse("2026-12-02"), java.time.LocalDate.parse("2026-12-03"));
+    assertThat(tuesdayToWednesday.get("1").get("reminder").get("sent").count()).isEqualTo(1);
+    assertThat(tuesdayToWednesday.get("1").get("reminder").get("opened").count()).isEqualTo(1);
+    assertThat(stats.read("cart").get("1").get("reminder").get("sent").count()).isEqualTo(3);
+  }
+
+  @Test
+  void aDayIsTheUtcDayOfTheCount() {
+    stats.count("cart", "1", "reminder", "sent", "late", Instant.parse("2026-12-01T23:59:59Z"));
+    stats.count("cart", "1", "reminder", "sent", "early", Instant.parse("2026-12-02T00:00:00Z"));
+    var first = stats.read("cart", java.time.LocalDate.parse("2026-12-01"), java.time.LocalDate.parse("2026-12-01"));
+    assertThat(first.get("1").get("reminder").get("sent").count()).isEqualTo(1);
+  }
+
+  @Test
+  void aRangeWithoutCountsIsEmpty() {
+    stats.count("cart", "1", "reminder", "sent", "monday", T0);
+    assertThat(stats.read("cart", java.time.LocalDate.parse("2026-11-01"), java.time.LocalDate.parse("2026-11-30"))).isEmpty();
+  }
+
+  @Test
+  void aRangeEndingBeforeItStartsOrLongerThanAYearIsRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> stats.read("cart", java.time.LocalDate.parse("2026-12-02"),
+        java.time.LocalDate.parse("2026-12-01"))).isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> stats.read("cart", java.time.LocalDate.parse("2025-01-01"),
+        java.time.LocalDate.parse("2026-12-01"))).isInstanceOf(IllegalArgumentException.class);
+  }
 }

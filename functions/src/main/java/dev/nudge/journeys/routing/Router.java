@@ -104,7 +104,7 @@ public final class Router {
           Metrics.count(Metric.JOURNEYS_STARTED, clock.instant(), Metrics.dims("Workflow", w.id()));
           if (stats != null) {
             stats.count(w.id(), Integer.toString(w.meta().liveVersion()), StepStats.JOURNEY, "started",
-                w.id() + "/" + contactId + "/event:" + eventId, clock.instant());
+                StepStats.journeyStartKey(w.id(), contactId, "event:" + eventId), clock.instant());
           }
         }
         log.info("entry", Map.of("workflow", w.id(), "contactId", contactId, "eventId", eventId, "result", result));
@@ -126,11 +126,15 @@ public final class Router {
         continue;
       }
       for (JourneyRecord journey : journeys.forContact(contactId, w.id())) {
-        if (!journey.active()) {
-          continue;
-        }
         Instant at = occurredAt(event);
         boolean converted = isGoal && (goal.within() == null || !at.isAfter(journey.startedAt().plus(goal.within())));
+        if (!journey.active()) {
+          if (converted && journey.outcome() == JourneyRecord.Outcome.COMPLETED && journey.convertedAt() == null
+              && !at.isBefore(journey.startedAt())) {
+            convertedAfterCompletion(w, journey, at);
+          }
+          continue;
+        }
         executions.stop(journey.executionArn(), isGoal ? GOAL_ERROR : EXIT_ERROR,
             (isGoal ? "goal " : "exit ") + type + " event " + event.path("id").asText());
         journeys.ended(contactId, w.id(), journey.executionArn(),
@@ -144,8 +148,7 @@ public final class Router {
           boolean first = stats.count(w.id(), journey.version(), StepStats.JOURNEY, converted ? "converted" : "exited",
               journey.executionArn(), clock.instant());
           if (first && converted && journey.startedAt() != null) {
-            stats.count(w.id(), journey.version(), StepStats.JOURNEY, dev.nudge.stats.ResponseTimes.counter("converted",
-                java.time.Duration.between(journey.startedAt(), at).abs()), journey.executionArn(), clock.instant());
+            countTimeToConversion(w, journey, at);
           }
         }
         log.info("ended", Map.of("workflow", w.id(), "contactId", contactId, "execution", journey.executionArn(),
@@ -153,6 +156,29 @@ public final class Router {
       }
     }
     return ended;
+  }
+
+  /**
+   * A goal reached after the journey ran to its end, inside the conversion window, is still the
+   * journey's conversion (the last e-mail is often the one that converts): recorded on the journey
+   * once and counted once, under the same marker as an in-flight conversion.
+   */
+  private void convertedAfterCompletion(PublishedWorkflows.Live w, JourneyRecord journey, Instant at) {
+    if (!journeys.convertedAfterCompletion(journey.contactId(), w.id(), journey.executionArn(), at)) {
+      return;
+    }
+    Metrics.count(Metric.JOURNEYS_CONVERTED, clock.instant(), Metrics.dims("Workflow", w.id()));
+    if (stats != null && stats.count(w.id(), journey.version(), StepStats.JOURNEY, "converted", journey.executionArn(),
+        clock.instant())) {
+      countTimeToConversion(w, journey, at);
+    }
+    log.info("converted after completion", Map.of("workflow", w.id(), "contactId", journey.contactId(),
+        "execution", journey.executionArn()));
+  }
+
+  private void countTimeToConversion(PublishedWorkflows.Live w, JourneyRecord journey, Instant at) {
+    stats.count(w.id(), journey.version(), StepStats.JOURNEY, dev.nudge.stats.ResponseTimes.counter("converted",
+        java.time.Duration.between(journey.startedAt(), at).abs()), journey.executionArn(), clock.instant());
   }
 
   private List<String> resume(String contactId, JsonNode event, String type) {

@@ -93,7 +93,14 @@ public final class WorkflowsAdminHandler extends HttpApiHandler {
         throw new ApiException(404, "not_found", "this stack keeps no statistics table", null);
       }
       WorkflowStore.Meta meta = admin.find(id(r));
-      return HttpResponse.json(200, WorkflowStatsReport.of(id(r), stats.read(id(r)), meta.published() ? meta.live() : null));
+      StatsRange range = StatsRange.of(r.queryParameters());
+      ObjectNode report = WorkflowStatsReport.of(id(r), range == null ? stats.read(id(r)) : stats.read(id(r), range.from(),
+          range.to()), meta.published() ? meta.live() : null);
+      if (range != null) {
+        report.putObject("range").put("from", range.from().toString()).put("to", range.to().toString())
+            .put("granularity", "utc-day");
+      }
+      return HttpResponse.json(200, report);
     });
     route("GET /v1/workflows", r -> list());
     route("GET /v1/workflows/{id}", r -> get(id(r)));

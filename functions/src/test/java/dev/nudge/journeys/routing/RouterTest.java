@@ -442,4 +442,40 @@ class RouterTest {
     assertThat(time.path("samples").asLong()).isEqualTo(1);
     assertThat(time.path("p50").asText()).isEqualTo("PT4H");
   }
+
+  @Test
+  void aGoalReachedAfterTheJourneyCompletedWithinTheWindowCountsOnceAsAConversion() {
+    var stats = stack.stats();
+    Router counting = new Router(stack.runtime.workflows(), stack.runtime.entry(), stack.runtime.journeys(),
+        stack.runtime.waits(), stack.executions, stack.clock, stats);
+    stack.publish(cart("always"));
+    stack.contact("c1");
+    counting.route(stack.event("ev-1", "c1", "cart.updated", "{\"items\":2}"));
+    endFirstJourney("c1");
+    stack.clock.advance(Duration.ofDays(2));
+
+    var routed = counting.route(stack.event("order-1", "c1", "order.completed", "{\"total\":40}"));
+    counting.route(stack.event("order-2", "c1", "order.completed", "{\"total\":40}"));
+
+    assertThat(routed.ended()).isEmpty();
+    assertThat(stack.executions.stopped).isEmpty();
+    JourneyRecord journey = journeys("c1").get(0);
+    assertThat(journey.outcome()).isEqualTo(JourneyRecord.Outcome.COMPLETED);
+    assertThat(journey.convertedAt()).isNotNull();
+    var report = dev.nudge.stats.WorkflowStatsReport.of("cart", stats.read("cart"));
+    assertThat(report.path("versions").get(0).path("journeys").path("converted").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void aGoalAfterACompletedJourneysWindowIsNoConversion() {
+    stack.publish(cart("always"));
+    stack.contact("c1");
+    router.route(stack.event("ev-1", "c1", "cart.updated", "{\"items\":2}"));
+    endFirstJourney("c1");
+    stack.clock.advance(Duration.ofDays(8));
+
+    router.route(stack.event("order-1", "c1", "order.completed", "{}"));
+
+    assertThat(journeys("c1").get(0).convertedAt()).isNull();
+  }
 }

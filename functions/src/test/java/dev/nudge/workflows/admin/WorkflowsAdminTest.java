@@ -9,6 +9,7 @@ import dev.nudge.journeys.routing.Router;
 import dev.nudge.testing.TrackingStack;
 import dev.nudge.workflows.Workflows;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WorkflowsAdminTest {
@@ -18,11 +19,19 @@ class WorkflowsAdminTest {
       stack.runtime.waits(), stack.executions, stack.clock);
 
   private TrackingStack.Response call(String method, String route, String id, String body) {
+    return call(method, route, id, body, Map.of());
+  }
+
+  private TrackingStack.Response call(String method, String route, String id, String body, Map<String, String> query) {
     String path = id == null ? route : route.replace("{id}", id);
     ObjectNode event = TrackingStack.event("contacts-admin-get.json", method + " " + route, body);
     event.put("rawPath", path);
     event.put("rawQueryString", "");
     event.remove("queryStringParameters");
+    if (!query.isEmpty()) {
+      ObjectNode parameters = event.putObject("queryStringParameters");
+      query.forEach(parameters::put);
+    }
     ((ObjectNode) event.get("requestContext").get("http")).put("method", method).put("path", path);
     if (id != null) {
       event.putObject("pathParameters").put("id", id);
@@ -183,6 +192,40 @@ class WorkflowsAdminTest {
     assertThat(step.path("rates").path("clickToOpen").asDouble()).isZero();
     assertThat(step.path("rates").path("bounce").asDouble()).isZero();
     assertThat(step.path("firstAt").asText()).isEqualTo(stack.clock.instant().toString());
+  }
+
+  @Test
+  void statsForADayRangeCountOnlyThoseDaysAndNameTheRange() {
+    draft("birthday", Workflows.bundledText("birthday"));
+    call("POST", "/v1/workflows/{id}/publish", "birthday", null);
+    var stats = stack.stats();
+    java.time.Instant today = stack.clock.instant();
+    stats.count("birthday", "1", "greeting", "sent", "exec-old", today.minus(java.time.Duration.ofDays(10)));
+    stats.count("birthday", "1", "greeting", "sent", "exec-new", today);
+    String day = java.time.LocalDate.ofInstant(today, java.time.ZoneOffset.UTC).toString();
+
+    TrackingStack.Response response = call("GET", "/v1/workflows/{id}/stats", "birthday", null,
+        Map.of("from", day, "to", day));
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json().path("range").path("from").asText()).isEqualTo(day);
+    assertThat(response.json().path("versions").get(0).path("steps").get(0).path("counters").path("sent").asLong())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aStatsRangeWithoutItsEndOrWithAMalformedDayNamesTheField() {
+    draft("birthday", Workflows.bundledText("birthday"));
+    TrackingStack.Response noEnd = call("GET", "/v1/workflows/{id}/stats", "birthday", null, Map.of("from", "2026-12-01"));
+    TrackingStack.Response malformed = call("GET", "/v1/workflows/{id}/stats", "birthday", null,
+        Map.of("from", "yesterday", "to", "2026-12-01"));
+    TrackingStack.Response backwards = call("GET", "/v1/workflows/{id}/stats", "birthday", null,
+        Map.of("from", "2026-12-02", "to", "2026-12-01"));
+
+    assertThat(noEnd.status()).isEqualTo(400);
+    assertThat(noEnd.json().path("error").path("field").asText()).isEqualTo("to");
+    assertThat(malformed.json().path("error").path("field").asText()).isEqualTo("from");
+    assertThat(backwards.json().path("error").path("field").asText()).isEqualTo("to");
   }
 
   @Test

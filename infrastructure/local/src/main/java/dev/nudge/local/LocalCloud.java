@@ -237,6 +237,11 @@ public final class LocalCloud implements AutoCloseable {
   }
 
   /** The EMF metrics the functions printed (what CloudWatch would hold). */
+  /** The embedded DynamoDB Local, with the capacity meter of the functions' calls. */
+  public DynamoDbServer dynamo() {
+    return dynamo;
+  }
+
   public LocalMetrics metrics() {
     return metrics;
   }

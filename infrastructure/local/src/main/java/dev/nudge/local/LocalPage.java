@@ -79,6 +79,12 @@ final class LocalPage {
           throw new java.io.UncheckedIOException(e);
         }
       }
+      if (path.equals("/_local/api/capacity")) {
+        if (method.equals("DELETE")) {
+          cloud.dynamo().capacity().reset();
+        }
+        return Reply.json(200, cloud.dynamo().capacity().toJson(), "application/json");
+      }
       if (method.equals("GET") && path.equals("/_local/api/journeys")) {
         return Reply.json(200, journeys(), "application/json");
       }

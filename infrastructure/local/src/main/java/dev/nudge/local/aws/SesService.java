@@ -23,8 +23,9 @@ import java.util.UUID;
 /**
  * SES v2 SendEmail into the {@link Outbox}, then SES event publishing: for a configuration set
  * whose template declares an EventBridge event destination, the matching events (Send, Delivery
- * at once; Open, Click, Bounce, Complaint when simulated from the local page) go to the local
- * default bus in the shape SES publishes them ("Email Sent", "Email Delivered"...).
+ * at once; Open, Click, Bounce, Complaint when simulated from the local page; Bounce or Complaint
+ * at once for SES's mailbox simulator addresses) go to the local default bus in the shape SES
+ * publishes them ("Email Sent", "Email Delivered"...).
  */
 public final class SesService {
   /** Event types a configuration set publishes to EventBridge, lower-case as CloudFormation spells them. */
@@ -134,18 +135,44 @@ public final class SesService {
       throw new AwsError(400, "BadRequestException", "Content needs Simple, Raw or Template");
     }
     ObjectNode attributes = Json.object();
+    boolean bounces = to.stream().allMatch(a -> isSimulator(a, "bounce"));
+    boolean complains = !bounces && to.stream().anyMatch(a -> isSimulator(a, "complaint"));
+    List<String> events = bounces ? List.of("Send", "Bounce")
+        : complains ? List.of("Send", "Delivery", "Complaint") : List.of("Send", "Delivery");
     Outbox.Message message = outbox.add(new Outbox.Message(id, "email", from, List.copyOf(to), subject, text, html,
-        configurationSet, tags, DateTimeFormatter.ISO_INSTANT.format(now), null, List.of("Send", "Delivery"), attributes),
+        configurationSet, tags, DateTimeFormatter.ISO_INSTANT.format(now), null, events, attributes),
         eml, ".eml");
     log.add("email", "SendEmail " + id + (configurationSet == null ? "" : " (" + configurationSet + ")"), subject);
     publish(message, "send", Json.object());
+    if (bounces) {
+      publish(message, "bounce", bounce(message, iso(clock.instant())));
+      return id;
+    }
     publish(message, "delivery", Json.object()
         .put("timestamp", iso(clock.instant()))
         .put("processingTimeMillis", 312)
         .put("smtpResponse", "250 2.6.0 Message received")
         .put("reportingMTA", "local.smtp-out.amazonses.com")
         .set("recipients", strings(to)));
+    if (complains) {
+      publish(message, "complaint", complaint(message, iso(clock.instant())));
+    }
     return id;
+  }
+
+  /**
+   * SES's mailbox simulator: mail to {@code bounce@simulator.amazonses.com} is refused (a hard
+   * bounce, and no delivery), mail to {@code complaint@...} is delivered and complained about, as
+   * SES does; a {@code +label} before the {@code @} is allowed, so many simulated recipients can
+   * be told apart.
+   */
+  static boolean isSimulator(String address, String mailbox) {
+    String a = address.toLowerCase(Locale.ROOT);
+    int lt = a.indexOf('<');
+    if (lt >= 0) {
+      a = a.substring(lt + 1, a.indexOf('>', lt) < 0 ? a.length() : a.indexOf('>', lt));
+    }
+    return a.endsWith("@simulator.amazonses.com") && (a.startsWith(mailbox + "@") || a.startsWith(mailbox + "+"));
   }
 
   /** Simulates recipient feedback: type is open, click, bounce or complaint. */
@@ -163,29 +190,33 @@ public final class SesService {
         click.putObject("linkTags");
         yield click;
       }
-      case "bounce" -> {
-        ObjectNode bounce = Json.object().put("bounceType", "Permanent").put("bounceSubType", "General")
-            .put("timestamp", now).put("feedbackId", UUID.randomUUID().toString())
-            .put("reportingMTA", "dsn; local.smtp-out.amazonses.com");
-        ArrayNode recipients = bounce.putArray("bouncedRecipients");
-        message.to().forEach(r -> recipients.add(Json.object().put("emailAddress", r).put("action", "failed")
-            .put("status", "5.1.1").put("diagnosticCode", "smtp; 550 5.1.1 user unknown")));
-        yield bounce;
-      }
-      case "complaint" -> {
-        ObjectNode complaint = Json.object().put("timestamp", now).put("feedbackId", UUID.randomUUID().toString())
-            .put("complaintSubType", (String) null).put("complaintFeedbackType", "abuse")
-            .put("userAgent", "Nudge local cloud").put("arrivalDate", now);
-        ArrayNode recipients = complaint.putArray("complainedRecipients");
-        message.to().forEach(r -> recipients.add(Json.object().put("emailAddress", r)));
-        yield complaint;
-      }
+      case "bounce" -> bounce(message, now);
+      case "complaint" -> complaint(message, now);
       default -> throw new IllegalArgumentException("unknown feedback '" + type + "': open, click, bounce or complaint");
     };
     Outbox.Message updated = outbox.recordEvent(messageId, EVENT_TYPES.get(type));
     log.add("email", "simulated " + type + " of " + messageId, null);
     publish(updated, type, detail);
     return updated;
+  }
+
+  private static ObjectNode bounce(Outbox.Message message, String now) {
+    ObjectNode bounce = Json.object().put("bounceType", "Permanent").put("bounceSubType", "General")
+        .put("timestamp", now).put("feedbackId", UUID.randomUUID().toString())
+        .put("reportingMTA", "dsn; local.smtp-out.amazonses.com");
+    ArrayNode recipients = bounce.putArray("bouncedRecipients");
+    message.to().forEach(r -> recipients.add(Json.object().put("emailAddress", r).put("action", "failed")
+        .put("status", "5.1.1").put("diagnosticCode", "smtp; 550 5.1.1 user unknown")));
+    return bounce;
+  }
+
+  private static ObjectNode complaint(Outbox.Message message, String now) {
+    ObjectNode complaint = Json.object().put("timestamp", now).put("feedbackId", UUID.randomUUID().toString())
+        .put("complaintSubType", (String) null).put("complaintFeedbackType", "abuse")
+        .put("userAgent", "Nudge local cloud").put("arrivalDate", now);
+    ArrayNode recipients = complaint.putArray("complainedRecipients");
+    message.to().forEach(r -> recipients.add(Json.object().put("emailAddress", r)));
+    return complaint;
   }
 
   private static String firstLink(Outbox.Message message) {

@@ -24,6 +24,7 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 public final class DynamoDbServer implements AutoCloseable {
   private final DynamoDBProxyServer server;
   private final URI endpoint;
+  private final CapacityMeter capacity = new CapacityMeter();
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -56,8 +57,24 @@ public final class DynamoDbServer implements AutoCloseable {
     return endpoint;
   }
 
-  /** Forwards one raw request (body and the headers DynamoDB needs) and returns the response. */
+  /** What the forwarded calls consumed, as DynamoDB Local reports it. */
+  public CapacityMeter capacity() {
+    return capacity;
+  }
+
+  /**
+   * Forwards one raw request of a client (body and the headers DynamoDB needs) and returns the
+   * response; its consumed capacity is metered.
+   */
   public HttpResponse<byte[]> forward(String target, String contentType, String authorization, byte[] body) {
+    String operation = target.startsWith("DynamoDB_20120810.") ? target.substring(target.indexOf('.') + 1) : "";
+    byte[] metered = capacity.request(operation, body);
+    HttpResponse<byte[]> response = send(target, contentType, authorization, metered);
+    capacity.record(operation, metered, response.statusCode(), response.body());
+    return response;
+  }
+
+  private HttpResponse<byte[]> send(String target, String contentType, String authorization, byte[] body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
         .header("X-Amz-Target", target)
         .header("Content-Type", contentType == null ? "application/x-amz-json-1.0" : contentType)
@@ -73,9 +90,9 @@ public final class DynamoDbServer implements AutoCloseable {
     }
   }
 
-  /** Calls one operation with a JSON body; a DynamoDB error becomes {@link DynamoDbError}. */
+  /** Calls one operation with a JSON body (the local cloud's own call: not metered); a DynamoDB error becomes {@link DynamoDbError}. */
   public JsonNode call(String target, JsonNode body) {
-    HttpResponse<byte[]> response = forward(target, null, null, Json.bytes(body));
+    HttpResponse<byte[]> response = send(target, null, null, Json.bytes(body));
     JsonNode json = Json.parse(response.body());
     if (response.statusCode() >= 300) {
       String type = json.path("__type").asText("InternalServerError");

@@ -66,7 +66,10 @@ public final class DashboardPage {
         .append("const drawn=w.series.filter(s=>!s.note);if(!drawn.length){return;}")
         .append("const n=drawn[0].values.length;const xs=Array.from({length:n},(_,i)=>from+i*d.bucketSeconds);")
         .append("const el=sec.querySelector('.chart');")
+        // Compact y-axis labels (92.4M, not a clipped 92,400,000): latencies are milliseconds.
+        .append("const compact=new Intl.NumberFormat('en',{notation:'compact',maximumFractionDigits:1});")
         .append("new uPlot({width:el.clientWidth||520,height:180,legend:{show:false},")
+        .append("axes:[{},{size:56,values:(u,vals)=>vals.map(v=>v==null?'':compact.format(v))}],")
         .append("series:[{}].concat(drawn.map((s,i)=>({label:s.label,stroke:colors[i%colors.length],width:2})))},")
         .append("[xs].concat(drawn.map(s=>s.values)),el);});")
         .append("document.body.dataset.charts='drawn';</script></body></html>");

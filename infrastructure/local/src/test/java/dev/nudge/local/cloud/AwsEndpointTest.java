@@ -100,6 +100,32 @@ class AwsEndpointTest {
     assertThat(delivered.path("detail").path("delivery").path("recipients").get(0).asText()).isEqualTo("ana@example.com");
   }
 
+  private static String sendTo(String address) {
+    try (SesV2Client ses = client(SesV2Client.builder(), cloud)) {
+      return ses.sendEmail(b -> b.fromEmailAddress("hello@shop.example").destination(d -> d.toAddresses(address))
+          .configurationSetName("nudge-test")
+          .content(c -> c.simple(m -> m.subject(s -> s.data("Hi")).body(body -> body.text(t -> t.data("Hi")))))).messageId();
+    }
+  }
+
+  @Test
+  void mailToTheSimulatorsBounceAddressBouncesAndIsNeverDelivered() throws Exception {
+    String id = sendTo("bounce+cart-7@simulator.amazonses.com");
+    List<JsonNode> events = sesEventsFor(id, 2);
+    assertThat(events).extracting(e -> e.path("detail-type").asText()).containsExactlyInAnyOrder("Email Sent", "Email Bounced");
+    JsonNode bounce = events.stream().filter(e -> e.path("detail-type").asText().equals("Email Bounced")).findFirst().orElseThrow();
+    assertThat(bounce.path("detail").path("bounce").path("bounceType").asText()).isEqualTo("Permanent");
+    assertThat(cloud.outbox().get(id).orElseThrow().events()).containsExactly("Send", "Bounce");
+  }
+
+  @Test
+  void mailToTheSimulatorsComplaintAddressIsDeliveredThenComplainedAbout() throws Exception {
+    String id = sendTo("complaint@simulator.amazonses.com");
+    List<JsonNode> events = sesEventsFor(id, 3);
+    assertThat(events).extracting(e -> e.path("detail-type").asText())
+        .containsExactlyInAnyOrder("Email Sent", "Email Delivered", "Email Complaint Received");
+  }
+
   @Test
   void simulatedClickPublishesEmailClickedWithTheLink() throws Exception {
     String id;
