@@ -241,7 +241,8 @@ class FaultSuiteTest {
     int sent = 0;
     for (String contact : contacts) {
       Map<String, Integer> mine = emails.getOrDefault(contact, Map.of());
-      mine.forEach((step, n) -> assertThat(n).as("e-mails of step " + step + " to " + contact).isEqualTo(1));
+      mine.forEach((step, n) -> assertThat(n).as(() -> "e-mails of step " + step + " to " + contact + ": "
+          + duplicates(contact, step, journeys.get(contact).get(0).executionArn())).isEqualTo(1));
       sent += mine.values().stream().mapToInt(Integer::intValue).sum();
     }
     // The statistics equal the outbox: per step, sent = e-mails in the outbox; failed = rejected sends.
@@ -280,6 +281,21 @@ class FaultSuiteTest {
       }
     }
     return n;
+  }
+
+  /** The e-mails and the execution's history, for a duplicate. */
+  private static String duplicates(String contact, String step, String executionArn) {
+    StringBuilder text = new StringBuilder();
+    for (Outbox.Message m : cloud.outbox().all()) {
+      if (m.to().contains(contact + "@example.com") && step(m).equals(step)) {
+        text.append("\n  e-mail ").append(m.id()).append(" at ").append(m.sentAt()).append(' ').append(m.tags());
+      }
+    }
+    for (StatesModel.HistoryEvent e : cloud.engine().getExecutionHistory(executionArn, false, 1000, null, false).items()) {
+      text.append("\n  ").append(e.id()).append(' ').append(e.type()).append(' ').append(e.timestamp())
+          .append(e.details() == null ? "" : " " + e.details().toString().substring(0, Math.min(300, e.details().toString().length())));
+    }
+    return text.toString();
   }
 
   private static String step(Outbox.Message m) {
