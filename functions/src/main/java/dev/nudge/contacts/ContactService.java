@@ -42,6 +42,11 @@ public final class ContactService {
   public static final String CONSENT_EVENT = "consent.changed";
   public static final String SUBSCRIBED_EVENT = "contact.subscribed";
   public static final String UNSUBSCRIBED_EVENT = "contact.unsubscribed";
+  /**
+   * How long after a consent change a repeated identify writes the change's events again if they
+   * are missing (an identify interrupted between the contact write and the event writes, resent).
+   */
+  static final java.time.Duration EVENT_REPAIR_WINDOW = java.time.Duration.ofHours(1);
 
   private final ContactRepository contacts;
   private final EventRepository events;
@@ -177,6 +182,7 @@ public final class ContactService {
     }
 
     Map<Channel, Consent> consentChanges = new EnumMap<>(Channel.class);
+    Map<Channel, Consent> repairs = new EnumMap<>(Channel.class);
     Map<Channel, Instant> pending = new EnumMap<>(Channel.class);
     for (var entry : command.consent().entrySet()) {
       Channel channel = entry.getKey();
@@ -193,7 +199,15 @@ public final class ContactService {
           ? ConsentStatus.PENDING : request.status();
       if (current.isPresent() && (current.get() == wanted
           || (current.get() == ConsentStatus.SUBSCRIBED && wanted == ConsentStatus.PENDING))) {
-        continue; // already so, or already confirmed: no new consent record, no new event
+        // Already so, or already confirmed: no new consent record, no new event. But a resend of an
+        // identify interrupted after the consent was stored and before its events were (a crash, a
+        // throttled write) must still write them, or the welcome series never starts: a recent
+        // change's events are written again under their own ids (conditional puts: no duplicates).
+        Consent stored = existing.flatMap(c -> c.consent(channel)).orElseThrow();
+        if (current.get() == wanted && !stored.at().isBefore(now.minus(EVENT_REPAIR_WINDOW))) {
+          repairs.put(channel, stored);
+        }
+        continue;
       }
       consentChanges.put(channel, new Consent(wanted, request.source(), now));
       if (wanted == ConsentStatus.PENDING) {
@@ -225,6 +239,14 @@ public final class ContactService {
       properties.put("source", change.getValue().source());
       recordEvent(target.contactId(), "consent:" + change.getKey().wireName() + ":" + now.toEpochMilli(),
           properties, "identify", now);
+    }
+    for (var repair : repairs.entrySet()) {
+      ObjectNode properties = Json.object();
+      properties.put("channel", repair.getKey().wireName());
+      properties.put("status", repair.getValue().status().wireName());
+      properties.put("source", repair.getValue().source());
+      recordEvent(target.contactId(), "consent:" + repair.getKey().wireName() + ":" + repair.getValue().at().toEpochMilli(),
+          properties, "identify", repair.getValue().at());
     }
     return new IdentifyResult(target.contactId(), created, merged, consentChanges, pending);
   }

@@ -185,11 +185,18 @@ public final class StepActions {
     }
   }
 
-  /** A send counts once: a retried Task finds the ledger and answers {@code already-sent}, which counts nothing. */
+  /**
+   * A send counts once. A retried Task finds the ledger and answers {@code already-sent}: its
+   * metrics count nothing, and its step count is made again, which the count's marker turns into
+   * nothing, unless the first attempt died between the ledger and the count (found by killing the
+   * local cloud mid-sends), which it completes.
+   */
   private void recordMetrics(Call call, SendService.Outcome outcome, JsonNode trigger, Instant now) {
     String channel = ((Step.Message) call.step().action()).channel();
     String status = outcome.status().name();
-    if (status.equals("SENT") && !"already-sent".equals(outcome.reason())) {
+    if (status.equals("SENT") && "already-sent".equals(outcome.reason())) {
+      count(call, "sent");
+    } else if (status.equals("SENT")) {
       count(call, "sent");
       Metrics.count(Metric.MESSAGES_SENT, now, Metrics.dims("Channel", channel, "Workflow", call.workflowId(),
           "Step", call.step().id()));

@@ -207,6 +207,21 @@ class StepActionsTest {
     assertThat(reminder.get("sent").count()).isEqualTo(1);
   }
 
+  /** A first attempt that died after the ledger recorded the send and before it was counted. */
+  @Test
+  void aRetryCountsASendWhoseFirstAttemptDiedBeforeCountingIt() throws Exception {
+    contact("c1", "Europe/Madrid", true);
+    SendLedger.Key key = new SendLedger.Key(EXECUTION, "reminder", "2026-11-23T11:00:00Z");
+    assertThat(ledger.claim(key, "c1", "email", clock.instant())).isEmpty();
+    ledger.sent(key, "c1", "ses-message-1", clock.instant());
+    JsonNode retry = invoke(payload("abandoned-cart", "reminder", "c1", "2026-11-23T11:00:00Z"));
+    assertThat(retry.path("status").asText()).isEqualTo("sent");
+    assertThat(outbox).isEmpty();
+    invoke(payload("abandoned-cart", "reminder", "c1", "2026-11-23T11:00:00Z"));
+    var reminder = stats.read("abandoned-cart").values().iterator().next().get("reminder");
+    assertThat(reminder.get("sent").count()).isEqualTo(1);
+  }
+
   @Test
   void aSendWithoutConsentCountsAsSkippedForThatReason() throws Exception {
     contact("c2", "Europe/Madrid", false);

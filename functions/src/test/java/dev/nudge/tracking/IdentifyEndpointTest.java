@@ -10,7 +10,10 @@ import dev.nudge.testing.TrackingStack;
 import dev.nudge.testing.TrackingStack.Response;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class IdentifyEndpointTest {
   private final TrackingStack stack = new TrackingStack();
@@ -38,6 +41,34 @@ class IdentifyEndpointTest {
     assertThat(c.lists()).containsExactlyInAnyOrder("newsletter", "beta");
     assertThat(c.leadScore()).isEqualTo(15);
     assertThat(c.createdAt()).isEqualTo(TrackingStack.START);
+  }
+
+  /**
+   * An identify interrupted after storing the consent and before its events (a crash, a throttled
+   * write; found by the local cloud's kill -9 run) is completed by the client's resend: the events
+   * are written under the change's own ids, once.
+   */
+  @Test
+  void aResentIdentifyWritesTheConsentEventsTheInterruptedOneDidNot() {
+    String body = "{\"contactId\":\"u-int\",\"email\":\"int@example.com\",\"consent\":{\"email\":{\"status\":\"subscribed\"}}}";
+    assertThat(stack.signed("POST /v1/identify", body).status()).isEqualTo(200);
+    List<String> written = eventIds("u-int");
+    assertThat(written).hasSize(2); // consent.changed and contact.subscribed
+    written.forEach(id -> stack.ddb.deleteItem(d -> d.tableName(stack.eventsTable).key(Map.of(
+        "contactId", AttributeValue.fromS("u-int"), "eventId", AttributeValue.fromS(id)))));
+    stack.clock.advance(Duration.ofMinutes(1));
+
+    assertThat(stack.signed("POST /v1/identify", body).status()).isEqualTo(200);
+    assertThat(eventIds("u-int")).containsExactlyInAnyOrderElementsOf(written);
+    stack.clock.advance(Duration.ofMinutes(1));
+    assertThat(stack.signed("POST /v1/identify", body).status()).isEqualTo(200);
+    assertThat(eventIds("u-int")).containsExactlyInAnyOrderElementsOf(written);
+  }
+
+  private List<String> eventIds(String contactId) {
+    return stack.ddb.query(q -> q.tableName(stack.eventsTable).consistentRead(true)
+        .keyConditionExpression("contactId = :c").expressionAttributeValues(Map.of(":c", AttributeValue.fromS(contactId))))
+        .items().stream().map(i -> i.get("eventId").s()).toList();
   }
 
   @Test

@@ -64,6 +64,7 @@ public final class LocalCloud implements AutoCloseable {
   private final LocalServer server;
   private final LocalPage page;
   private final LocalMetrics metrics = new LocalMetrics();
+  private final dev.nudge.local.faults.Faults faults;
   private final long startedNanos;
   private final long readyNanos;
   private final Map<String, Long> phases = new LinkedHashMap<>();
@@ -77,6 +78,8 @@ public final class LocalCloud implements AutoCloseable {
         LocalCloudOptions.ACCOUNT_ID, options.parameters());
     this.clock = new VirtualClock(Instant.now(), options.timeScale());
     this.log = new EventLog(clock);
+    // Seed it (faults().seed(n)) or give each fault a "seed" for repeatable probabilities.
+    this.faults = new dev.nudge.local.faults.Faults();
     Wiring.checkResourceTypes(stack);
     phase("template");
     Path data = options.dataDir();
@@ -109,6 +112,7 @@ public final class LocalCloud implements AutoCloseable {
       common.put("AWS_SECRET_ACCESS_KEY", "local");
       this.functions = new Functions(stack, common, clock, log);
       started.add(functions);
+      functions.faults(faults);
       this.httpApi = new HttpApi(stack, functions, clock, log);
       phase("functions");
       LocalTasks tasks = new LocalTasks(functions, dynamo, sns, ses, buses, this::engine);
@@ -129,9 +133,14 @@ public final class LocalCloud implements AutoCloseable {
       Wiring.snsSubscriptions(stack, sns, functions, log);
       buses.setDeliverer(new Wiring.Deliverer(functions, () -> engine, buses, log));
       this.pollers = Wiring.streamPollers(stack, tables, functions, dynamo, log, clock, data);
+      faults.bind(name -> logicalIdOf(name), name -> {
+        String id = logicalIdOf(name);
+        return id != null && pollers.stream().anyMatch(p -> p.config().functionLogicalId().equals(id)) ? id : null;
+      }, name -> tables.stream().filter(t -> t.name().equals(name) || t.logicalId().equals(name)).map(Tables.Table::name)
+          .findFirst().orElse(null), message -> log.add("fault", message, null));
       StepFunctionsJsonApi sfnApi = engine == null ? null : new StepFunctionsJsonApi(engine);
       AwsEndpoint aws = new AwsEndpoint(dynamo, sfnApi, ses, sns, buses,
-          new ParameterStore(config, clock, stack.region(), stack.accountId()), smsVoice);
+          new ParameterStore(config, clock, stack.region(), stack.accountId()), smsVoice, faults);
       this.page = new LocalPage(this);
       MetricsTap.attach(metrics);
       this.server = LocalServer.start("127.0.0.1", port, request -> route(request, aws));
@@ -173,7 +182,18 @@ public final class LocalCloud implements AutoCloseable {
     return new LocalCloud(options);
   }
 
+  private String logicalIdOf(String name) {
+    try {
+      return functions.find(name).logicalId();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   private Reply route(Request request, AwsEndpoint aws) {
+    if (dev.nudge.local.faults.FaultsApi.handles(request.path())) {
+      return dev.nudge.local.faults.FaultsApi.handle(faults, request);
+    }
     if (request.path().equals("/_local") || request.path().startsWith("/_local/")) {
       return page.handle(request);
     }
@@ -206,6 +226,14 @@ public final class LocalCloud implements AutoCloseable {
 
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.port());
+  }
+
+  /**
+   * The fault switch ({@code /_local/faults}): errors and latency on the AWS APIs, crashed
+   * invocations, failed stream batches, injected on the wire.
+   */
+  public dev.nudge.local.faults.Faults faults() {
+    return faults;
   }
 
   /** The EMF metrics the functions printed (what CloudWatch would hold). */

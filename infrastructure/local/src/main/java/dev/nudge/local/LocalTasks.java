@@ -167,7 +167,10 @@ public final class LocalTasks implements TaskInvoker {
       ObjectNode cause = Json.object().put("errorMessage", error.path("errorMessage").asText())
           .put("errorType", error.path("errorType").asText());
       cause.set("stackTrace", error.path("stackTrace"));
-      throw new StatesException(invocation.errorType(), cause.toString());
+      // A runtime that died (killed, out of memory) returns no error type of its own: Step Functions
+      // reports it as Lambda.Unknown.
+      String type = invocation.errorType().equals("Runtime.ExitError") ? "Lambda.Unknown" : invocation.errorType();
+      throw new StatesException(type, cause.toString());
     }
     return invocation.payload().length == 0 ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
         : Json.parse(invocation.payload());

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nudge.local.Json;
 import dev.nudge.local.dynamodb.DynamoDbServer;
 import dev.nudge.local.events.EventBuses;
+import dev.nudge.local.faults.Fault;
+import dev.nudge.local.faults.Faults;
 import dev.nudge.local.states.ApiResponse;
 import dev.nudge.local.states.StepFunctionsJsonApi;
 import dev.nudge.local.web.Reply;
@@ -28,9 +30,17 @@ public final class AwsEndpoint {
   private final EventBuses events;
   private final ParameterStore parameters;
   private final SmsVoiceService smsVoice;
+  private final Faults faults;
 
   public AwsEndpoint(DynamoDbServer dynamo, StepFunctionsJsonApi stepFunctions, SesService ses, SnsService sns,
       EventBuses events, ParameterStore parameters, SmsVoiceService smsVoice) {
+    this(dynamo, stepFunctions, ses, sns, events, parameters, smsVoice, null);
+  }
+
+  /** {@code faults}: the fault switch consulted before each call (null: none). */
+  public AwsEndpoint(DynamoDbServer dynamo, StepFunctionsJsonApi stepFunctions, SesService ses, SnsService sns,
+      EventBuses events, ParameterStore parameters, SmsVoiceService smsVoice, Faults faults) {
+    this.faults = faults;
     this.smsVoice = smsVoice;
     this.dynamo = dynamo;
     this.stepFunctions = stepFunctions;
@@ -51,10 +61,18 @@ public final class AwsEndpoint {
 
   public Reply handle(Request request) {
     String target = request.header("x-amz-target");
+    String service = request.signedService();
+    if (faults != null && !faults.isEmpty()) {
+      Call call = call(request, target, service);
+      Faults.Hit hit = faults.aws(call.service(), call.operation(), () -> tablesNamed(request));
+      hit.delay();
+      if (hit.fails()) {
+        return faultReply(request, call, hit.failure());
+      }
+    }
     if (target != null) {
       return json(request, target);
     }
-    String service = request.signedService();
     if ("ses".equals(service) || "email".equals(service)) {
       try {
         JsonNode body = Json.parse(request.body());
@@ -120,6 +138,85 @@ public final class AwsEndpoint {
       return Reply.json(e.status(), error, contentType).with("x-amzn-ErrorType", e.code());
     } catch (IllegalArgumentException e) {
       return Reply.json(400, Json.object().put("__type", "SerializationException").put("message", e.getMessage()), contentType);
+    }
+  }
+
+  /** Which service and operation a request calls, and in which protocol it expects an error. */
+  record Call(String service, String operation, String protocol) {}
+
+  static Call call(Request request, String target, String signedService) {
+    if (target != null) {
+      int dot = target.indexOf('.');
+      String prefix = dot < 0 ? target : target.substring(0, dot);
+      String operation = dot < 0 ? "" : target.substring(dot + 1);
+      String service = switch (prefix) {
+        case "DynamoDB_20120810" -> "dynamodb";
+        case "DynamoDBStreams_20120810" -> "dynamodbstreams";
+        case "AWSStepFunctions" -> "states";
+        case "AWSEvents" -> "events";
+        case "AmazonSSM" -> "ssm";
+        case "secretsmanager" -> "secretsmanager";
+        case SmsVoiceService.TARGET_PREFIX -> "sms-voice";
+        default -> prefix.toLowerCase(java.util.Locale.ROOT);
+      };
+      return new Call(service, operation, "json");
+    }
+    if ("ses".equals(signedService) || "email".equals(signedService)) {
+      String operation = request.method().equals("POST") && request.path().equals("/v2/email/outbound-emails")
+          ? "SendEmail" : request.method() + " " + request.path();
+      return new Call("ses", operation, "rest-json");
+    }
+    if ("sns".equals(signedService)) {
+      Map<String, String> form = Request.form(request.method().equals("GET") ? request.rawQuery() : request.bodyText());
+      return new Call("sns", form.getOrDefault("Action", ""), "query");
+    }
+    return new Call(signedService == null ? "" : signedService, "", "json");
+  }
+
+  /** The tables a DynamoDB request names: TableName, RequestItems' keys, TransactItems' TableNames. */
+  static java.util.Set<String> tablesNamed(Request request) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    try {
+      JsonNode body = Json.parse(request.body());
+      if (body.hasNonNull("TableName")) {
+        names.add(body.get("TableName").asText());
+      }
+      body.path("RequestItems").fieldNames().forEachRemaining(names::add);
+      for (JsonNode item : body.path("TransactItems")) {
+        item.elements().forEachRemaining(operation -> {
+          if (operation.hasNonNull("TableName")) {
+            names.add(operation.get("TableName").asText());
+          }
+        });
+      }
+    } catch (RuntimeException e) {
+      // not JSON: names no table
+    }
+    return names;
+  }
+
+  /** The fault's error as the service itself answers: the SDK parses (and retries) it as it would AWS's. */
+  private static Reply faultReply(Request request, Call call, Fault fault) {
+    String requestId = UUID.randomUUID().toString();
+    switch (call.protocol()) {
+      case "rest-json":
+        return restError(new AwsError(fault.status(), fault.error(), fault.message())).with("x-amzn-RequestId", requestId);
+      case "query": {
+        String type = fault.status() >= 500 ? "Receiver" : "Sender";
+        return Reply.text(fault.status(), "text/xml", "<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">"
+            + "<Error><Type>" + type + "</Type><Code>" + fault.error() + "</Code><Message>" + xml(fault.message())
+            + "</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>")
+            .with("x-amzn-RequestId", requestId);
+      }
+      default: {
+        String contentType = request.header("content-type") == null ? "application/x-amz-json-1.0"
+            : request.header("content-type");
+        // DynamoDB names its errors with the service's namespace, as AWS does; the SDK reads the part after '#'.
+        String type = call.service().startsWith("dynamodb")
+            ? "com.amazonaws.dynamodb.v20120810#" + fault.error() : fault.error();
+        return Reply.json(fault.status(), Json.object().put("__type", type).put("message", fault.message()), contentType)
+            .with("x-amzn-RequestId", requestId).with("x-amzn-ErrorType", fault.error());
+      }
     }
   }
 

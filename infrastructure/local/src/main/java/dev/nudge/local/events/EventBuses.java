@@ -156,9 +156,14 @@ public final class EventBuses implements AutoCloseable {
 
   /** Puts an already-shaped event on {@code bus} (SES event publishing uses this). */
   public void publish(String bus, ObjectNode event) {
-    recent.add(0, event);
-    while (recent.size() > 200) {
-      recent.remove(recent.size() - 1);
+    // One writer at a time: two concurrent trims removed the same last element, and the second
+    // one's IndexOutOfBounds failed the SES SendEmail publishing the event after its outbox write,
+    // so the SDK resent it and the outbox held the e-mail twice (found by the fault suite).
+    synchronized (recent) {
+      recent.add(0, event);
+      while (recent.size() > 200) {
+        recent.remove(recent.size() - 1);
+      }
     }
     log.add("event", bus + ": " + event.path("source").asText() + " / " + event.path("detail-type").asText(),
         event.path("id").asText());

@@ -53,6 +53,7 @@ public final class Functions implements AutoCloseable {
   private final Map<String, Constructor<? extends RequestStreamHandler>> constructors = new ConcurrentHashMap<>();
   private final Clock clock;
   private final EventLog log;
+  private volatile dev.nudge.local.faults.Faults faults;
   private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
     Thread thread = new Thread(runnable, "nudge-lambda");
     thread.setDaemon(true);
@@ -115,6 +116,16 @@ public final class Functions implements AutoCloseable {
     }
   }
 
+  /** The fault switch consulted before each invocation (crashes, latency); null for none. */
+  public void faults(dev.nudge.local.faults.Faults faults) {
+    this.faults = faults;
+  }
+
+  /** The fault switch, or null. */
+  public dev.nudge.local.faults.Faults faults() {
+    return faults;
+  }
+
   public Collection<LocalFunction> all() {
     return byName.values();
   }
@@ -144,9 +155,19 @@ public final class Functions implements AutoCloseable {
   public Invocation invoke(LocalFunction function, byte[] payload) {
     String requestId = UUID.randomUUID().toString();
     long start = System.nanoTime();
+    dev.nudge.local.faults.Faults.Hit fault = faults == null ? null : faults.invocation(function.logicalId());
+    if (fault != null) {
+      fault.delay();
+    }
+    boolean crashBefore = fault != null && fault.fails() && fault.failure().at() == dev.nudge.local.faults.Fault.At.BEFORE;
+    boolean crashAfter = fault != null && fault.fails() && !crashBefore;
+    if (crashBefore) {
+      return crashed(function, requestId, start, "before its handler ran");
+    }
     long deadline = start + TimeUnit.SECONDS.toNanos(function.timeoutSeconds());
     Deque<RequestStreamHandler> pool = idle.get(function.name());
-    java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+    // A crashed container is gone: it does not serve the next invocation.
+    java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean(crashAfter);
     Future<byte[]> future = workers.submit(() -> {
       RequestStreamHandler handler = pool.pollFirst();
       if (handler == null) {
@@ -166,6 +187,9 @@ public final class Functions implements AutoCloseable {
     });
     try {
       byte[] output = future.get(function.timeoutSeconds(), TimeUnit.SECONDS);
+      if (crashAfter) {
+        return crashed(function, requestId, start, "after its handler ran (its work done, its response lost)");
+      }
       return new Invocation(requestId, output, null, null, (System.nanoTime() - start) / 1_000_000);
     } catch (TimeoutException e) {
       abandoned.set(true);
@@ -181,6 +205,16 @@ public final class Functions implements AutoCloseable {
       Thread.currentThread().interrupt();
       return failure(requestId, "Interrupted", "interrupted", null, start);
     }
+  }
+
+  /**
+   * What Lambda answers when the runtime process dies (killed, out of memory): Runtime.ExitError
+   * (Step Functions reports it as Lambda.Unknown). Injected by a {@code lambda} fault.
+   */
+  private Invocation crashed(LocalFunction function, String requestId, long start, String when) {
+    String message = "RequestId: " + requestId + " Error: Runtime exited with error: signal: killed";
+    log.add("error", function.logicalId() + " crashed " + when + " (injected fault): " + message, requestId);
+    return failure(requestId, "Runtime.ExitError", message, null, start);
   }
 
   private Invocation failure(String requestId, String type, String message, Throwable cause, long start) {

@@ -214,7 +214,7 @@ public final class StreamPoller implements AutoCloseable {
       ObjectNode event = Json.object();
       ArrayNode list = event.putArray("Records");
       pending.forEach(list::add);
-      Invocation invocation = functions.invoke(function, Json.bytes(event));
+      Invocation invocation = invokeOrFail(event);
       attempts++;
       String failedFrom = null;
       if (!invocation.failed()) {
@@ -252,6 +252,31 @@ public final class StreamPoller implements AutoCloseable {
       Thread.sleep(backoff);
       backoff = Math.min(backoff * 2, 10_000);
     }
+  }
+
+  /**
+   * Invokes the function with a batch, unless a {@code streams} fault fails it: before the
+   * function runs (nothing done) or after (the function's work done, the batch reported failed),
+   * as a function error, so the mapping retries and bisects as it does for a real one.
+   */
+  private Invocation invokeOrFail(ObjectNode event) {
+    dev.nudge.local.faults.Faults faults = functions.faults();
+    dev.nudge.local.faults.Faults.Hit hit = faults == null ? null : faults.streamBatch(function.logicalId());
+    if (hit != null) {
+      hit.delay();
+    }
+    if (hit == null || !hit.fails()) {
+      return functions.invoke(function, Json.bytes(event));
+    }
+    boolean before = hit.failure().at() == dev.nudge.local.faults.Fault.At.BEFORE;
+    Invocation ran = before ? null : functions.invoke(function, Json.bytes(event));
+    String requestId = ran == null ? UUID.randomUUID().toString() : ran.requestId();
+    String message = "stream batch failed by fault " + hit.failure().id() + (before ? " before " : " after ")
+        + function.logicalId() + " ran";
+    log.add("error", message, requestId);
+    ObjectNode error = Json.object().put("errorMessage", message).put("errorType", "InjectedBatchFailure");
+    error.putArray("stackTrace");
+    return new Invocation(requestId, Json.bytes(error), "InjectedBatchFailure", message, ran == null ? 0 : ran.durationMillis());
   }
 
   private static String firstReportedFailure(byte[] payload, List<JsonNode> records) {
