@@ -36,10 +36,16 @@ public final class AslCompiler {
   public static final String FAILED = "Failed";
   /** State names the compiler adds; step ids are lowercase, so they never collide. */
   public static final Set<String> JOURNEY_STATES = Set.of(ENTER, COMPLETE, RECORD_FAILURE, FAILED);
-  /** Transient Lambda service errors worth retrying (AWS's recommended list, plus throttling). */
+  /**
+   * Transient Lambda errors worth retrying: AWS's recommended list, throttling, and
+   * {@code Lambda.Unknown} (the container died mid-invocation: out of memory, a runtime exit, a
+   * timeout), which the fault suite showed failing journeys a retry would have finished. Retrying
+   * is safe because every step action is idempotent (the send ledger's claim, conditional writes,
+   * the statistics markers).
+   */
   public static final List<String> TRANSIENT_LAMBDA_ERRORS = List.of(
       "Lambda.TooManyRequestsException", "Lambda.ServiceException", "Lambda.AWSLambdaException",
-      "Lambda.SdkClientException");
+      "Lambda.SdkClientException", "Lambda.Unknown");
   /** The step-actions function throws this (Java reports the class name as the error) when a webhook call fails. */
   public static final String WEBHOOK_FAILED = "dev.nudge.journeys.WebhookFailedException";
   /** The step-actions function throws this when SES or SNS throttled a send (nothing was sent). */
