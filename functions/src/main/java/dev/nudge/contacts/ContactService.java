@@ -203,7 +203,7 @@ public final class ContactService {
 
     ProfileUpdate p = command.profile();
     ProfileUpdate update = new ProfileUpdate(p.email(), p.phone(), p.attributes(), p.timezone(),
-        p.locale(), p.listsAdd(), p.listsRemove(), p.leadScore(), consentChanges);
+        p.locale(), p.listsAdd(), p.listsRemove(), p.leadScore(), consentChanges, p.location());
     // A new contact is created with everything at once, its addresses claimed in the same
     // transaction; an existing one (or one created concurrently) is updated.
     boolean created = existing.isEmpty() && contacts.create(target.contactId(), update, now);

@@ -103,7 +103,12 @@ public final class TrackHandler extends HttpApiHandler {
 
   private HttpResponse identify(HttpRequest request) {
     Caller caller = admit(request);
-    var command = IdentifyRequest.parse(parseJson(request), caller);
+    var parsed = IdentifyRequest.parse(parseJson(request), caller);
+    // A browser's location, unless it states one, is where CloudFront saw it (ViewerLocation).
+    var command = caller instanceof Caller.Browser && parsed.profile().location() == null
+        ? ViewerLocation.from(request).map(location -> new ContactService.IdentifyCommand(parsed.identity(),
+            parsed.profile().withLocation(location), parsed.consent())).orElse(parsed)
+        : parsed;
     ContactService.IdentifyResult result;
     try {
       result = contacts.identify(command);
