@@ -60,6 +60,7 @@ class GeolocationEndToEndTest {
 
     assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> lists("madrileno").contains("store-invited")))
         .as("the contact within 25 km entered the journey").isTrue();
+    assertThat(contact("madrileno").path("journeys")).isNotEmpty();
     cloud.engine().awaitQuiescence();
     assertThat(timeline("toledano")).contains("store.announced");
     assertThat(lists("toledano")).doesNotContain("store-invited");
