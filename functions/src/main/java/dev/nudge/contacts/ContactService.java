@@ -105,6 +105,11 @@ public final class ContactService {
    * is resolved again and so converges on that contact, as it would have had it come a moment later.
    */
   public Resolved ensureExists(Resolved resolved, Instant now) {
+    return ensureExists(resolved, now, null);
+  }
+
+  /** As {@link #ensureExists(Resolved, Instant)}, a contact created now getting {@code location} (may be null). */
+  public Resolved ensureExists(Resolved resolved, Instant now, Location location) {
     Resolved current = resolved;
     for (int attempt = 1; ; attempt++) {
       if (current.exists() && current.checked()) {
@@ -115,7 +120,7 @@ public final class ContactService {
       String email = id.email() != null && current.contactId().equals(ContactIds.forEmail(id.email())) ? id.email() : null;
       String phone = id.phone() != null && current.contactId().equals(ContactIds.forPhone(id.phone())) ? id.phone() : null;
       try {
-        contacts.create(current.contactId(), addresses(email, phone), now);
+        contacts.create(current.contactId(), addresses(email, phone).withLocation(location), now);
         return new Resolved(current.contactId(), true, id);
       } catch (AddressTakenException | ContactRepository.ConcurrentChangeException lostRace) {
         if (attempt == ATTEMPTS) {

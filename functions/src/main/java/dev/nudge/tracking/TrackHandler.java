@@ -8,6 +8,7 @@ import dev.nudge.contacts.ConsentTokens;
 import dev.nudge.contacts.ContactRepository;
 import dev.nudge.contacts.ContactService;
 import dev.nudge.contacts.EventRepository;
+import dev.nudge.contacts.Location;
 import dev.nudge.platform.ApiException;
 import dev.nudge.platform.AwsClients;
 import dev.nudge.platform.CachingSecretSource;
@@ -84,7 +85,10 @@ public final class TrackHandler extends HttpApiHandler {
     Instant now = clock.instant();
     JsonNode body = parseJson(request);
     List<TrackCommand> commands = TrackCommand.parse(body, caller, now, retention);
-    List<TrackService.Result> results = tracking.ingest(commands, caller.source(), now);
+    // A browser's first event creates its contact where CloudFront saw it (ViewerLocation); later
+    // events leave the profile alone (identify updates it), so tracking costs no profile write.
+    Location firstSeenAt = caller instanceof Caller.Browser ? ViewerLocation.from(request).orElse(null) : null;
+    List<TrackService.Result> results = tracking.ingest(commands, caller.source(), now, firstSeenAt);
     if (!body.has("batch")) {
       return HttpResponse.json(200, result(Json.object(), results.get(0)));
     }

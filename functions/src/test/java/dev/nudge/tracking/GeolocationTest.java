@@ -153,6 +153,36 @@ class GeolocationTest {
   }
 
   @Test
+  void aBrowsersFirstEventCreatesItsContactWhereCloudFrontSawItAndLaterEventsLeaveItAlone() {
+    ObjectNode first = TrackingStack.event("identify-browser.json", "POST /v1/track",
+        "{\"id\":\"pv-1\",\"type\":\"page.viewed\",\"anonymousId\":\"visitor-4\"}");
+    CLOUDFRONT_MADRID.forEach(((ObjectNode) first.get("headers"))::put);
+    Response response = TrackingStack.invoke(stack.track, first);
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    String id = response.json().path("contactId").asText();
+
+    ObjectNode later = TrackingStack.event("identify-browser.json", "POST /v1/track",
+        "{\"id\":\"pv-2\",\"type\":\"page.viewed\",\"anonymousId\":\"visitor-4\"}");
+    ((ObjectNode) later.get("headers")).put("cloudfront-viewer-country", "FR").put("cloudfront-viewer-city", "Paris");
+    TrackingStack.invoke(stack.track, later);
+
+    assertThat(location(id)).isEqualTo(new Location("ES", "Madrid", "Madrid", 40.4168, -3.7038));
+  }
+
+  @Test
+  void anAnonymousVisitorsLocationFollowsThemIntoAKnownContactThatHasNone() {
+    ObjectNode visit = TrackingStack.event("identify-browser.json", "POST /v1/track",
+        "{\"id\":\"pv-9\",\"type\":\"page.viewed\",\"anonymousId\":\"visitor-9\"}");
+    CLOUDFRONT_MADRID.forEach(((ObjectNode) visit.get("headers"))::put);
+    TrackingStack.invoke(stack.track, visit);
+    stack.signed("POST /v1/identify", "{\"contactId\":\"known-9\"}");
+
+    stack.signed("POST /v1/identify", "{\"contactId\":\"known-9\",\"anonymousId\":\"visitor-9\"}");
+
+    assertThat(location("known-9")).isEqualTo(new Location("ES", "Madrid", "Madrid", 40.4168, -3.7038));
+  }
+
+  @Test
   void viewerHeadersAreIgnoredForAServerSignedIdentify() {
     String body = "{\"contactId\":\"backend-user\"}";
     ObjectNode event = TrackingStack.event("track-signed.json", "POST /v1/identify", body);
