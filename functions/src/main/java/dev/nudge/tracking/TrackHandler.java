@@ -74,7 +74,8 @@ public final class TrackHandler extends HttpApiHandler {
           + "\"phone\":\"+34612345678\",\"occurredAt\":\"2026-01-01T00:00:00Z\",\"properties\":{\"a\":[1,{\"b\":true}]}}");
       TrackCommand.parse(sample, new Caller.Server("prime"), java.time.Instant.parse("2026-01-01T00:00:00Z"), retention);
       IdentifyRequest.parse(Json.MAPPER.readTree("{\"contactId\":\"prime\",\"timezone\":\"Europe/Madrid\","
-          + "\"locale\":\"es-ES\",\"attributes\":{\"n\":1}}"), new Caller.Server("prime"));
+          + "\"locale\":\"es-ES\",\"attributes\":{\"n\":1},\"location\":{\"country\":\"ES\",\"lat\":40.4,\"lon\":-3.7}}"),
+          new Caller.Server("prime"));
     } catch (java.io.IOException | RuntimeException e) {
       log().error("priming failed", Map.of("exception", e.getClass().getName()));
     }

@@ -163,6 +163,10 @@ final class Validation {
 
   private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
 
+  static boolean isCountry(String upperCaseCode) {
+    return COUNTRIES.contains(upperCaseCode);
+  }
+
   /** An ISO 3166-1 alpha-2 country code, upper-cased (es becomes ES). */
   static String country(ObjectNode node, String name, String prefix) {
     String text = text(node, name, prefix, 64);

@@ -4,7 +4,6 @@ import dev.nudge.contacts.Location;
 import dev.nudge.platform.HttpRequest;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The viewer's location as CloudFront sends it to the origin, when the deployment sits behind a
@@ -24,12 +23,11 @@ final class ViewerLocation {
   static final String CITY = "CloudFront-Viewer-City";
   static final String LATITUDE = "CloudFront-Viewer-Latitude";
   static final String LONGITUDE = "CloudFront-Viewer-Longitude";
-  private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
 
   private ViewerLocation() {}
 
   static Optional<Location> from(HttpRequest request) {
-    String country = header(request, COUNTRY).map(c -> c.toUpperCase(Locale.ROOT)).filter(COUNTRIES::contains)
+    String country = header(request, COUNTRY).map(c -> c.toUpperCase(Locale.ROOT)).filter(Validation::isCountry)
         .orElse(null);
     // The region's name (Madrid) as identify callers write it; its ISO 3166-2 code (MD) when only that is forwarded.
     String region = header(request, REGION_NAME).or(() -> header(request, REGION)).orElse(null);
