@@ -25,7 +25,8 @@ public record Contact(
     Instant updatedAt,
     Map<String, EventStats> events,
     Set<String> mergedIds,
-    String mergedInto) {
+    String mergedInto,
+    Location location) {
 
   public Contact {
     attributes = Map.copyOf(attributes);
@@ -34,6 +35,15 @@ public record Contact(
     lists = Set.copyOf(lists);
     events = Map.copyOf(events);
     mergedIds = Set.copyOf(mergedIds);
+  }
+
+  /** A contact without a location. */
+  public Contact(String id, String email, String phone, Map<String, Attribute> attributes,
+      Map<Channel, Consent> consent, Map<Channel, Suppression> suppression, String timezone, String locale,
+      Set<String> lists, long leadScore, Instant createdAt, Instant updatedAt, Map<String, EventStats> events,
+      Set<String> mergedIds, String mergedInto) {
+    this(id, email, phone, attributes, consent, suppression, timezone, locale, lists, leadScore, createdAt, updatedAt,
+        events, mergedIds, mergedInto, null);
   }
 
   public Optional<Consent> consent(Channel channel) {

@@ -41,6 +41,16 @@ public final class ContactJson {
     });
     out.put("timezone", c.timezone());
     out.put("locale", c.locale());
+    if (c.location() != null) {
+      ObjectNode location = out.putObject("location");
+      location.put("country", c.location().country());
+      location.put("region", c.location().region());
+      location.put("city", c.location().city());
+      location.put("lat", c.location().lat());
+      location.put("lon", c.location().lon());
+    } else {
+      out.putNull("location");
+    }
     ArrayNode lists = out.putArray("lists");
     new TreeSet<>(c.lists()).forEach(lists::add);
     out.put("leadScore", c.leadScore());

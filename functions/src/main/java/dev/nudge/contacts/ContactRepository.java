@@ -238,6 +238,9 @@ public final class ContactRepository {
     if (initial.leadScore() != null) {
       item.put("leadScore", AttributeValue.fromN(Long.toString(initial.leadScore())));
     }
+    if (initial.location() != null && !initial.location().isEmpty()) {
+      item.put("location", location(initial.location()));
+    }
     if (!initial.listsAdd().isEmpty()) {
       item.put("lists", AttributeValue.fromSs(List.copyOf(initial.listsAdd())));
     }
@@ -439,6 +442,10 @@ public final class ContactRepository {
     if (update.leadScore() != null) {
       e.set("leadScore", AttributeValue.fromN(Long.toString(update.leadScore())));
     }
+    if (update.location() != null && !update.location().isEmpty()) {
+      // Replaced whole: a city from a new identify must not sit beside the old coordinates.
+      e.set("location", location(update.location()));
+    }
     update.attributes().forEach((name, value) -> {
       if (value.isPresent()) {
         e.setIn("attrs", name, attribute(value.get()));
@@ -588,6 +595,12 @@ public final class ContactRepository {
       values.put(":at" + n, attribute(attribute.getValue()));
       set.append(", attrs.#at").append(n).append(" = if_not_exists(attrs.#at").append(n).append(", :at").append(n).append(')');
       n++;
+    }
+    Location anonymousLocation = anonymous.map(Contact::location).orElse(null);
+    if (anonymousLocation != null) {
+      values.put(":loc", location(anonymousLocation));
+      set.append(", #loc = if_not_exists(#loc, :loc)");
+      names.put("#loc", "location");
     }
     Set<String> anonymousLists = anonymous.map(Contact::lists).orElse(Set.of());
     if (!anonymousLists.isEmpty()) {
@@ -751,7 +764,32 @@ public final class ContactRepository {
         Times.parse(item.get("updatedAt").s()),
         events,
         item.containsKey("mergedIds") ? new HashSet<>(item.get("mergedIds").ss()) : Set.of(),
-        text(item, "mergedInto"));
+        text(item, "mergedInto"),
+        item.containsKey("location") ? location(item.get("location").m()) : null);
+  }
+
+  private static AttributeValue location(Location location) {
+    Map<String, AttributeValue> m = new HashMap<>();
+    if (location.country() != null) {
+      m.put("country", AttributeValue.fromS(location.country()));
+    }
+    if (location.region() != null) {
+      m.put("region", AttributeValue.fromS(location.region()));
+    }
+    if (location.city() != null) {
+      m.put("city", AttributeValue.fromS(location.city()));
+    }
+    if (location.hasCoordinates()) {
+      m.put("lat", AttributeValue.fromN(Double.toString(location.lat())));
+      m.put("lon", AttributeValue.fromN(Double.toString(location.lon())));
+    }
+    return AttributeValue.fromM(m);
+  }
+
+  private static Location location(Map<String, AttributeValue> m) {
+    boolean coordinates = m.containsKey("lat") && m.containsKey("lon");
+    return new Location(text(m, "country"), text(m, "region"), text(m, "city"),
+        coordinates ? Double.valueOf(m.get("lat").n()) : null, coordinates ? Double.valueOf(m.get("lon").n()) : null);
   }
 
 

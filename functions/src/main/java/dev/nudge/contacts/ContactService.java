@@ -110,6 +110,11 @@ public final class ContactService {
    * is resolved again and so converges on that contact, as it would have had it come a moment later.
    */
   public Resolved ensureExists(Resolved resolved, Instant now) {
+    return ensureExists(resolved, now, null);
+  }
+
+  /** As {@link #ensureExists(Resolved, Instant)}, a contact created now getting {@code location} (may be null). */
+  public Resolved ensureExists(Resolved resolved, Instant now, Location location) {
     Resolved current = resolved;
     for (int attempt = 1; ; attempt++) {
       if (current.exists() && current.checked()) {
@@ -120,7 +125,7 @@ public final class ContactService {
       String email = id.email() != null && current.contactId().equals(ContactIds.forEmail(id.email())) ? id.email() : null;
       String phone = id.phone() != null && current.contactId().equals(ContactIds.forPhone(id.phone())) ? id.phone() : null;
       try {
-        contacts.create(current.contactId(), addresses(email, phone), now);
+        contacts.create(current.contactId(), addresses(email, phone).withLocation(location), now);
         return new Resolved(current.contactId(), true, id);
       } catch (AddressTakenException | ContactRepository.ConcurrentChangeException lostRace) {
         if (attempt == ATTEMPTS) {
@@ -217,7 +222,7 @@ public final class ContactService {
 
     ProfileUpdate p = command.profile();
     ProfileUpdate update = new ProfileUpdate(p.email(), p.phone(), p.attributes(), p.timezone(),
-        p.locale(), p.listsAdd(), p.listsRemove(), p.leadScore(), consentChanges);
+        p.locale(), p.listsAdd(), p.listsRemove(), p.leadScore(), consentChanges, p.location());
     // A new contact is created with everything at once, its addresses claimed in the same
     // transaction; an existing one (or one created concurrently) is updated.
     boolean created = existing.isEmpty() && contacts.create(target.contactId(), update, now);

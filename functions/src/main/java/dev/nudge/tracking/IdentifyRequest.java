@@ -8,6 +8,7 @@ import dev.nudge.contacts.ConsentStatus;
 import dev.nudge.contacts.ContactService.ConsentRequest;
 import dev.nudge.contacts.ContactService.IdentifyCommand;
 import dev.nudge.contacts.Identity;
+import dev.nudge.contacts.Location;
 import dev.nudge.contacts.ProfileUpdate;
 import dev.nudge.platform.ApiException;
 import java.util.EnumMap;
@@ -21,7 +22,7 @@ import java.util.Set;
 /** Parses and validates a POST /v1/identify body into an {@link IdentifyCommand}. */
 public final class IdentifyRequest {
   static final Set<String> FIELDS = Set.of("contactId", "email", "phone", "anonymousId", "attributes",
-      "timezone", "locale", "lists", "leadScore", "consent");
+      "timezone", "locale", "lists", "leadScore", "consent", "location");
   static final int MAX_ATTRIBUTES = 100;
   static final int MAX_LISTS = 50;
 
@@ -34,6 +35,7 @@ public final class IdentifyRequest {
     Map<String, Optional<Attribute>> attributes = attributes(root.get("attributes"));
     String timezone = Validation.timezone(root, "timezone", "");
     String locale = Validation.locale(root, "locale", "");
+    Location location = location(root.get("location"));
     Set<String> add = new LinkedHashSet<>();
     Set<String> remove = new LinkedHashSet<>();
     JsonNode lists = root.get("lists");
@@ -61,7 +63,7 @@ public final class IdentifyRequest {
     }
     Map<Channel, ConsentRequest> consent = consent(root.get("consent"), caller);
     return new IdentifyCommand(identity, new ProfileUpdate(identity.email(), identity.phone(), attributes, timezone,
-        locale, add, remove, leadScore, Map.of()), consent);
+        locale, add, remove, leadScore, Map.of(), location), consent);
   }
 
   private static Map<String, Optional<Attribute>> attributes(JsonNode node) {
@@ -97,6 +99,31 @@ public final class IdentifyRequest {
     }
     return result;
   }
+
+  /** {@code location: {country, region, city, lat, lon}}, every part optional, lat and lon together. */
+  private static Location location(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    ObjectNode l = Validation.object(node, "location");
+    Validation.onlyFields(l, "location.", Set.of("country", "region", "city", "lat", "lon"));
+    String country = Validation.country(l, "country", "location.");
+    String region = Validation.text(l, "region", "location.", MAX_PLACE);
+    String city = Validation.text(l, "city", "location.", MAX_PLACE);
+    Double lat = Validation.degrees(l, "lat", "location.", 90);
+    Double lon = Validation.degrees(l, "lon", "location.", 180);
+    if ((lat == null) != (lon == null)) {
+      String missing = lat == null ? "lat" : "lon";
+      throw ApiException.invalid("location." + missing, "location.lat and location.lon go together: give both or neither");
+    }
+    Location location = new Location(country, region, city, lat, lon);
+    if (location.isEmpty()) {
+      throw ApiException.invalid("location", "location needs at least one of country, region, city or lat and lon");
+    }
+    return location;
+  }
+
+  static final int MAX_PLACE = 128;
 
   private static void listNames(JsonNode node, String field, Set<String> into) {
     if (node == null || node.isNull()) {

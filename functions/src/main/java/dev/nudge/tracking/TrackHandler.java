@@ -8,6 +8,7 @@ import dev.nudge.contacts.ConsentTokens;
 import dev.nudge.contacts.ContactRepository;
 import dev.nudge.contacts.ContactService;
 import dev.nudge.contacts.EventRepository;
+import dev.nudge.contacts.Location;
 import dev.nudge.platform.ApiException;
 import dev.nudge.platform.AwsClients;
 import dev.nudge.platform.CachingSecretSource;
@@ -73,7 +74,8 @@ public final class TrackHandler extends HttpApiHandler {
           + "\"phone\":\"+34612345678\",\"occurredAt\":\"2026-01-01T00:00:00Z\",\"properties\":{\"a\":[1,{\"b\":true}]}}");
       TrackCommand.parse(sample, new Caller.Server("prime"), java.time.Instant.parse("2026-01-01T00:00:00Z"), retention);
       IdentifyRequest.parse(Json.MAPPER.readTree("{\"contactId\":\"prime\",\"timezone\":\"Europe/Madrid\","
-          + "\"locale\":\"es-ES\",\"attributes\":{\"n\":1}}"), new Caller.Server("prime"));
+          + "\"locale\":\"es-ES\",\"attributes\":{\"n\":1},\"location\":{\"country\":\"ES\",\"lat\":40.4,\"lon\":-3.7}}"),
+          new Caller.Server("prime"));
     } catch (java.io.IOException | RuntimeException e) {
       log().error("priming failed", Map.of("exception", e.getClass().getName()));
     }
@@ -84,7 +86,10 @@ public final class TrackHandler extends HttpApiHandler {
     Instant now = clock.instant();
     JsonNode body = parseJson(request);
     List<TrackCommand> commands = TrackCommand.parse(body, caller, now, retention);
-    List<TrackService.Result> results = tracking.ingest(commands, caller.source(), now);
+    // A browser's first event creates its contact where CloudFront saw it (ViewerLocation); later
+    // events leave the profile alone (identify updates it), so tracking costs no profile write.
+    Location firstSeenAt = caller instanceof Caller.Browser ? ViewerLocation.from(request).orElse(null) : null;
+    List<TrackService.Result> results = tracking.ingest(commands, caller.source(), now, firstSeenAt);
     if (!body.has("batch")) {
       return HttpResponse.json(200, result(Json.object(), results.get(0)));
     }
@@ -103,7 +108,12 @@ public final class TrackHandler extends HttpApiHandler {
 
   private HttpResponse identify(HttpRequest request) {
     Caller caller = admit(request);
-    var command = IdentifyRequest.parse(parseJson(request), caller);
+    var parsed = IdentifyRequest.parse(parseJson(request), caller);
+    // A browser's location, unless it states one, is where CloudFront saw it (ViewerLocation).
+    var command = caller instanceof Caller.Browser && parsed.profile().location() == null
+        ? ViewerLocation.from(request).map(location -> new ContactService.IdentifyCommand(parsed.identity(),
+            parsed.profile().withLocation(location), parsed.consent())).orElse(parsed)
+        : parsed;
     ContactService.IdentifyResult result;
     try {
       result = contacts.identify(command);

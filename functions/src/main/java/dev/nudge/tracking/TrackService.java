@@ -4,6 +4,7 @@ import dev.nudge.contacts.ContactRepository;
 import dev.nudge.contacts.ContactService;
 import dev.nudge.contacts.EventRepository;
 import dev.nudge.contacts.Identity;
+import dev.nudge.contacts.Location;
 import dev.nudge.contacts.TrackedEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,14 @@ public final class TrackService {
   }
 
   public List<Result> ingest(List<TrackCommand> commands, String source, Instant receivedAt) {
+    return ingest(commands, source, receivedAt, null);
+  }
+
+  /**
+   * {@code firstSeenAt}: where the request came from (a browser's CloudFront viewer location), given
+   * to the contacts this call creates; an existing profile is left as it is (no write per event).
+   */
+  public List<Result> ingest(List<TrackCommand> commands, String source, Instant receivedAt, Location firstSeenAt) {
     // Resolve every identity before the first write, so a failing lookup leaves nothing behind.
     Map<Identity, ContactService.Resolved> resolved = new HashMap<>();
     for (TrackCommand command : commands) {
@@ -48,7 +57,7 @@ public final class TrackService {
       if (target.checked() && ensured.add(target.contactId())) {
         // Creating a contact by address can lose the address to a concurrent request: the events
         // then go to the contact that won it, for this and the identity's later events.
-        target = contacts.ensureExists(target, receivedAt);
+        target = contacts.ensureExists(target, receivedAt, firstSeenAt);
         resolved.put(command.identity(), target);
         ensured.add(target.contactId());
       }
@@ -59,7 +68,7 @@ public final class TrackService {
       // An unchecked contact id gets its profile with its first event of a type; a duplicate (a
       // retry, possibly after a crash between the writes) makes sure as well.
       if (!target.checked() && (firstOfType || !stored) && ensured.add(target.contactId())) {
-        contacts.ensureExists(target, receivedAt);
+        contacts.ensureExists(target, receivedAt, firstSeenAt);
       }
       results.add(new Result(command.eventId(), target.contactId(), !stored));
     }

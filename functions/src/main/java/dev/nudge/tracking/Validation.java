@@ -161,6 +161,38 @@ final class Validation {
     }
   }
 
+  private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
+
+  static boolean isCountry(String upperCaseCode) {
+    return COUNTRIES.contains(upperCaseCode);
+  }
+
+  /** An ISO 3166-1 alpha-2 country code, upper-cased (es becomes ES). */
+  static String country(ObjectNode node, String name, String prefix) {
+    String text = text(node, name, prefix, 64);
+    if (text == null) {
+      return null;
+    }
+    String code = text.toUpperCase(Locale.ROOT);
+    if (!COUNTRIES.contains(code)) {
+      throw ApiException.invalid(prefix + name, prefix + name + " must be an ISO 3166-1 alpha-2 country code such as ES");
+    }
+    return code;
+  }
+
+  /** Degrees of latitude ({@code limit} 90) or longitude (180): a finite number from -limit to limit. */
+  static Double degrees(ObjectNode node, String name, String prefix, int limit) {
+    JsonNode value = node.get(name);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    double degrees = value.asDouble();
+    if (!value.isNumber() || !Double.isFinite(degrees) || Math.abs(degrees) > limit) {
+      throw ApiException.invalid(prefix + name, prefix + name + " must be a number from -" + limit + " to " + limit);
+    }
+    return degrees;
+  }
+
   /** An ISO-8601 timestamp with an offset, at most {@link #MAX_FUTURE} ahead and not older than {@code maxAge}. */
   static Instant timestamp(ObjectNode node, String name, String prefix, Instant now, Duration maxAge) {
     String text = text(node, name, prefix, 40);

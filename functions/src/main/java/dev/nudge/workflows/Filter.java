@@ -32,12 +32,40 @@ public record Filter(List<Criterion> criteria) {
 
     public boolean matches(JsonNode document) {
       JsonNode value = resolve(document, path).orElse(null);
+      if (LOCATION_TEXT.contains(path)) {
+        // Place names compare case-insensitively: "Madrid", "madrid" and CloudFront's "MADRID"
+        // are one city, and the country code is stored upper-case whatever the workflow writes.
+        JsonNode folded = fold(value);
+        return comparisons.stream().allMatch(c -> new Comparison(c.operator(), fold(c.operand())).test(folded));
+      }
       return comparisons.stream().allMatch(c -> c.test(value));
     }
   }
 
+  /** The contact's place names ({@code location.city: {eq: Madrid}}), compared ignoring case. */
+  static final java.util.Set<String> LOCATION_TEXT = java.util.Set.of("location.country", "location.region",
+      "location.city");
+
+  private static JsonNode fold(JsonNode node) {
+    if (node == null) {
+      return null;
+    }
+    if (node.isTextual()) {
+      return com.fasterxml.jackson.databind.node.TextNode.valueOf(node.asText().toLowerCase(Locale.ROOT));
+    }
+    if (node.isArray()) {
+      com.fasterxml.jackson.databind.node.ArrayNode folded = com.fasterxml.jackson.databind.node.JsonNodeFactory
+          .instance.arrayNode();
+      node.forEach(element -> folded.add(fold(element)));
+      return folded;
+    }
+    return node;
+  }
+
   public enum Operator {
-    EQ, NE, GT, GTE, LT, LTE, IN, EXISTS, CONTAINS;
+    EQ, NE, GT, GTE, LT, LTE, IN, EXISTS, CONTAINS,
+    /** {@code near: {lat, lon, km}}: the value has {@code lat} and {@code lon} within {@code km} (great circle). */
+    NEAR;
 
     public String keyword() {
       return name().toLowerCase(Locale.ROOT);
@@ -53,7 +81,10 @@ public record Filter(List<Criterion> criteria) {
     }
   }
 
-  /** {@code operand} is the JSON value written in the workflow (a boolean for exists, an array for in). */
+  /**
+   * {@code operand} is the JSON value written in the workflow (a boolean for exists, an array for
+   * in, {@code {lat, lon, km}} for near).
+   */
   public record Comparison(Operator operator, JsonNode operand) {
     /** {@code value} is null when the path is absent. */
     public boolean test(JsonNode value) {
@@ -70,7 +101,19 @@ public record Filter(List<Criterion> criteria) {
         case CONTAINS -> present && (value.isArray()
             ? contains(value, operand)
             : value.isTextual() && value.asText().contains(operand.asText()));
+        case NEAR -> present && near(value, operand);
       };
+    }
+
+    /** A value without both coordinates (a location with only a country) is near nothing. */
+    private static boolean near(JsonNode value, JsonNode operand) {
+      JsonNode lat = value.get("lat");
+      JsonNode lon = value.get("lon");
+      if (lat == null || lon == null || !lat.isNumber() || !lon.isNumber()) {
+        return false;
+      }
+      return distanceKm(lat.asDouble(), lon.asDouble(),
+          operand.path("lat").asDouble(), operand.path("lon").asDouble()) <= operand.path("km").asDouble();
     }
 
     private static boolean contains(JsonNode array, JsonNode wanted) {
@@ -117,4 +160,21 @@ public record Filter(List<Criterion> criteria) {
     }
     return Optional.ofNullable(current).filter(n -> !n.isMissingNode());
   }
+
+  /**
+   * Great-circle distance in kilometres by the haversine formula, on a sphere of the Earth's mean
+   * radius (error under 0.5% against the ellipsoid, plenty for "within 25 km of a store").
+   * Hand-written: the formula is five lines, and the geodesy libraries (GeographicLib, Spatial4j,
+   * JTS) would add a jar to every function for it.
+   */
+  public static double distanceKm(double lat1, double lon1, double lat2, double lon2) {
+    double dLat = Math.toRadians(lat2 - lat1);
+    double dLon = Math.toRadians(lon2 - lon1);
+    double a = Math.sin(dLat / 2) * Math.sin(dLat / 2)
+        + Math.cos(Math.toRadians(lat1)) * Math.cos(Math.toRadians(lat2)) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
+    return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
+  }
+
+  /** The IUGG mean Earth radius. */
+  public static final double EARTH_RADIUS_KM = 6371.0088;
 }

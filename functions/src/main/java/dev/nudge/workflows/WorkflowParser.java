@@ -617,7 +617,7 @@ public final class WorkflowParser {
       return List.of(new Filter.Comparison(Filter.Operator.EQ, node));
     }
     if (node.isEmpty()) {
-      problem(path, "at least one operator: eq, ne, gt, gte, lt, lte, in, exists, contains");
+      problem(path, "at least one operator: eq, ne, gt, gte, lt, lte, in, exists, contains, near");
     }
     List<Filter.Comparison> result = new ArrayList<>();
     node.fields().forEachRemaining(f -> {
@@ -625,7 +625,11 @@ public final class WorkflowParser {
       Filter.Operator op = Filter.Operator.of(f.getKey()).orElse(null);
       JsonNode operand = f.getValue();
       if (op == null) {
-        problem(p, "unknown operator; use eq, ne, gt, gte, lt, lte, in, exists, contains");
+        problem(p, "unknown operator; use eq, ne, gt, gte, lt, lte, in, exists, contains, near");
+      } else if (op == Filter.Operator.NEAR) {
+        if (near(operand, p)) {
+          result.add(new Filter.Comparison(op, operand));
+        }
       } else if (op == Filter.Operator.IN && !operand.isArray()) {
         problem(p, "in takes a list");
       } else if (op == Filter.Operator.EXISTS && !operand.isBoolean()) {
@@ -640,6 +644,35 @@ public final class WorkflowParser {
       }
     });
     return result;
+  }
+
+  /** {@code near: {lat: 40.4, lon: -3.7, km: 25}}: a point and a radius, each in range. */
+  private boolean near(JsonNode operand, String path) {
+    if (!operand.isObject()) {
+      problem(path, "near takes {lat, lon, km}: a point and a radius in kilometres");
+      return false;
+    }
+    int before = problems.size();
+    operand.fieldNames().forEachRemaining(f -> {
+      if (!Set.of("lat", "lon", "km").contains(f)) {
+        problem(path + "/" + f, "unknown field (lat, lon, km)");
+      }
+    });
+    degrees(operand, "lat", 90, path);
+    degrees(operand, "lon", 180, path);
+    JsonNode km = operand.get("km");
+    if (km == null || !km.isNumber() || !Double.isFinite(km.asDouble()) || km.asDouble() <= 0
+        || km.asDouble() > 20_038) {
+      problem(path + "/km", "a radius in kilometres, more than 0 (and at most 20038, half the Earth's circumference)");
+    }
+    return problems.size() == before;
+  }
+
+  private void degrees(JsonNode operand, String field, int limit, String path) {
+    JsonNode value = operand.get(field);
+    if (value == null || !value.isNumber() || Math.abs(value.asDouble()) > limit) {
+      problem(path + "/" + field, "a number of degrees from -" + limit + " to " + limit);
+    }
   }
 
   // --- fields ---

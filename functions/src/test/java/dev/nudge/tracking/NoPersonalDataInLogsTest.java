@@ -30,4 +30,21 @@ class NoPersonalDataInLogsTest {
     assertThat(logs).contains("\"refused\"").contains("\"failed\"");
     assertThat(logs).doesNotContain("lena").doesNotContain("601").doesNotContain("example.com");
   }
+
+  @Test
+  void neitherAcceptedNorRefusedLocationsAreLogged() {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream previous = Log.redirect(new PrintStream(captured, true));
+    try {
+      stack.signed("POST /v1/identify", "{\"contactId\":\"x\",\"location\":{\"city\":\"Villarrubia\","
+          + "\"lat\":39.1234,\"lon\":-3.5678}}");
+      stack.signed("POST /v1/identify", "{\"contactId\":\"y\",\"location\":{\"city\":\"Villarrubia\","
+          + "\"lat\":39.1234,\"lon\":-183.5678}}");
+    } finally {
+      Log.redirect(previous);
+    }
+    String logs = captured.toString();
+    assertThat(logs).contains("\"refused\"").contains("location.lon");
+    assertThat(logs).doesNotContain("Villarrubia").doesNotContain("39.1234").doesNotContain("5678");
+  }
 }

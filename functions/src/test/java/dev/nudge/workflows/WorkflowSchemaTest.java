@@ -66,4 +66,13 @@ class WorkflowSchemaTest {
     assertThat(validate("id: t\ntrigger: { event: x }\nsendWindow: { from: \"09:00\", to: \"17:00\" }\n"
         + "quietHours: { from: \"21:00\", to: \"08:00\" }\nsteps:\n  - id: a\n    exit: {}\n")).isNotEmpty();
   }
+
+  @Test
+  void theSchemaTakesANearWithinRangeAndRejectsOneWithoutARadius() throws Exception {
+    String workflow = "id: t\ntrigger: { event: x }\naudience:\n  where: { location: { near: %s } }\n"
+        + "steps:\n  - id: a\n    email: { template: welcome-1 }\n";
+    assertThat(validate(workflow.formatted("{ lat: 40.4168, lon: -3.7038, km: 25 }"))).isEmpty();
+    assertThat(validate(workflow.formatted("{ lat: 40.4168, lon: -3.7038 }"))).isNotEmpty();
+    assertThat(validate(workflow.formatted("{ lat: 40.4168, lon: -3.7038, km: 0 }"))).isNotEmpty();
+  }
 }
