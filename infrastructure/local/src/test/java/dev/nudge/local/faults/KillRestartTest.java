@@ -56,7 +56,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * over the wire (SDK clients, the admin API, /_local), since the cloud is another process.
  */
 class KillRestartTest {
-  private static final int N = Integer.getInteger("nudge.faults.journeys", 20);
+  private static final int N = Integer.getInteger("nudge.faults.journeys", 10);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(2)).build();
