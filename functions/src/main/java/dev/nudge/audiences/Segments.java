@@ -102,6 +102,9 @@ public final class Segments {
     }
     if (!changes.isEmpty()) {
       LOG.info("membership", Map.of("contactId", contactId, "changes", changes.size(), "cause", cause));
+      // Segment ids are a handful of names an operator defines: a low-cardinality dimension.
+      changes.forEach(change -> dev.nudge.stats.Metrics.count(change.entered() ? dev.nudge.stats.Metric.SEGMENT_ENTERED
+          : dev.nudge.stats.Metric.SEGMENT_EXITED, now, dev.nudge.stats.Metrics.dims("Segment", change.segment())));
     }
     return changes;
   }

@@ -34,7 +34,15 @@ public enum Metric {
   /** The router ended a journey on an exit event (or a goal past the window). */
   JOURNEYS_EXITED("JourneysExited", Unit.COUNT, List.of(List.of(), List.of("Workflow"))),
   /** A journey's execution failed (its Catch ran the fail action): alarmed, since no SEARCH works in alarms. */
-  JOURNEYS_FAILED("JourneysFailed", Unit.COUNT, List.of(List.of(), List.of("Workflow")));
+  JOURNEYS_FAILED("JourneysFailed", Unit.COUNT, List.of(List.of(), List.of("Workflow"))),
+  /** Events the tracking API stored, by caller ({@code server} or {@code browser}); one line per request. */
+  EVENTS_TRACKED("EventsTracked", Unit.COUNT, List.of(List.of(), List.of("Source"))),
+  /** Events the tracking API refused as duplicates of a stored event id (a retry had no second effect). */
+  EVENTS_DUPLICATE("EventsDuplicate", Unit.COUNT, List.of(List.of(), List.of("Source"))),
+  /** A contact entered a segment (the stream consumer's evaluation). */
+  SEGMENT_ENTERED("SegmentEntered", Unit.COUNT, List.of(List.of("Segment"))),
+  /** A contact left a segment. */
+  SEGMENT_EXITED("SegmentExited", Unit.COUNT, List.of(List.of("Segment")));
 
   public enum Unit {
     COUNT("Count"),

@@ -81,6 +81,20 @@ public final class TrackHandler extends HttpApiHandler {
     }
   }
 
+  /** One EMF line per request and outcome, not per event: a batch of 100 prints two lines at most. */
+  private static void countTracked(Caller caller, List<TrackService.Result> results, Instant now) {
+    long duplicates = results.stream().filter(TrackService.Result::duplicate).count();
+    String source = caller instanceof Caller.Browser ? "browser" : "server";
+    if (results.size() > duplicates) {
+      dev.nudge.stats.Metrics.record(dev.nudge.stats.Metric.EVENTS_TRACKED, results.size() - duplicates, now,
+          dev.nudge.stats.Metrics.dims("Source", source));
+    }
+    if (duplicates > 0) {
+      dev.nudge.stats.Metrics.record(dev.nudge.stats.Metric.EVENTS_DUPLICATE, duplicates, now,
+          dev.nudge.stats.Metrics.dims("Source", source));
+    }
+  }
+
   private HttpResponse track(HttpRequest request) {
     Caller caller = admit(request);
     Instant now = clock.instant();
@@ -90,6 +104,7 @@ public final class TrackHandler extends HttpApiHandler {
     // events leave the profile alone (identify updates it), so tracking costs no profile write.
     Location firstSeenAt = caller instanceof Caller.Browser ? ViewerLocation.from(request).orElse(null) : null;
     List<TrackService.Result> results = tracking.ingest(commands, caller.source(), now, firstSeenAt);
+    countTracked(caller, results, now);
     if (!body.has("batch")) {
       return HttpResponse.json(200, result(Json.object(), results.get(0)));
     }
