@@ -42,6 +42,9 @@ public final class ContactService {
   public static final String CONSENT_EVENT = "consent.changed";
   public static final String SUBSCRIBED_EVENT = "contact.subscribed";
   public static final String UNSUBSCRIBED_EVENT = "contact.unsubscribed";
+  /** What a {@code list:} trigger starts on; the lists API writes the same events. */
+  public static final String LIST_JOINED_EVENT = "list.joined";
+  public static final String LIST_LEFT_EVENT = "list.left";
   /**
    * How long after a consent change a repeated identify writes the change's events again if they
    * are missing (an identify interrupted between the contact write and the event writes, resent).
@@ -253,7 +256,29 @@ public final class ContactService {
       recordEvent(target.contactId(), "consent:" + repair.getKey().wireName() + ":" + repair.getValue().at().toEpochMilli(),
           properties, "identify", repair.getValue().at());
     }
+    // Lists the identify changed, as the lists API reports them: a list: trigger starts on
+    // list.joined whichever way the contact joined. Compared with the profile read before the
+    // update, so adding a list the contact already has writes nothing.
+    java.util.Set<String> before = existing.map(Contact::lists).orElse(java.util.Set.of());
+    for (String list : p.listsAdd()) {
+      if (!before.contains(list)) {
+        recordListChange(target.contactId(), LIST_JOINED_EVENT, list, now);
+      }
+    }
+    for (String list : p.listsRemove()) {
+      if (before.contains(list)) {
+        recordListChange(target.contactId(), LIST_LEFT_EVENT, list, now);
+      }
+    }
     return new IdentifyResult(target.contactId(), created, merged, consentChanges, pending);
+  }
+
+  private void recordListChange(String contactId, String type, String list, Instant now) {
+    ObjectNode properties = Json.object().put("list", list);
+    if (events.putIfAbsent(new TrackedEvent(contactId, type + ":" + list + ":" + now.toEpochMilli(), type, properties, now,
+        now, "identify"), now.plus(eventRetention))) {
+      contacts.countEvent(contactId, type, now);
+    }
   }
 
   /**

@@ -87,6 +87,19 @@ class IdentifyEndpointTest {
   }
 
   @Test
+  void joiningAndLeavingListsThroughIdentifyWritesListJoinedAndListLeftOnce() {
+    stack.signed("POST /v1/identify", "{\"contactId\":\"l1\",\"lists\":{\"add\":[\"newsletter\"]}}");
+    stack.clock.advance(Duration.ofMinutes(1));
+    stack.signed("POST /v1/identify", "{\"contactId\":\"l1\",\"lists\":{\"add\":[\"newsletter\"]}}"); // already in it
+    stack.clock.advance(Duration.ofMinutes(1));
+    stack.signed("POST /v1/identify", "{\"contactId\":\"l1\",\"lists\":{\"remove\":[\"newsletter\",\"never-joined\"]}}");
+
+    assertThat(eventIds("l1")).filteredOn(id -> id.startsWith("list.")).hasSize(2)
+        .anyMatch(id -> id.startsWith("list.joined:newsletter:"))
+        .anyMatch(id -> id.startsWith("list.left:newsletter:"));
+  }
+
+  @Test
   void mergesAnAnonymousVisitorsHistoryIntoTheKnownContact() {
     stack.browser("POST /v1/track", "{\"id\":\"v1\",\"type\":\"page.viewed\",\"anonymousId\":\"visitor-9\"}");
     stack.browser("POST /v1/track", "{\"id\":\"v2\",\"type\":\"page.viewed\",\"anonymousId\":\"visitor-9\"}");
