@@ -185,9 +185,11 @@ class KillRestartTest {
       // Each step of each journey went out once, or the kill cut its send between the ledger's claim
       // and SES's answer: then it is never sent again (at most once; the claim cannot tell "before
       // SES" from "after") and counted as outcome-unknown. Never twice, never silently.
+      // (An outcome-unknown send SES did take is in the outbox too, hence bounds, not equality.)
       long unknown = skipped.values().stream().mapToLong(Long::longValue).sum();
+      assertThat(sent).as("no step sent more than once").isLessThanOrEqualTo(N * EMAIL_STEPS.size());
       assertThat(sent + unknown).as("every step of every journey sent once or counted as outcome unknown")
-          .isEqualTo(N * EMAIL_STEPS.size());
+          .isGreaterThanOrEqualTo(N * EMAIL_STEPS.size());
     }
   }
 
