@@ -137,4 +137,50 @@ class SegmentsTest {
         when: { event: { type: order.completed, sum: { of: properties.total } } }
         """, "broken").problems()).extracting(dev.nudge.workflows.Problem::path).containsExactly("/when/event/sum");
   }
+
+  @Test
+  void anEventEvaluatedAgainstSegmentsWithoutTimeWindowsWritesNothingToTheTimersTable() {
+    // Counts the requests a real client sends to DynamoDB Local (an interceptor observes, it does
+    // not answer): a segment with no window never arms a timer, so there is none to delete per event.
+    java.util.List<String> timerWrites = new java.util.concurrent.CopyOnWriteArrayList<>();
+    String timersTable = stack.variables.get("TIMERS_TABLE");
+    software.amazon.awssdk.core.interceptor.ExecutionInterceptor observer =
+        new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+          @Override
+          public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+              software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+            if (context.request() instanceof software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest d
+                && d.tableName().equals(timersTable)) {
+              timerWrites.add("DeleteItem");
+            }
+            if (context.request() instanceof software.amazon.awssdk.services.dynamodb.model.PutItemRequest p
+                && p.tableName().equals(timersTable)) {
+              timerWrites.add("PutItem");
+            }
+          }
+        };
+    try (var observed = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+        .endpointOverride(dev.nudge.testing.LocalDynamoDb.endpoint())
+        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
+        .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.addExecutionInterceptor(observer)).build()) {
+      Segments withoutWindows = new Segments(stack.runtime.contacts(), events, members,
+          new ContactTimers(observed, timersTable), stack.clock, Duration.ofDays(400));
+      Segment vip = Segment.parse("""
+          id: vip
+          name: VIP
+          when:
+            event: { type: order.completed }
+          """, "vip").segment();
+      stack.contact("shopper");
+
+      withoutWindows.evaluate(List.of(vip), "shopper", order("shopper"));
+      withoutWindows.evaluate(List.of(vip), "shopper", order("shopper"));
+
+      assertThat(members.isMember("vip", "shopper")).isTrue();
+      assertThat(timerWrites).isEmpty();
+    }
+  }
 }
