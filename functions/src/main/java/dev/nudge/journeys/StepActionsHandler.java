@@ -58,7 +58,8 @@ public final class StepActionsHandler implements RequestStreamHandler {
         .followRedirects(HttpClient.Redirect.NEVER).build(),
         () -> secrets.get(keyName).orElseThrow(() -> new IllegalStateException("parameter " + keyName + " is missing"))
             .getBytes(StandardCharsets.UTF_8), env.clock(),
-        Boolean.parseBoolean(env.optional("WEBHOOK_ALLOW_PRIVATE_NETWORKS").orElse("false")));
+        Boolean.parseBoolean(env.optional("WEBHOOK_ALLOW_PRIVATE_NETWORKS").orElse("false")),
+        env.optional("WEBHOOK_CAPTURE_URL").map(java.net.URI::create).orElse(null));
     ContactRepository contacts = new ContactRepository(ddb, env.require("CONTACTS_TABLE"));
     EventRepository events = new EventRepository(ddb, env.require("EVENTS_TABLE"));
     // An opt-out the SMS provider reports at send time is recorded like a STOP reply.

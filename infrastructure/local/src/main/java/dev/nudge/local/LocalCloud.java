@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nudge.local.aws.AwsEndpoint;
 import dev.nudge.local.aws.LocalConfig;
 import dev.nudge.local.aws.Outbox;
+import dev.nudge.local.aws.WebhookInbox;
 import dev.nudge.local.aws.ParameterStore;
 import dev.nudge.local.aws.SesService;
 import dev.nudge.local.aws.SnsService;
@@ -63,6 +64,7 @@ public final class LocalCloud implements AutoCloseable {
   private final List<String> stateMachines;
   private final LocalServer server;
   private final LocalPage page;
+  private final WebhookInbox webhooks;
   private final LocalMetrics metrics = new LocalMetrics();
   private final dev.nudge.local.faults.Faults faults;
   private final long startedNanos;
@@ -110,6 +112,8 @@ public final class LocalCloud implements AutoCloseable {
       common.put("AWS_ENDPOINT_URL", endpoint);
       common.put("AWS_ACCESS_KEY_ID", "local");
       common.put("AWS_SECRET_ACCESS_KEY", "local");
+      common.put("WEBHOOK_CAPTURE_URL", endpoint + WebhookInbox.PATH);
+      this.webhooks = new WebhookInbox(data == null ? null : data.resolve("webhooks.jsonl"), clock);
       this.functions = new Functions(stack, common, clock, log);
       started.add(functions);
       functions.faults(faults);
@@ -194,6 +198,9 @@ public final class LocalCloud implements AutoCloseable {
     if (dev.nudge.local.faults.FaultsApi.handles(request.path())) {
       return dev.nudge.local.faults.FaultsApi.handle(faults, request);
     }
+    if (WebhookInbox.handles(request.path())) {
+      return webhooks.handle(request);
+    }
     if (request.path().equals("/_local") || request.path().startsWith("/_local/")) {
       return page.handle(request);
     }
@@ -274,6 +281,11 @@ public final class LocalCloud implements AutoCloseable {
   /** SNS topics with a Lambda subscriber (where SMS replies go). */
   public java.util.List<String> snsSubscribedTopics() {
     return sns.subscribedTopics();
+  }
+
+  /** The calls the workflows' webhook steps made (the local cloud captures them instead of delivering). */
+  public WebhookInbox webhooks() {
+    return webhooks;
   }
 
   public Outbox outbox() {
