@@ -174,9 +174,9 @@ class CostPerJourneyTest {
     await("welcome", () -> emails(wf, "welcome").size() == N);
     VirtualTime.advance(cloud, Duration.ofDays(2));
     await("getting-started", () -> emails(wf, "getting-started").size() == N);
-    VirtualTime.advance(cloud, Duration.ofDays(7));
+    VirtualTime.advance(cloud, Duration.ofDays(12));
     await("feedback", () -> emails(wf, "feedback").size() == N);
-    finish(wf, "welcome → wait-2d → getting-started → wait-1w → feedback", "identify with consent (contact.subscribed)");
+    finish(wf, "welcome → wait-2d → getting-started → wait-12d → feedback", "identify with consent (contact.subscribed)");
   }
 
   private static void abandonedCart(boolean opens) throws Exception {
