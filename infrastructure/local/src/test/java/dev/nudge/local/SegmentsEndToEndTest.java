@@ -64,6 +64,20 @@ class SegmentsEndToEndTest {
         - id: mark
           update: { addToLists: [welcomed] }
       """;
+  private static final String BIG_SPENDERS = """
+      id: big-spenders
+      name: Spent over 500 in a year
+      when:
+        event: { type: order.completed, within: P365D, sum: { of: properties.total, gte: 500 } }
+      """;
+  private static final String THANK_BIG_SPENDERS = """
+      id: thank-big-spenders
+      name: Thank big spenders
+      trigger: { segment: big-spenders }
+      steps:
+        - id: mark
+          update: { addToLists: [thanked] }
+      """;
   private static LocalCloud cloud;
   private static NudgeApi api;
 
@@ -76,6 +90,7 @@ class SegmentsEndToEndTest {
     publish("loyalty-reward", LOYALTY);
     publish("win-back-lapsed", WIN_BACK);
     publish("newsletter-welcome", NEWSLETTER_WELCOME);
+    publish("thank-big-spenders", THANK_BIG_SPENDERS);
   }
 
   @AfterAll
@@ -138,6 +153,43 @@ class SegmentsEndToEndTest {
   }
 
   @Test
+  void savingASegmentOverExistingContactsEntersTheMatchingOnesAndSegmentEnteredStartsTheirWorkflow() throws Exception {
+    identify("big-buyer");
+    order("big-buyer", 1, 600);
+    identify("small-buyer");
+    order("small-buyer", 1, 120);
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> timeline("big-buyer").contains("order.completed")
+        && timeline("small-buyer").contains("order.completed"))).isTrue();
+    Thread.sleep(1500); // the events-stream consumer takes the orders before the segment exists
+
+    put("/v1/segments/big-spenders", BIG_SPENDERS);
+
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> lists("big-buyer").contains("thanked")))
+        .as("the re-evaluation entered them, and segment.entered started the workflow").isTrue();
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> "finished".equals(evaluation("big-spenders")
+        .path("state").asText()))).as("the run finished").isTrue();
+    assertThat(evaluation("big-spenders").path("contactsEvaluated").asLong()).isGreaterThanOrEqualTo(2);
+    assertThat(members("big-spenders")).contains("big-buyer").doesNotContain("small-buyer");
+    assertThat(lists("small-buyer")).doesNotContain("thanked");
+    List<JsonNode> entered = new ArrayList<>();
+    contact("big-buyer").path("timeline").forEach(e -> {
+      if (e.path("type").asText().equals("segment.entered")) {
+        entered.add(e);
+      }
+    });
+    assertThat(entered).singleElement().satisfies(e ->
+        assertThat(e.path("properties").path("cause").asText()).as("entered by the re-evaluation").isEqualTo("evaluation-v1"));
+  }
+
+  private static JsonNode evaluation(String segment) {
+    try {
+      return JSON.readTree(api.admin("GET", "/v1/segments/" + segment, "", "application/json").body()).path("evaluation");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void erasingAContactRemovesThemFromTheirSegments() throws Exception {
     identify("to-erase");
     for (int n = 1; n <= 3; n++) {
@@ -173,8 +225,12 @@ class SegmentsEndToEndTest {
   }
 
   private static void order(String contact, int n) throws Exception {
+    order(contact, n, 80);
+  }
+
+  private static void order(String contact, int n, int total) throws Exception {
     HttpResponse<String> response = api.signed("/v1/track", "{\"id\":\"" + contact + "-order-" + n
-        + "\",\"type\":\"order.completed\",\"contactId\":\"" + contact + "\",\"properties\":{\"total\":80}}");
+        + "\",\"type\":\"order.completed\",\"contactId\":\"" + contact + "\",\"properties\":{\"total\":" + total + "}}");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
   }
 
