@@ -78,6 +78,22 @@ class SegmentsEndToEndTest {
         - id: mark
           update: { addToLists: [thanked] }
       """;
+  private static final String START_TRIAL = """
+      id: start-trial
+      name: Put trial starters on the trial list
+      trigger: { event: trial.started }
+      steps:
+        - id: to-trial
+          update: { addToLists: [trial] }
+      """;
+  private static final String TRIAL_WELCOME = """
+      id: trial-welcome
+      name: Welcome to the trial list
+      trigger: { list: trial }
+      steps:
+        - id: mark
+          update: { addToLists: [trial-welcomed] }
+      """;
   private static LocalCloud cloud;
   private static NudgeApi api;
 
@@ -91,6 +107,8 @@ class SegmentsEndToEndTest {
     publish("win-back-lapsed", WIN_BACK);
     publish("newsletter-welcome", NEWSLETTER_WELCOME);
     publish("thank-big-spenders", THANK_BIG_SPENDERS);
+    publish("start-trial", START_TRIAL);
+    publish("trial-welcome", TRIAL_WELCOME);
   }
 
   @AfterAll
@@ -149,7 +167,7 @@ class SegmentsEndToEndTest {
         .as("list.joined started the list-triggered workflow").isTrue();
     HttpResponse<String> again = api.admin("POST", "/v1/lists/newsletter/members", body, "application/json");
     assertThat(JSON.readTree(again.body()).path("results").get(0).path("result").asText()).isEqualTo("unchanged");
-    assertThat(timeline("subscriber").stream().filter("list.joined"::equals)).hasSize(1);
+    assertThat(joined("subscriber", "newsletter")).isEqualTo(1);
   }
 
   @Test
@@ -181,12 +199,33 @@ class SegmentsEndToEndTest {
         assertThat(e.path("properties").path("cause").asText()).as("entered by the re-evaluation").isEqualTo("evaluation-v1"));
   }
 
+  /** How many list.joined events name {@code list} in the contact's timeline. */
+  private static long joined(String contact, String list) {
+    List<JsonNode> events = new ArrayList<>();
+    contact(contact).path("timeline").forEach(events::add);
+    return events.stream().filter(e -> e.path("type").asText().equals("list.joined")
+        && e.path("properties").path("list").asText().equals(list)).count();
+  }
+
   private static JsonNode evaluation(String segment) {
     try {
       return JSON.readTree(api.admin("GET", "/v1/segments/" + segment, "", "application/json").body()).path("evaluation");
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  @Test
+  void anUpdateStepAddingAListStartsTheListTriggeredWorkflowOnce() throws Exception {
+    identify("trialist");
+    HttpResponse<String> tracked = api.signed("/v1/track",
+        "{\"id\":\"trialist-trial\",\"type\":\"trial.started\",\"contactId\":\"trialist\"}");
+    assertThat(tracked.statusCode()).as(tracked.body()).isEqualTo(200);
+
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> lists("trialist").contains("trial-welcomed")))
+        .as("the update step's list.joined started the list-triggered workflow").isTrue();
+    assertThat(joined("trialist", "trial")).isEqualTo(1);
+    assertThat(joined("trialist", "trial-welcomed")).isEqualTo(1);
   }
 
   @Test
