@@ -29,6 +29,13 @@ import picocli.CommandLine.Spec;
         BenchCommand.class,
         ValidateCommand.class,
         CompileCommand.class,
+        PublishCommand.class,
+        TemplatesCommand.class,
+        ScoringCommand.class,
+        StatsCommand.class,
+        IdentifyCommand.class,
+        TrackCommand.class,
+        OutboxCommand.class,
         ImportCommand.class,
     },
     footer = {"", "Run `nudge COMMAND --help` for a command's options. Commands that call Nudge's API talk to the local "
