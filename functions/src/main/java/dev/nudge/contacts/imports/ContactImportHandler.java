@@ -79,7 +79,8 @@ public final class ContactImportHandler implements RequestStreamHandler {
     output.write("{}".getBytes(StandardCharsets.UTF_8));
   }
 
-  void handle(String key, BooleanSupplier outOfTime, Duration leaseFor) {
+  /** Imports (or continues) one object; public for the local cloud's continuation test. */
+  public void handle(String key, BooleanSupplier outOfTime, Duration leaseFor) {
     String file = key;
     if (key.startsWith(ContactImporter.CONTINUE_PREFIX)) {
       file = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String().trim();

@@ -3,7 +3,6 @@ package dev.nudge.contacts.imports;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import de.siegmar.fastcsv.writer.CsvWriter;
-import dev.nudge.contacts.Contact;
 import dev.nudge.contacts.ContactService;
 import dev.nudge.contacts.Identity;
 import dev.nudge.platform.ApiException;
@@ -53,24 +52,32 @@ public final class ContactImporter implements AutoCloseable {
   public static final String REPORT_PREFIX = "reports/";
   /** How many errors the status API shows; the report has them all. */
   public static final int FIRST_ERRORS = 100;
-  static final int BATCH = 200;
+  /** Rows between checkpoints: at 16 threads a batch takes about a second, well inside the timeout margin. */
+  public static final int BATCH = 200;
   private static final Duration LEASE_SLACK = Duration.ofMinutes(1);
 
   /** {@code finished} false: stopped at the deadline with work left (the caller arranges to continue). */
   public record Outcome(ImportStatus status, boolean finished) {}
 
-  private final ContactService contacts;
+  private final RowApplier rows;
   private final ImportRecords records;
   private final S3Client s3;
   private final String bucket;
   private final Clock clock;
   private final ExecutorService workers;
+  private final int batchSize;
   private final String owner = UUID.randomUUID().toString();
   private final Log log = new Log("contact-import");
 
   public ContactImporter(ContactService contacts, ImportRecords records, S3Client s3, String bucket, Clock clock,
       int concurrency) {
-    this.contacts = contacts;
+    this(contacts, records, s3, bucket, clock, concurrency, BATCH);
+  }
+
+  public ContactImporter(ContactService contacts, ImportRecords records, S3Client s3, String bucket, Clock clock,
+      int concurrency, int batchSize) {
+    this.batchSize = batchSize;
+    this.rows = new RowApplier(contacts);
     this.records = records;
     this.s3 = s3;
     this.bucket = bucket;
@@ -122,14 +129,14 @@ public final class ContactImporter implements AutoCloseable {
         return reject(from, null, new RowError(1, e.column(), e.getMessage()));
       }
       ImportStatus progress = from;
-      List<RowParser.ParsedRow> batch = new ArrayList<>(BATCH);
+      List<RowParser.ParsedRow> batch = new ArrayList<>(batchSize);
       while (it.hasNext()) {
         CsvRecord record = it.next();
         if (record.getStartingLineNumber() <= from.line()) {
           continue; // done before the checkpoint
         }
         batch.add(parser.parse(record.getStartingLineNumber(), record.getFields()));
-        if (batch.size() == BATCH) {
+        if (batch.size() == batchSize) {
           progress = apply(progress, batch, parser.format());
           batch.clear();
           if (outOfTime.getAsBoolean() && it.hasNext()) {
@@ -175,9 +182,9 @@ public final class ContactImporter implements AutoCloseable {
     Result[] results = new Result[batch.size()];
     RowError[] errors = new RowError[batch.size()];
     List<Future<?>> running = new ArrayList<>();
-    for (List<Integer> rows : byContact.values()) {
+    for (List<Integer> group : byContact.values()) {
       running.add(workers.submit(() -> {
-        for (int i : rows) {
+        for (int i : group) {
           RowParser.ParsedRow row = batch.get(i);
           if (row.error() != null) {
             results[i] = Result.FAILED;
@@ -185,7 +192,7 @@ public final class ContactImporter implements AutoCloseable {
             continue;
           }
           try {
-            results[i] = applyRow(row) ? Result.IMPORTED : Result.UNCHANGED;
+            results[i] = rows.apply(row.command()) ? Result.IMPORTED : Result.UNCHANGED;
           } catch (ApiException e) {
             results[i] = Result.FAILED;
             errors[i] = new RowError(row.line(), e.field(), e.getMessage());
@@ -219,18 +226,6 @@ public final class ContactImporter implements AutoCloseable {
     ImportStatus next = progress.plus(imported, unchanged, failed.size(), batch.get(batch.size() - 1).line());
     records.checkpoint(next, format, false);
     return next;
-  }
-
-  /** True when the row changed the contact; false when the contact already had every value. */
-  private boolean applyRow(RowParser.ParsedRow row) {
-    Identity identity = row.command().identity();
-    ContactService.Resolved resolved = contacts.resolve(identity);
-    Optional<Contact> existing = resolved.exists() ? contacts.find(resolved.contactId()) : Optional.empty();
-    if (!ContactChanges.wouldChange(existing, row.command())) {
-      return false;
-    }
-    contacts.identify(row.command());
-    return true;
   }
 
   private static String contactKey(Identity identity) {

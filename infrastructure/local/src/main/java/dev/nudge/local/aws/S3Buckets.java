@@ -68,6 +68,9 @@ public final class S3Buckets {
           for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             var invocation = functions.invoke(function, Json.bytes(payload));
             if (!invocation.failed()) {
+              log.add("s3", function.logicalId() + " handled s3://" + bucket + "/"
+                  + java.net.URLDecoder.decode(payload.path("Records").path(0).path("s3").path("object").path("key").asText(),
+                      java.nio.charset.StandardCharsets.UTF_8), null);
               return;
             }
             log.add("error", function.logicalId() + " failed on an S3 event (attempt " + attempt + "): "
