@@ -81,14 +81,12 @@ public final class ContactImportHandler implements RequestStreamHandler {
 
   /** Imports (or continues) one object; public for the local cloud's continuation test. */
   public void handle(String key, BooleanSupplier outOfTime, Duration leaseFor) {
-    String file = key;
-    if (key.startsWith(ContactImporter.CONTINUE_PREFIX)) {
-      file = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String().trim();
+    boolean continuation = key.startsWith(ContactImporter.CONTINUE_PREFIX);
+    String file = continuation ? s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String().trim() : key;
+    if (continuation && (!file.startsWith("imports/") || file.startsWith(ContactImporter.CONTINUE_PREFIX))) {
+      log.error("continuation note names no import", Map.of("key", key));
       s3.deleteObject(b -> b.bucket(bucket).key(key));
-      if (!file.startsWith("imports/") || file.startsWith(ContactImporter.CONTINUE_PREFIX)) {
-        log.error("continuation note names no import", Map.of("key", key));
-        return;
-      }
+      return;
     }
     ContactImporter.Outcome outcome = importer.importObject(file, outOfTime, leaseFor);
     if (!outcome.finished()) {
@@ -96,6 +94,10 @@ public final class ContactImportHandler implements RequestStreamHandler {
       s3.putObject(b -> b.bucket(bucket).key(note).contentType("text/plain"), RequestBody.fromString(file));
       log.info("import continues in a new invocation", Map.of("importId", outcome.status().importId(),
           "line", outcome.status().line()));
+    }
+    if (continuation) {
+      // Deleted only once its work is done: a retried invocation (after a crash) must still find it.
+      s3.deleteObject(b -> b.bucket(bucket).key(key));
     }
   }
 }
