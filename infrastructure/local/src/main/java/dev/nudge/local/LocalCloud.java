@@ -56,6 +56,7 @@ public final class LocalCloud implements AutoCloseable {
   private final SesService ses;
   private final SnsService sns;
   private final SmsVoiceService smsVoice;
+  private final dev.nudge.local.aws.S3Service s3;
   private final Functions functions;
   private final HttpApi httpApi;
   private final StatesEngine engine;
@@ -118,6 +119,9 @@ public final class LocalCloud implements AutoCloseable {
       started.add(functions);
       functions.faults(faults);
       this.httpApi = new HttpApi(stack, functions, clock, log);
+      this.s3 = new dev.nudge.local.aws.S3Service(clock, log, stack.region());
+      started.add(s3);
+      dev.nudge.local.aws.S3Buckets.wire(stack, s3, functions, log);
       phase("functions");
       LocalTasks tasks = new LocalTasks(functions, dynamo, sns, ses, buses, this::engine);
       StatesEngine createdEngine = null;
@@ -204,6 +208,9 @@ public final class LocalCloud implements AutoCloseable {
     if (request.path().equals("/_local") || request.path().startsWith("/_local/")) {
       return page.handle(request);
     }
+    if ("s3".equals(request.signedService())) {
+      return s3.handle(request);
+    }
     if (AwsEndpoint.isAwsCall(request)) {
       if (request.header("x-amz-target") != null && request.header("x-amz-target").startsWith("AWSStepFunctions")
           && engine == null) {
@@ -288,6 +295,11 @@ public final class LocalCloud implements AutoCloseable {
     return webhooks;
   }
 
+  /** The local S3 (the template's buckets, in memory). */
+  public dev.nudge.local.aws.S3Service s3() {
+    return s3;
+  }
+
   public Outbox outbox() {
     return outbox;
   }
@@ -362,6 +374,7 @@ public final class LocalCloud implements AutoCloseable {
         // shutting down
       }
     }
+    s3.close();
     functions.close();
     dynamo.close();
   }
