@@ -1,5 +1,8 @@
 package dev.nudge.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
@@ -56,8 +59,8 @@ public final class Nudge implements Callable<Integer> {
     if (System.getProperty("slf4j.internal.verbosity") == null) {
       System.setProperty("slf4j.internal.verbosity", "ERROR");
     }
-    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     // The `nudge` script runs Java from the repository root (the local cloud reads template.yaml
     // there) and passes the directory the user typed the command in.
     Path cwd = Path.of(System.getProperty("nudge.cwd", ""));
@@ -75,8 +78,8 @@ public final class Nudge implements Callable<Integer> {
   /** The command tree wired to {@code context}: its streams, environment and working directory. */
   public static CommandLine commandLine(CliContext context) {
     CommandLine cli = new CommandLine(new Nudge(), new Factory(context));
-    cli.setOut(context.out());
-    cli.setErr(context.err());
+    cli.setOut(new PrintWriter(context.out(), true));
+    cli.setErr(new PrintWriter(context.err(), true));
     cli.registerConverter(Path.class, context::resolve);
     cli.registerConverter(Duration.class, Nudge::duration);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
