@@ -119,6 +119,14 @@ public final class Nudge implements Callable<Integer> {
     return codes;
   }
 
+  /**
+   * The repository: the `nudge` script passes it (nudge.home); tests run from a module and name it
+   * nudge.repo.root. The bundled workflows and the template the local cloud runs are there.
+   */
+  static Path home() {
+    return Path.of(System.getProperty("nudge.home", System.getProperty("nudge.repo.root", ""))).toAbsolutePath().normalize();
+  }
+
   /** {@code 30s}, {@code 5m}, {@code 2h}, {@code 3d} or an ISO-8601 duration ({@code PT30S}). */
   static Duration duration(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
