@@ -10,7 +10,8 @@ import java.util.List;
 public final class Workflows {
   /** The example workflows bundled under {@code workflows/} on the classpath. */
   public static final List<String> BUNDLED = List.of(
-      "welcome-series", "abandoned-cart", "birthday", "re-engagement", "lead-nurturing", "subject-line-test");
+      "welcome-series", "abandoned-cart", "birthday", "re-engagement", "lead-nurturing", "subject-line-test",
+      "first-purchase", "cross-sell", "best-customer", "best-customer-club", "local-store", "mql-handoff");
 
   private final WorkflowValidator validator;
 

@@ -103,7 +103,7 @@ class MessageTemplateValidationTest {
         }
       }
     }
-    assertThat(count).isEqualTo(17); // 16 journey templates and the double opt-in confirmation
+    assertThat(count).isEqualTo(28); // 27 journey templates and the double opt-in confirmation
   }
 
   @Test
@@ -121,6 +121,6 @@ class MessageTemplateValidationTest {
     }
     java.util.Set<String> listed = new java.util.TreeSet<>();
     new BundledMessageTemplates().all().forEach(t -> listed.add(t.channel().wireName() + "/" + t.id()));
-    assertThat(listed).isEqualTo(files).hasSize(17);
+    assertThat(listed).isEqualTo(files).hasSize(28);
   }
 }

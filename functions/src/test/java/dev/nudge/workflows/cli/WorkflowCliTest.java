@@ -61,7 +61,7 @@ class WorkflowCliTest {
   void reportPrintsTransitionsPerPath() throws Exception {
     Path welcome = file("welcome.yaml", Workflows.bundledText("welcome-series"));
     assertThat(run(Map.of(), "report", welcome.toString())).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("| welcome → wait-2d → getting-started → wait-1w → feedback | 5 | 7 (5 + 2)");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("| welcome → wait-2d → getting-started → wait-12d → feedback | 5 | 7 (5 + 2)");
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nudge.local.aws.AwsEndpoint;
 import dev.nudge.local.aws.LocalConfig;
 import dev.nudge.local.aws.Outbox;
+import dev.nudge.local.aws.WebhookInbox;
 import dev.nudge.local.aws.ParameterStore;
 import dev.nudge.local.aws.SesService;
 import dev.nudge.local.aws.SnsService;
@@ -55,6 +56,7 @@ public final class LocalCloud implements AutoCloseable {
   private final SesService ses;
   private final SnsService sns;
   private final SmsVoiceService smsVoice;
+  private final dev.nudge.local.aws.S3Service s3;
   private final Functions functions;
   private final HttpApi httpApi;
   private final StatesEngine engine;
@@ -63,6 +65,7 @@ public final class LocalCloud implements AutoCloseable {
   private final List<String> stateMachines;
   private final LocalServer server;
   private final LocalPage page;
+  private final WebhookInbox webhooks;
   private final LocalMetrics metrics = new LocalMetrics();
   private final dev.nudge.local.faults.Faults faults;
   private final long startedNanos;
@@ -110,10 +113,15 @@ public final class LocalCloud implements AutoCloseable {
       common.put("AWS_ENDPOINT_URL", endpoint);
       common.put("AWS_ACCESS_KEY_ID", "local");
       common.put("AWS_SECRET_ACCESS_KEY", "local");
+      common.put("WEBHOOK_CAPTURE_URL", endpoint + WebhookInbox.PATH);
+      this.webhooks = new WebhookInbox(data == null ? null : data.resolve("webhooks.jsonl"), clock);
       this.functions = new Functions(stack, common, clock, log);
       started.add(functions);
       functions.faults(faults);
       this.httpApi = new HttpApi(stack, functions, clock, log);
+      this.s3 = new dev.nudge.local.aws.S3Service(clock, log, stack.region());
+      started.add(s3);
+      dev.nudge.local.aws.S3Buckets.wire(stack, s3, functions, log);
       phase("functions");
       LocalTasks tasks = new LocalTasks(functions, dynamo, sns, ses, buses, this::engine);
       StatesEngine createdEngine = null;
@@ -194,8 +202,14 @@ public final class LocalCloud implements AutoCloseable {
     if (dev.nudge.local.faults.FaultsApi.handles(request.path())) {
       return dev.nudge.local.faults.FaultsApi.handle(faults, request);
     }
+    if (WebhookInbox.handles(request.path())) {
+      return webhooks.handle(request);
+    }
     if (request.path().equals("/_local") || request.path().startsWith("/_local/")) {
       return page.handle(request);
+    }
+    if ("s3".equals(request.signedService())) {
+      return s3.handle(request);
     }
     if (AwsEndpoint.isAwsCall(request)) {
       if (request.header("x-amz-target") != null && request.header("x-amz-target").startsWith("AWSStepFunctions")
@@ -276,6 +290,16 @@ public final class LocalCloud implements AutoCloseable {
     return sns.subscribedTopics();
   }
 
+  /** The calls the workflows' webhook steps made (the local cloud captures them instead of delivering). */
+  public WebhookInbox webhooks() {
+    return webhooks;
+  }
+
+  /** The local S3 (the template's buckets, in memory). */
+  public dev.nudge.local.aws.S3Service s3() {
+    return s3;
+  }
+
   public Outbox outbox() {
     return outbox;
   }
@@ -350,6 +374,7 @@ public final class LocalCloud implements AutoCloseable {
         // shutting down
       }
     }
+    s3.close();
     functions.close();
     dynamo.close();
   }

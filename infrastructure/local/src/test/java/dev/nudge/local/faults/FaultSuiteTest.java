@@ -185,7 +185,7 @@ class FaultSuiteTest {
     settle(contacts, "first e-mail");
     cloud.clock().advance(Duration.ofDays(2));
     settle(contacts, "second e-mail");
-    cloud.clock().advance(Duration.ofDays(7));
+    cloud.clock().advance(Duration.ofDays(12));
     settle(contacts, "third e-mail");
     int fired = injected.fired();
     cloud.faults().clear();

@@ -123,7 +123,7 @@ class KillRestartTest {
     settle(contacts, "first e-mail");
     advance("P2D");
     settle(contacts, "second e-mail");
-    advance("P7D");
+    advance("P12D");
     settle(contacts, "third e-mail");
     Thread.sleep(1000);
 
