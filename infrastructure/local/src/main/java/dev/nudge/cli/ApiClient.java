@@ -149,6 +149,16 @@ final class ApiClient {
     return value;
   }
 
+  /** An S3 client for this target (the local cloud's S3 is path-style on its one port). */
+  software.amazon.awssdk.services.s3.S3Client s3() {
+    var builder = software.amazon.awssdk.services.s3.S3Client.builder().region(region).credentialsProvider(credentials)
+        .httpClient(UrlConnectionHttpClient.create());
+    if (local) {
+      builder.endpointOverride(base).forcePathStyle(true);
+    }
+    return builder.build();
+  }
+
   /** An admin (IAM) route, SigV4-signed for execute-api. */
   Response admin(String method, String path, String body, String contentType) {
     byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);

@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
         IdentifyCommand.class,
         TrackCommand.class,
         OutboxCommand.class,
+        ContactsCommand.class,
         ImportCommand.class,
     },
     footer = {"", "Run `nudge COMMAND --help` for a command's options. Commands that call Nudge's API talk to the local "
