@@ -55,10 +55,11 @@ final class ApiClient {
   private final String signingKeysParameter;
   private final String where;
   private final Map<String, String> env;
+  private Map<String, String> outputs;
   private Map.Entry<String, String> signingKey;
 
   private ApiClient(URI base, boolean local, Region region, AwsCredentialsProvider credentials, String signingKeysParameter,
-      String where, Map<String, String> env) {
+      String where, Map<String, String> env, Map<String, String> outputs) {
     this.base = base;
     this.local = local;
     this.region = region;
@@ -66,6 +67,7 @@ final class ApiClient {
     this.signingKeysParameter = signingKeysParameter;
     this.where = where;
     this.env = env;
+    this.outputs = outputs;
   }
 
   /** The local cloud at {@code url}: any credentials, region us-east-1 (LocalCloudOptions.REGION). */
@@ -82,7 +84,7 @@ final class ApiClient {
     return new ApiClient(base, true, Region.of(dev.nudge.local.LocalCloudOptions.REGION),
         StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")),
         context.env().getOrDefault("NUDGE_SIGNING_KEYS_PARAMETER", DEFAULT_SIGNING_KEYS), "the local cloud at " + base,
-        context.env());
+        context.env(), null);
   }
 
   /** A deployed stack: its ApiUrl output and SigningKeysParameterName parameter, the default credential chain. */
@@ -104,7 +106,7 @@ final class ApiClient {
       String keys = stack.parameters().stream().filter(p -> p.parameterKey().equals("SigningKeysParameterName"))
           .map(p -> p.parameterValue()).findFirst().orElse(DEFAULT_SIGNING_KEYS);
       return new ApiClient(URI.create(apiUrl.replaceAll("/+$", "")), false, region, credentials, keys,
-          "stack " + stackName + " (" + apiUrl + ")", context.env());
+          "stack " + stackName + " (" + apiUrl + ")", context.env(), outputs);
     } catch (SdkException e) {
       throw CliException.failed("cannot read stack " + stackName + ": " + e.getMessage());
     }
@@ -120,6 +122,41 @@ final class ApiClient {
 
   String where() {
     return where;
+  }
+
+  /**
+   * A stack output, e.g. ImportBucketName: the deployed stack's, or for the local cloud the value
+   * it resolves from the same template (NUDGE_TEMPLATE, else the repository's template.yaml).
+   */
+  synchronized String output(String name) {
+    if (outputs == null) {
+      java.nio.file.Path template = env.containsKey("NUDGE_TEMPLATE") ? java.nio.file.Path.of(env.get("NUDGE_TEMPLATE"))
+          : Nudge.home().resolve("template.yaml");
+      try {
+        Map<String, String> resolved = new java.util.LinkedHashMap<>();
+        dev.nudge.local.template.StackLoader.load(template, dev.nudge.local.LocalCloudOptions.STACK_NAME,
+            dev.nudge.local.LocalCloudOptions.REGION, dev.nudge.local.LocalCloudOptions.ACCOUNT_ID, Map.of())
+            .outputs().forEach((k, v) -> resolved.put(k, v.asText()));
+        outputs = resolved;
+      } catch (RuntimeException e) {
+        throw CliException.failed("cannot read the local cloud's outputs from " + template + ": " + e.getMessage());
+      }
+    }
+    String value = outputs.get(name);
+    if (value == null || value.isBlank()) {
+      throw CliException.failed(where + " has no output " + name + (local ? " in its template" : ""));
+    }
+    return value;
+  }
+
+  /** An S3 client for this target (the local cloud's S3 is path-style on its one port). */
+  software.amazon.awssdk.services.s3.S3Client s3() {
+    var builder = software.amazon.awssdk.services.s3.S3Client.builder().region(region).credentialsProvider(credentials)
+        .httpClient(UrlConnectionHttpClient.create());
+    if (local) {
+      builder.endpointOverride(base).forcePathStyle(true);
+    }
+    return builder.build();
   }
 
   /** An admin (IAM) route, SigV4-signed for execute-api. */

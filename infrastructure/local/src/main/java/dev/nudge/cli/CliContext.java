@@ -1,6 +1,6 @@
 package dev.nudge.cli;
 
-import java.io.PrintWriter;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param cwd the caller's working directory; FILE arguments resolve against it
  */
-public record CliContext(PrintWriter out, PrintWriter err, Map<String, String> env, Path cwd) {
+public record CliContext(PrintStream out, PrintStream err, Map<String, String> env, Path cwd) {
   public CliContext {
     env = Map.copyOf(env);
     cwd = cwd.toAbsolutePath().normalize();

@@ -1,5 +1,8 @@
 package dev.nudge.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +39,7 @@ import picocli.CommandLine.Spec;
         IdentifyCommand.class,
         TrackCommand.class,
         OutboxCommand.class,
+        ContactsCommand.class,
         ImportCommand.class,
     },
     footer = {"", "Run `nudge COMMAND --help` for a command's options. Commands that call Nudge's API talk to the local "
@@ -56,8 +60,8 @@ public final class Nudge implements Callable<Integer> {
     if (System.getProperty("slf4j.internal.verbosity") == null) {
       System.setProperty("slf4j.internal.verbosity", "ERROR");
     }
-    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     // The `nudge` script runs Java from the repository root (the local cloud reads template.yaml
     // there) and passes the directory the user typed the command in.
     Path cwd = Path.of(System.getProperty("nudge.cwd", ""));
@@ -75,8 +79,8 @@ public final class Nudge implements Callable<Integer> {
   /** The command tree wired to {@code context}: its streams, environment and working directory. */
   public static CommandLine commandLine(CliContext context) {
     CommandLine cli = new CommandLine(new Nudge(), new Factory(context));
-    cli.setOut(context.out());
-    cli.setErr(context.err());
+    cli.setOut(new PrintWriter(context.out(), true));
+    cli.setErr(new PrintWriter(context.err(), true));
     cli.registerConverter(Path.class, context::resolve);
     cli.registerConverter(Duration.class, Nudge::duration);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -114,6 +118,14 @@ public final class Nudge implements Callable<Integer> {
     codes.put("1", "the operation failed: invalid workflow or file, failed scenario, refused by the API, no cloud reachable");
     codes.put("2", "usage error: unknown command or option, missing or unreadable file, bad value");
     return codes;
+  }
+
+  /**
+   * The repository: the `nudge` script passes it (nudge.home); tests run from a module and name it
+   * nudge.repo.root. The bundled workflows and the template the local cloud runs are there.
+   */
+  static Path home() {
+    return Path.of(System.getProperty("nudge.home", System.getProperty("nudge.repo.root", ""))).toAbsolutePath().normalize();
   }
 
   /** {@code 30s}, {@code 5m}, {@code 2h}, {@code 3d} or an ISO-8601 duration ({@code PT30S}). */

@@ -1,7 +1,7 @@
 package dev.nudge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
+import java.io.PrintStream;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -69,7 +69,7 @@ final class StatsCommand implements Callable<Integer> {
     return Nudge.OK;
   }
 
-  static void print(JsonNode stats, PrintWriter out) {
+  static void print(JsonNode stats, PrintStream out) {
     out.println(stats.path("workflow").asText() + (stats.has("range")
         ? "  " + stats.path("range").path("from").asText() + " to " + stats.path("range").path("to").asText() + " (UTC days)" : "")
         + (stats.hasNonNull("firstAt") ? "  first " + stats.get("firstAt").asText() + ", last " + stats.path("lastAt").asText() : ""));

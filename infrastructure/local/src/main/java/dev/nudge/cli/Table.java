@@ -1,6 +1,6 @@
 package dev.nudge.cli;
 
-import java.io.PrintWriter;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +21,7 @@ final class Table {
     return rows.isEmpty();
   }
 
-  void print(PrintWriter out, String indent) {
+  void print(PrintStream out, String indent) {
     int[] width = new int[headers.size()];
     for (int c = 0; c < width.length; c++) {
       width[c] = headers.get(c).length();

@@ -318,4 +318,47 @@ class ApiCommandsTest {
       assertThat(sentTo("cli-nobody@example.com")).isFalse();
     }
   }
+
+  @Nested
+  class ContactsImport {
+    @Test
+    void importsAFileWithProgressAndTheSameFileAgainChangesNothing() throws IOException, InterruptedException {
+      Path csv = Files.writeString(temp.resolve("cli-contacts.csv"), "contactId,email,firstName,consent.email\n"
+          + "cli-imp-1,cli-imp-1@example.com,Ana,subscribed\ncli-imp-2,cli-imp-2@example.com,Luis,\n");
+
+      Cli.Result result = cli.run("contacts", "import", csv.toString(), "--consent-source", "cli-test", "--list", "cli-imported");
+      Cli.Result again = cli.run("contacts", "import", csv.toString(), "--consent-source", "cli-test", "--list", "cli-imported");
+
+      assertThat(result.code()).as(result.toString()).isZero();
+      assertThat(result.err()).contains("[2/2 rows] imported 2");
+      assertThat(result.out()).contains("completed, 2 rows: 2 imported, 0 unchanged, 0 failed");
+      JsonNode ana = JSON.readTree(api.admin("GET", "/v1/contacts/cli-imp-1", "", "application/json").body()).path("contact");
+      assertThat(ana.path("consent").path("email").path("status").asText()).isEqualTo("subscribed");
+      assertThat(ana.path("lists").toString()).contains("cli-imported");
+      assertThat(again.code()).as(again.toString()).isZero();
+      assertThat(again.out()).contains("2 rows: 2 imported");
+    }
+
+    @Test
+    void aBadRowIsReportedByLineAndFieldAndExitsOne() throws IOException {
+      Path csv = Files.writeString(temp.resolve("cli-bad-contacts.csv"), "contactId,email\ncli-imp-3,cli-imp-3@example.com\n"
+          + "cli-imp-4,not-an-address\n");
+
+      Cli.Result result = cli.run("contacts", "import", csv.toString());
+
+      assertThat(result.code()).as(result.toString()).isEqualTo(1);
+      assertThat(result.err()).contains("cli-bad-contacts.csv:3: email: ");
+      assertThat(result.out()).contains("1 imported, 0 unchanged, 1 failed");
+    }
+
+    @Test
+    void aFileThatIsNotCsvIsAUsageError() throws IOException {
+      Path json = Files.writeString(temp.resolve("contacts.json"), "[]");
+
+      Cli.Result result = cli.run("contacts", "import", json.toString());
+
+      assertThat(result.code()).isEqualTo(2);
+      assertThat(result.err()).contains("reads .csv files");
+    }
+  }
 }

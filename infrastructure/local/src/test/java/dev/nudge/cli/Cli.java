@@ -1,7 +1,9 @@
 package dev.nudge.cli;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -36,10 +38,10 @@ final class Cli {
   }
 
   Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Nudge.run(new CliContext(new PrintWriter(out, true), new PrintWriter(err, true), env, cwd), args);
-    return new Result(code, out.toString(), err.toString());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Nudge.run(new CliContext(new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8), env, cwd), args);
+    return new Result(code, out.toString(UTF_8), err.toString(UTF_8));
   }
 
   record Result(int code, String out, String err) {

@@ -153,7 +153,7 @@ class OfflineCommandsTest {
     @Test
     void everyCommandHasHelpWithTheExitCodes() {
       for (String command : new String[] {"local", "bench", "validate", "compile", "publish", "templates", "scoring",
-          "stats", "identify", "track", "outbox", "import"}) {
+          "stats", "identify", "track", "outbox", "contacts", "import"}) {
         Cli.Result result = cli.run(command, "--help");
 
         assertThat(result.code()).as(command).isZero();
