@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import software.amazon.dynamodb.services.local.main.ServerRunner;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
@@ -28,9 +30,13 @@ public final class DynamoDbServer implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
+  /** DynamoDB Local's handler called in-process; null: over HTTP (-Dnudge.local.dynamodbHttp=true, or it could not attach). */
+  private final InProcessDynamoDb direct;
+
   private DynamoDbServer(DynamoDBProxyServer server, URI endpoint) {
     this.server = server;
     this.endpoint = endpoint;
+    this.direct = Boolean.getBoolean("nudge.local.dynamodbHttp") ? null : InProcessDynamoDb.attach(server);
   }
 
   /** @param dataDir where the database file lives; null keeps everything in memory */
@@ -170,6 +176,10 @@ public final class DynamoDbServer implements AutoCloseable {
   }
 
   private HttpResponse<byte[]> send(String target, String contentType, String authorization, byte[] body) {
+    if (direct != null) {
+      InProcessDynamoDb.Answer answer = direct.handle(target, authorization == null ? LOCAL_AUTHORIZATION : authorization, body);
+      return new Answered(answer.status(), answer.body(), endpoint);
+    }
     HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
         .header("X-Amz-Target", target)
         .header("Content-Type", contentType == null ? "application/x-amz-json-1.0" : contentType)
@@ -182,6 +192,40 @@ public final class DynamoDbServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /**
+   * An in-process answer in the shape of the HTTP one the callers (the AWS endpoint) pass on:
+   * DynamoDB's content type and a request id, no CRC32 header (the SDK checks it only when present).
+   */
+  private record Answered(int statusCode, byte[] body, URI uri) implements HttpResponse<byte[]> {
+    private static final java.net.http.HttpHeaders JSON_HEADERS = java.net.http.HttpHeaders.of(
+        Map.of("content-type", List.of("application/x-amz-json-1.0")), (name, value) -> true);
+
+    @Override
+    public HttpRequest request() {
+      return null;
+    }
+
+    @Override
+    public java.util.Optional<HttpResponse<byte[]>> previousResponse() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public java.net.http.HttpHeaders headers() {
+      return JSON_HEADERS;
+    }
+
+    @Override
+    public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public HttpClient.Version version() {
+      return HttpClient.Version.HTTP_1_1;
     }
   }
 
