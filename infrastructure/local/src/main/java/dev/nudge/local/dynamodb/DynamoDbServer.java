@@ -158,8 +158,13 @@ public final class DynamoDbServer implements AutoCloseable {
     return endpoint;
   }
 
-  /** What the forwarded calls consumed, as DynamoDB Local reports it. */
+  /**
+   * What the forwarded calls consumed, as DynamoDB Local reports it. The first call starts the
+   * meter (it costs a parse and a re-serialisation of every request, so it is off until someone
+   * asks): units are counted from then on.
+   */
   public CapacityMeter capacity() {
+    capacity.enable();
     return capacity;
   }
 
@@ -169,6 +174,9 @@ public final class DynamoDbServer implements AutoCloseable {
    */
   public HttpResponse<byte[]> forward(String target, String contentType, String authorization, byte[] body) {
     String operation = target.startsWith("DynamoDB_20120810.") ? target.substring(target.indexOf('.') + 1) : "";
+    if (!capacity.enabled()) {
+      return send(target, contentType, authorization, body);
+    }
     byte[] metered = capacity.request(operation, body);
     HttpResponse<byte[]> response = send(target, contentType, authorization, metered);
     capacity.record(operation, metered, response.statusCode(), response.body());

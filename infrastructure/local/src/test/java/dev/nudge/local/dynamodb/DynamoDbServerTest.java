@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The embedded DynamoDB Local as the local endpoint uses it: called in-process, it answers what
- * its own HTTP server answers (successes and DynamoDB's errors alike); a data folder commits
- * through sqlite's write-ahead log.
+ * its own HTTP server answers (successes and DynamoDB's errors alike); the capacity meter stays
+ * out of the way until someone asks for it; a data folder commits through sqlite's write-ahead log.
  */
 class DynamoDbServerTest {
   private static final String TARGET = "DynamoDB_20120810.";
@@ -94,6 +94,27 @@ class DynamoDbServerTest {
     assertSameAnswer("GetItem", "{\"TableName\":\"no-such-table\",\"Key\":{\"id\":{\"S\":\"KEY\"}}}");
     assertSameAnswer("FlyToTheMoon", "{}");
     assertSameAnswer("PutItem", "{\"TableName\":\"items\",\"Item\":");
+  }
+
+  @Test
+  void theCapacityMeterAddsNothingToACallUntilItIsAskedFor() {
+    DynamoDbServer fresh = DynamoDbServer.start(null);
+    try {
+      fresh.call(TARGET + "CreateTable", Json.parse(("{\"TableName\":\"tbl\",\"BillingMode\":\"PAY_PER_REQUEST\","
+          + "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
+          + "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}]}").getBytes(StandardCharsets.UTF_8)));
+      byte[] put = "{\"TableName\":\"tbl\",\"Item\":{\"id\":{\"S\":\"a\"}}}".getBytes(StandardCharsets.UTF_8);
+      JsonNode unmetered = Json.parse(fresh.forward(TARGET + "PutItem", null, AUTHORIZATION, put).body());
+      assertThat(unmetered.has("ConsumedCapacity")).as("the request went as the client sent it").isFalse();
+
+      CapacityMeter meter = fresh.capacity();
+      assertThat(meter.usage()).as("nothing counted before the meter was asked for").isEmpty();
+      JsonNode metered = Json.parse(fresh.forward(TARGET + "PutItem", null, AUTHORIZATION, put).body());
+      assertThat(metered.has("ConsumedCapacity")).isTrue();
+      assertThat(meter.writeUnits("tbl")).isEqualTo(1.0);
+    } finally {
+      fresh.close();
+    }
   }
 
   @Test
