@@ -21,7 +21,10 @@ import java.util.Map;
  * segment, {@code GET /v1/segments} lists them with their sizes, {@code GET /v1/segments/{id}}
  * returns one with its size and a page of members ({@code limit}, {@code after}). Definitions are
  * YAML or JSON; an invalid one is refused with every problem and its path, and nothing is stored.
- * The events-stream consumer applies a save from its next batch.
+ * The events-stream consumer applies a save from its next batch; a save that changes the
+ * condition also starts a re-evaluation of the existing contacts ({@link SegmentEvaluation}),
+ * whose progress {@code GET /v1/segments/{id}} shows as {@code evaluation}. Saving the same
+ * definition again changes nothing and starts nothing.
  */
 public final class AudiencesAdminHandler extends HttpApiHandler {
   /** A rules file is small; a larger body is a mistake, not a scoring model. */
@@ -34,6 +37,9 @@ public final class AudiencesAdminHandler extends HttpApiHandler {
   private final SegmentMembers members;
   private final ListMembers lists;
   private final Clock clock;
+  private final SegmentEvaluations evaluations;
+  private final dev.nudge.journeys.Executions executions;
+  private final String evaluationStateMachineArn;
   /** Contacts per list call: bounded so one call stays well inside the function's timeout. */
   static final int MAX_LIST_BATCH = 100;
 
@@ -47,12 +53,29 @@ public final class AudiencesAdminHandler extends HttpApiHandler {
         new SegmentMembers(AwsClients.dynamoDb(), env.require("SEGMENTS_TABLE")),
         new ListMembers(AwsClients.dynamoDb(), env.require("CONTACTS_TABLE"),
             new dev.nudge.contacts.EventRepository(AwsClients.dynamoDb(), env.require("EVENTS_TABLE")), env.clock(),
-            java.time.Duration.ofDays(Long.parseLong(env.optional("EVENT_RETENTION_DAYS").orElse("400")))), env.clock());
+            java.time.Duration.ofDays(Long.parseLong(env.optional("EVENT_RETENTION_DAYS").orElse("400")))), env.clock(),
+        new SegmentEvaluations(AwsClients.dynamoDb(), env.require("WORKFLOWS_TABLE")),
+        dev.nudge.journeys.SfnExecutions.onFirstUse(dev.nudge.journeys.StepFunctionsClient::get),
+        env.optional("SEGMENT_EVALUATION_STATE_MACHINE_ARN").orElse(null));
   }
 
+  /** Without re-evaluation: a saved segment applies from each contact's next event or timer. */
   public AudiencesAdminHandler(ScoringStore store, SegmentStore segments, SegmentMembers members, ListMembers lists,
       Clock clock) {
+    this(store, segments, members, lists, clock, null, null, null);
+  }
+
+  /**
+   * {@code evaluations}, {@code executions}, {@code evaluationStateMachineArn}: a segment saved
+   * with a new condition starts a run of that state machine over the existing contacts (null: none).
+   */
+  public AudiencesAdminHandler(ScoringStore store, SegmentStore segments, SegmentMembers members, ListMembers lists,
+      Clock clock, SegmentEvaluations evaluations, dev.nudge.journeys.Executions executions,
+      String evaluationStateMachineArn) {
     super("audiences-admin");
+    this.evaluations = evaluations;
+    this.executions = executions;
+    this.evaluationStateMachineArn = evaluationStateMachineArn;
     this.lists = lists;
     this.store = store;
     this.segments = segments;
@@ -133,6 +156,7 @@ public final class AudiencesAdminHandler extends HttpApiHandler {
     body.put("id", stored.id()).put("name", stored.name()).put("version", stored.version())
         .put("savedAt", Times.format(stored.savedAt())).put("definition", stored.definition())
         .put("size", members.size(id));
+    putEvaluation(body, id);
     ArrayNode list = body.putArray("members");
     page.contactIds().forEach(list::add);
     body.put("next", page.next());
@@ -153,14 +177,69 @@ public final class AudiencesAdminHandler extends HttpApiHandler {
     if (!parsed.problems().isEmpty()) {
       return invalid("invalid_segment", parsed.problems());
     }
-    segments.save(parsed.segment(), text, clock.instant());
+    java.util.Optional<SegmentStore.Stored> before = segments.find(id);
+    boolean conditionChanged = before.isEmpty() || !SegmentStore.sameCondition(before.get().definition(), text);
+    if (before.isPresent() && before.get().definition().equals(text)) {
+      // The same definition again: no new version, and no new run; a run whose start was lost
+      // (the request failed after saving) is started now under its own name, so never twice.
+      resumeEvaluation(id);
+    } else {
+      if (!segments.save(parsed.segment(), text, before.map(SegmentStore.Stored::version).orElse(0), clock.instant())) {
+        throw new ApiException(409, "conflict", "the segment was saved at the same time; retry", null);
+      }
+      if (conditionChanged) {
+        startEvaluation(id, segments.find(id).orElseThrow().version());
+      }
+    }
     SegmentStore.Stored saved = segments.find(id).orElseThrow();
-    log().info("segment saved", Map.of("segment", id, "version", saved.version()));
+    log().info("segment saved", Map.of("segment", id, "version", saved.version(), "conditionChanged", conditionChanged));
     ObjectNode body = Json.object();
     body.put("id", saved.id()).put("name", saved.name()).put("version", saved.version())
         .put("savedAt", Times.format(saved.savedAt())).put("definition", saved.definition())
         .put("size", members.size(id));
+    putEvaluation(body, id);
     return HttpResponse.json(200, body);
+  }
+
+  /** The execution of a run is named by the segment and the version whose condition it evaluates. */
+  static String executionName(String segment, int version) {
+    return "segment-" + segment + "-v" + version;
+  }
+
+  private void startEvaluation(String id, int version) {
+    if (evaluations == null || evaluationStateMachineArn == null) {
+      return;
+    }
+    if (!evaluations.start(id, version, clock.instant())) {
+      return; // a newer condition's run exists already
+    }
+    ObjectNode input = Json.object().put("segment", id).put("version", version).put("page", 0);
+    input.putNull("cursor");
+    executions.start(evaluationStateMachineArn, executionName(id, version), input);
+  }
+
+  private void resumeEvaluation(String id) {
+    if (evaluations == null || evaluationStateMachineArn == null) {
+      return;
+    }
+    evaluations.find(id).filter(run -> run.state().equals("running")).ifPresent(run -> {
+      ObjectNode input = Json.object().put("segment", id).put("version", run.version()).put("page", 0);
+      input.putNull("cursor");
+      executions.start(evaluationStateMachineArn, executionName(id, run.version()), input);
+    });
+  }
+
+  /** {@code evaluation}: the latest re-evaluation run, or null before any. */
+  private void putEvaluation(ObjectNode body, String id) {
+    SegmentEvaluations.Evaluation run = evaluations == null ? null : evaluations.find(id).orElse(null);
+    if (run == null) {
+      body.putNull("evaluation");
+      return;
+    }
+    body.putObject("evaluation").put("version", run.version()).put("state", run.state())
+        .put("contactsEvaluated", run.contactsEvaluated()).put("entered", run.entered()).put("exited", run.exited())
+        .put("pages", run.pages()).put("startedAt", Times.format(run.startedAt()))
+        .put("finishedAt", run.finishedAt() == null ? null : Times.format(run.finishedAt()));
   }
 
   private static HttpResponse invalid(String code, List<Problem> problems) {

@@ -35,7 +35,7 @@ public record ScoringRules(List<Rule> rules, List<Threshold> thresholds, Duratio
   static final int MAX_RULES = 100;
   static final int MAX_POINTS = 1_000;
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,59}");
-  private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}");
+  private static final Pattern EVENT_TYPE = dev.nudge.tracking.EventTypes.PATTERN;
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,39}");
 
   public ScoringRules {

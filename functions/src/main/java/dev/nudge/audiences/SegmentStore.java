@@ -29,11 +29,29 @@ public final class SegmentStore {
   }
 
   public void save(Segment segment, String definition, Instant now) {
-    int version = find(segment.id()).map(Stored::version).orElse(0) + 1;
-    ddb.putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS(PREFIX + segment.id()),
-        "sk", AttributeValue.fromS("CURRENT"), "kind", AttributeValue.fromS(KIND),
-        "name", AttributeValue.fromS(segment.name()), "definition", AttributeValue.fromS(definition),
-        "version", AttributeValue.fromN(Integer.toString(version)), "savedAt", AttributeValue.fromS(Times.format(now)))));
+    save(segment, definition, find(segment.id()).map(Stored::version).orElse(0), now);
+  }
+
+  /** Saves version {@code expected + 1}; false when another save took that number first. */
+  public boolean save(Segment segment, String definition, int expected, Instant now) {
+    try {
+      ddb.putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS(PREFIX + segment.id()),
+              "sk", AttributeValue.fromS("CURRENT"), "kind", AttributeValue.fromS(KIND),
+              "name", AttributeValue.fromS(segment.name()), "definition", AttributeValue.fromS(definition),
+              "version", AttributeValue.fromN(Integer.toString(expected + 1)), "savedAt", AttributeValue.fromS(Times.format(now))))
+          .conditionExpression(expected == 0 ? "attribute_not_exists(id)" : "version = :v")
+          .expressionAttributeValues(expected == 0 ? null : Map.of(":v", AttributeValue.fromN(Integer.toString(expected)))));
+      return true;
+    } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  /** Whether two definitions have the same condition ({@code when}): only then is membership unchanged. */
+  static boolean sameCondition(String a, String b) {
+    Definitions.Read first = Definitions.read(a);
+    Definitions.Read second = Definitions.read(b);
+    return first.tree() != null && second.tree() != null && first.tree().path("when").equals(second.tree().path("when"));
   }
 
   public Optional<Stored> find(String id) {

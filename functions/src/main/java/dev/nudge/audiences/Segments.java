@@ -52,6 +52,15 @@ public final class Segments {
 
   /** {@code cause}: the id of what prompted the evaluation (an event id, or the timer's), which names the events written. */
   public List<Change> evaluate(List<Segment> segments, String contactId, String cause) {
+    return evaluate(segments, null, contactId, cause);
+  }
+
+  /**
+   * As {@link #evaluate(List, String, String)}, changing membership of the segment {@code only}
+   * alone (null: all of them), as a re-evaluation after a save does; the timer is still computed
+   * over every segment, since the contact has one timer for all their windows.
+   */
+  public List<Change> evaluate(List<Segment> segments, String only, String contactId, String cause) {
     if (segments.isEmpty()) {
       return List.of();
     }
@@ -69,8 +78,13 @@ public final class Segments {
       return timeline[0];
     }, now, segment -> members.isMember(segment, contactId));
     List<Change> changes = new java.util.ArrayList<>();
-    Instant next = null;
+    Instant[] next = new Instant[1];
     for (Segment segment : segments) {
+      if (only != null && !only.equals(segment.id())) {
+        nextWindow(segment, timeline, contactId, now).ifPresent(leaves -> next[0] = next[0] == null
+            || leaves.isBefore(next[0]) ? leaves : next[0]);
+        continue;
+      }
       boolean holds = evaluator.matches(segment.when());
       boolean member = members.isMember(segment.id(), contactId);
       if (holds && !member && members.enter(segment.id(), contactId, now)) {
@@ -80,22 +94,15 @@ public final class Segments {
         changes.add(new Change(segment.id(), false));
         write(contactId, EXITED, segment.id(), cause, now);
       }
-      for (Condition.Events window : segment.windows()) {
-        if (timeline[0] == null) {
-          timeline[0] = events.timeline(List.of(contactId), TIMELINE);
-        }
-        Optional<Instant> leaves = nextLeavesWindow(timeline[0], window, now);
-        if (leaves.isPresent() && (next == null || leaves.get().isBefore(next))) {
-          next = leaves.get();
-        }
-      }
+      nextWindow(segment, timeline, contactId, now).ifPresent(leaves -> next[0] = next[0] == null
+          || leaves.isBefore(next[0]) ? leaves : next[0]);
     }
     // Without a windowed condition in any segment no timer was ever armed: nothing to disarm, and
     // no delete on every event (1 WCU each).
     boolean windowed = segments.stream().anyMatch(segment -> !segment.windows().isEmpty());
     if (timers != null && windowed) {
-      if (next != null) {
-        timers.arm(contactId, TIMER, next);
+      if (next[0] != null) {
+        timers.arm(contactId, TIMER, next[0]);
       } else {
         timers.disarm(contactId, TIMER);
       }
@@ -107,6 +114,21 @@ public final class Segments {
           : dev.nudge.stats.Metric.SEGMENT_EXITED, now, dev.nudge.stats.Metrics.dims("Segment", change.segment())));
     }
     return changes;
+  }
+
+  /** The earliest moment one of the segment's windows loses an event it counts now. */
+  private Optional<Instant> nextWindow(Segment segment, List<TrackedEvent>[] timeline, String contactId, Instant now) {
+    Instant next = null;
+    for (Condition.Events window : segment.windows()) {
+      if (timeline[0] == null) {
+        timeline[0] = events.timeline(List.of(contactId), TIMELINE);
+      }
+      Optional<Instant> leaves = nextLeavesWindow(timeline[0], window, now);
+      if (leaves.isPresent() && (next == null || leaves.get().isBefore(next))) {
+        next = leaves.get();
+      }
+    }
+    return Optional.ofNullable(next);
   }
 
   /**

@@ -51,6 +51,9 @@ public final class StepActions {
   private final StepStats stats;
   private final Executions resumer;
   private final java.util.function.BiPredicate<String, String> memberOf;
+  private final Duration eventRetention;
+  /** The template's EventRetentionDays default. */
+  static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(400);
 
   public StepActions(ContactRepository contacts, EventRepository events, JourneyStore journeys,
       WaitRegistrations waits, SendLedger ledger,
@@ -78,6 +81,16 @@ public final class StepActions {
       WaitRegistrations waits, SendLedger ledger,
       SendService sender, Webhooks webhooks, Enroller enroller, Clock clock, StepStats stats, Executions resumer,
       java.util.function.BiPredicate<String, String> memberOf) {
+    this(contacts, events, journeys, waits, ledger, sender, webhooks, enroller, clock, stats, resumer, memberOf,
+        DEFAULT_EVENT_RETENTION);
+  }
+
+  /** {@code eventRetention}: how long the {@code list.joined}/{@code list.left} events written here are kept. */
+  public StepActions(ContactRepository contacts, EventRepository events, JourneyStore journeys,
+      WaitRegistrations waits, SendLedger ledger,
+      SendService sender, Webhooks webhooks, Enroller enroller, Clock clock, StepStats stats, Executions resumer,
+      java.util.function.BiPredicate<String, String> memberOf, Duration eventRetention) {
+    this.eventRetention = eventRetention;
     this.memberOf = memberOf;
     this.resumer = resumer;
     this.stats = stats;
@@ -314,17 +327,49 @@ public final class StepActions {
 
   private void update(Call call, Instant now) {
     Step.Update u = (Step.Update) call.step().action();
-    if (contact(call).isEmpty()) {
+    Optional<Contact> before = contact(call);
+    if (before.isEmpty()) {
       return;
     }
     Map<String, Optional<Attribute>> attributes = new LinkedHashMap<>();
     u.set().forEach((name, value) -> attributes.put(name, Optional.of(attribute(value))));
     u.unset().forEach(name -> attributes.put(name, Optional.empty()));
+    listChanges(call, before.get(), u.addToLists(), u.removeFromLists(), now);
     contacts.update(call.contactId(), new ProfileUpdate(null, null, attributes, null, null,
         Set.copyOf(u.addToLists()), Set.copyOf(u.removeFromLists()), null, Map.of()), now);
     // Setting is naturally idempotent; adding is not, so the score change claims the step entry first.
     if (u.addScore() != 0 && ledger.claim(call.key(), call.contactId(), "score", now).isEmpty()) {
-      contacts.addLeadScore(call.contactId(), u.addScore());
+      contacts.addLeadScore(call.contactId(), u.addScore(), now);
+    }
+  }
+
+  /**
+   * Writes {@code list.joined} for each list the contact joins and {@code list.left} for each they
+   * leave (what the lists API and identify write, so a {@code list:} trigger starts whichever way
+   * the contact joined), compared with the profile read before the change, and before the profile
+   * is changed: the event's id derives from the step entry, so a retried Task that died after the
+   * event writes the same id again (nothing), and one that died after the profile change finds
+   * nothing left to change and writes nothing. Either way, once per membership change.
+   */
+  private void listChanges(Call call, Contact before, List<String> add, List<String> remove, Instant now) {
+    String entry = idempotencyKey(call).substring(0, 32);
+    for (String list : add) {
+      // DELETE follows ADD in the profile update: a list in both ends up removed.
+      if (!before.lists().contains(list) && !remove.contains(list)) {
+        listEvent(call, dev.nudge.audiences.ListMembers.JOINED, list, entry, now);
+      }
+    }
+    for (String list : remove) {
+      if (before.lists().contains(list)) {
+        listEvent(call, dev.nudge.audiences.ListMembers.LEFT, list, entry, now);
+      }
+    }
+  }
+
+  private void listEvent(Call call, String type, String list, String entry, Instant now) {
+    if (events.putIfAbsent(new dev.nudge.contacts.TrackedEvent(call.contactId(), type + ":" + list + ":" + entry, type,
+        Json.object().put("list", list).put("workflow", call.workflowId()), now, now, "workflow"), now.plus(eventRetention))) {
+      contacts.countEvent(call.contactId(), type, now);
     }
   }
 
@@ -362,7 +407,9 @@ public final class StepActions {
           call.key().executionId(), now);
     }
     Workflow.OnEnd onEnd = call.settings().onEnd();
-    if (ended && onEnd != null && contact(call).isPresent()) {
+    Optional<Contact> contact = ended && onEnd != null ? contact(call) : Optional.empty();
+    if (contact.isPresent()) {
+      listChanges(call, contact.get(), List.of(onEnd.list()), onEnd.move() ? List.of(onEnd.from()) : List.of(), now);
       contacts.update(call.contactId(), new ProfileUpdate(null, null, Map.of(), null, null, Set.of(onEnd.list()),
           onEnd.move() ? Set.of(onEnd.from()) : Set.of(), null, Map.of()), now);
     }

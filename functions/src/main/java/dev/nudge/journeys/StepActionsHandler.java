@@ -58,12 +58,13 @@ public final class StepActionsHandler implements RequestStreamHandler {
         .followRedirects(HttpClient.Redirect.NEVER).build(),
         () -> secrets.get(keyName).orElseThrow(() -> new IllegalStateException("parameter " + keyName + " is missing"))
             .getBytes(StandardCharsets.UTF_8), env.clock(),
-        Boolean.parseBoolean(env.optional("WEBHOOK_ALLOW_PRIVATE_NETWORKS").orElse("false")));
+        Boolean.parseBoolean(env.optional("WEBHOOK_ALLOW_PRIVATE_NETWORKS").orElse("false")),
+        env.optional("WEBHOOK_CAPTURE_URL").map(java.net.URI::create).orElse(null));
     ContactRepository contacts = new ContactRepository(ddb, env.require("CONTACTS_TABLE"));
     EventRepository events = new EventRepository(ddb, env.require("EVENTS_TABLE"));
     // An opt-out the SMS provider reports at send time is recorded like a STOP reply.
-    ContactService consent = new ContactService(contacts, events, env.clock(),
-        Duration.ofDays(Long.parseLong(env.optional("EVENT_RETENTION_DAYS").orElse("400"))));
+    Duration retention = Duration.ofDays(Long.parseLong(env.optional("EVENT_RETENTION_DAYS").orElse("400")));
+    ContactService consent = new ContactService(contacts, events, env.clock(), retention);
     return new StepActions(
         contacts,
         events,
@@ -77,7 +78,7 @@ public final class StepActionsHandler implements RequestStreamHandler {
         new SfnEnroller(sfn, env.require("STATE_MACHINE_ARN_PREFIX")),
         env.clock(),
         env.optional("STATS_TABLE").map(table -> new StepStats(ddb, table)).orElse(null),
-        new SfnExecutions(sfn), JourneyRuntime.memberOf(env, ddb));
+        new SfnExecutions(sfn), JourneyRuntime.memberOf(env, ddb), retention);
   }
 
   /** Links signed with the consent function's token secret, so its /v1/unsubscribe/{token} accepts them. */

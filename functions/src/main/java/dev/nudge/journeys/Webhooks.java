@@ -27,6 +27,7 @@ public final class Webhooks {
   private final Supplier<byte[]> signingKey;
   private final Clock clock;
   private final boolean allowPrivateNetworks;
+  private final URI captureUrl;
 
   /**
    * {@code signingKey} is asked on every call: a cached secret source lets the key rotate.
@@ -35,10 +36,22 @@ public final class Webhooks {
    * internal services (SSRF).
    */
   public Webhooks(HttpClient http, Supplier<byte[]> signingKey, Clock clock, boolean allowPrivateNetworks) {
+    this(http, signingKey, clock, allowPrivateNetworks, null);
+  }
+
+  /**
+   * {@code captureUrl} is the local cloud's webhook inbox: every call goes there instead, with the
+   * workflow's URL in {@code Nudge-Webhook-Url}, so a workflow can be run on a laptop without
+   * reaching (or needing) the real receiver, the way the local SES keeps e-mail in an outbox.
+   * Null when deployed.
+   */
+  public Webhooks(HttpClient http, Supplier<byte[]> signingKey, Clock clock, boolean allowPrivateNetworks,
+      URI captureUrl) {
     this.http = http;
     this.signingKey = signingKey;
     this.clock = clock;
     this.allowPrivateNetworks = allowPrivateNetworks;
+    this.captureUrl = captureUrl;
   }
 
   public void call(Step.Webhook webhook, ObjectNode payload, String idempotencyKey) {
@@ -47,7 +60,11 @@ public final class Webhooks {
     }
     String body = Json.write(payload);
     long t = clock.instant().getEpochSecond();
-    HttpRequest request = HttpRequest.newBuilder(webhook.url())
+    HttpRequest.Builder builder = HttpRequest.newBuilder(captureUrl == null ? webhook.url() : captureUrl);
+    if (captureUrl != null) {
+      builder.header("Nudge-Webhook-Url", webhook.url().toString());
+    }
+    HttpRequest request = builder
         .timeout(webhook.timeout())
         .header("Content-Type", "application/json")
         .header("User-Agent", "Nudge-Webhook/1")

@@ -44,7 +44,7 @@ public record TrackCommand(String eventId, String type, Identity identity, Objec
       throw ApiException.invalid(prefix + "id", prefix + "id is required (it makes retries safe)");
     }
     String type = Validation.matching(event, "type", prefix, Validation.EVENT_TYPE,
-        "lower-case words separated by dots, such as order.completed");
+        EventTypes.DESCRIPTION);
     if (type == null) {
       throw ApiException.invalid(prefix + "type", prefix + "type is required");
     }

@@ -34,7 +34,7 @@ final class Validation {
   static final Duration MAX_FUTURE = Duration.ofMinutes(5);
 
   static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,127}");
-  static final Pattern EVENT_TYPE = Pattern.compile("[a-z][a-z0-9_\\-]*(\\.[a-z0-9_\\-]+)*");
+  static final Pattern EVENT_TYPE = EventTypes.PATTERN;
   static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_\\-]{0,63}");
   static final Pattern LIST_NAME = Pattern.compile("[a-z0-9][a-z0-9_\\-]{0,63}");
   // The HTML standard's "valid e-mail address" (what browsers accept in <input type=email>), plus a

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 public final class WorkflowParser {
   /** Lowercase words and digits joined by hyphens: usable in state names, execution names and URLs. */
   public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,59}");
-  private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}");
+  private static final Pattern EVENT_TYPE = dev.nudge.tracking.EventTypes.PATTERN;
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,99}");
   // Duplicate keys are refused in both syntaxes: the last one would otherwise win unseen.
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -708,7 +708,7 @@ public final class WorkflowParser {
   }
 
   private String eventType(JsonNode node, String field, String path) {
-    return matching(node, field, path, EVENT_TYPE, "an event type such as email.opened");
+    return matching(node, field, path, EVENT_TYPE, "an event type the tracking API accepts: " + dev.nudge.tracking.EventTypes.DESCRIPTION);
   }
 
   private String channel(JsonNode node, String field, String path) {

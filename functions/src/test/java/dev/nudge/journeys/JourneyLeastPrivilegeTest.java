@@ -263,6 +263,58 @@ class JourneyLeastPrivilegeTest {
   }
 
   @Test
+  void theSegmentEvaluationFunctionsPolicyCoversAPage() {
+    String definition = """
+        id: readers
+        name: Readers
+        when: { event: { type: page.viewed, within: P30D } }
+        """;
+    var setup = new dev.nudge.audiences.SegmentStore(stack.ddb, stack.variables.get("WORKFLOWS_TABLE"));
+    setup.save(dev.nudge.audiences.Segment.parse(definition, "readers").segment(), definition, stack.clock.instant());
+    new dev.nudge.audiences.SegmentEvaluations(stack.ddb, stack.variables.get("WORKFLOWS_TABLE"))
+        .start("readers", 1, stack.clock.instant());
+    stack.contact("reader");
+    new dev.nudge.contacts.EventRepository(stack.ddb, stack.variables.get("EVENTS_TABLE")).putIfAbsent(
+        new dev.nudge.contacts.TrackedEvent("reader", "v1", "page.viewed", dev.nudge.platform.Json.object(),
+            stack.clock.instant(), stack.clock.instant(), "test"), stack.clock.instant().plus(Duration.ofDays(1)));
+    var store = new dev.nudge.audiences.SegmentStore(calls.client(), stack.variables.get("WORKFLOWS_TABLE"));
+    var evaluation = new dev.nudge.audiences.SegmentEvaluation(calls.client(), stack.variables.get("CONTACTS_TABLE"),
+        store, store::parsed, new dev.nudge.audiences.Segments(
+            new dev.nudge.contacts.ContactRepository(calls.client(), stack.variables.get("CONTACTS_TABLE")),
+            new dev.nudge.contacts.EventRepository(calls.client(), stack.variables.get("EVENTS_TABLE")),
+            new dev.nudge.audiences.SegmentMembers(calls.client(), stack.variables.get("SEGMENTS_TABLE"),
+                stack.variables.get("CONTACTS_TABLE")),
+            new dev.nudge.audiences.ContactTimers(calls.client(), stack.variables.get("TIMERS_TABLE")), stack.clock,
+            Duration.ofDays(400)),
+        new dev.nudge.audiences.SegmentEvaluations(calls.client(), stack.variables.get("WORKFLOWS_TABLE")), stack.clock,
+        100, Duration.ofSeconds(30), 2);
+    var input = dev.nudge.platform.Json.object().put("segment", "readers").put("version", 1).put("page", 0);
+    assertThat(evaluation.page(input).path("done").asBoolean()).isTrue();
+    assertThat(new dev.nudge.audiences.SegmentMembers(stack.ddb, stack.variables.get("SEGMENTS_TABLE"))
+        .isMember("readers", "reader")).isTrue();
+    assertGranted("SegmentEvaluationFunction");
+  }
+
+  @Test
+  void theAudiencesAdminsPolicyCoversSavingASegmentAndStartingItsEvaluation() {
+    var workflows = stack.variables.get("WORKFLOWS_TABLE");
+    var handler = new dev.nudge.audiences.AudiencesAdminHandler(
+        new dev.nudge.audiences.ScoringStore(calls.client(), workflows),
+        new dev.nudge.audiences.SegmentStore(calls.client(), workflows),
+        new dev.nudge.audiences.SegmentMembers(calls.client(), stack.variables.get("SEGMENTS_TABLE")), null, stack.clock,
+        new dev.nudge.audiences.SegmentEvaluations(calls.client(), workflows), stack.executions,
+        "arn:aws:states:us-east-1:123456789012:stateMachine:segment-evaluation");
+    var event = dev.nudge.testing.TrackingStack.event("track-signed.json", "PUT /v1/segments/{id}",
+        "id: readers\nname: Readers\nwhen: { inList: newsletter }\n");
+    event.put("rawPath", "/v1/segments/readers");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) event.get("requestContext").get("http")).put("path", "/v1/segments/readers");
+    event.putObject("pathParameters").put("id", "readers");
+    assertThat(dev.nudge.testing.TrackingStack.invoke(handler, event).status()).isEqualTo(200);
+    assertThat(stack.executions.started).hasSize(1);
+    assertGranted("AudiencesAdminFunction");
+  }
+
+  @Test
   void theContactTimersFunctionsPolicyCoversFiringADecayTimer() {
     new dev.nudge.audiences.ScoringStore(stack.ddb, stack.variables.get("WORKFLOWS_TABLE"))
         .save(dev.nudge.audiences.ScoringRulesTest.RULES, 0, stack.clock.instant());

@@ -369,6 +369,62 @@ class StepActionsTest {
     assertThat(contact.attributes()).containsEntry("stage", new Attribute.Text("lead"));
   }
 
+  private List<TrackedEvent> listEvents(String contactId, String type) {
+    return events.timeline(List.of(contactId), 100).stream().filter(e -> e.type().equals(type)).toList();
+  }
+
+  @Test
+  void anUpdateStepAddingAListWritesListJoinedOnceWhenTheTaskRunsTwice() throws Exception {
+    contact("lead", "Europe/Madrid", true);
+    invoke(payload("lead-nurturing", "score-download", "lead", "t0"));
+    invoke(payload("lead-nurturing", "score-download", "lead", "t0"));
+
+    assertThat(listEvents("lead", "list.joined")).singleElement().satisfies(e -> {
+      assertThat(e.properties().path("list").asText()).isEqualTo("leads");
+      assertThat(e.properties().path("workflow").asText()).isEqualTo("lead-nurturing");
+    });
+    assertThat(contacts.find("lead").orElseThrow().events().get("list.joined").count()).isEqualTo(1);
+  }
+
+  @Test
+  void anUpdateStepAddingAListTheContactIsOnAlreadyWritesNoListJoined() throws Exception {
+    contact("lead", "Europe/Madrid", true);
+    contacts.update("lead", new ProfileUpdate(null, null, Map.of(), null, null, Set.of("leads"), Set.of(), null, Map.of()),
+        clock.instant());
+
+    invoke(payload("lead-nurturing", "score-download", "lead", "t0"));
+
+    assertThat(listEvents("lead", "list.joined")).isEmpty();
+  }
+
+  @Test
+  void anUpdateStepEnteredAgainAfterTheContactLeftTheListWritesANewListJoined() throws Exception {
+    contact("lead", "Europe/Madrid", true);
+    invoke(payload("lead-nurturing", "score-download", "lead", "t0"));
+    contacts.update("lead", new ProfileUpdate(null, null, Map.of(), null, null, Set.of(), Set.of("leads"), null, Map.of()),
+        clock.instant());
+
+    invoke(payload("lead-nurturing", "score-download", "lead", "t1"));
+
+    assertThat(listEvents("lead", "list.joined")).hasSize(2);
+  }
+
+  @Test
+  void anOnEndMoveWritesListJoinedForTheTargetAndListLeftForTheSourceOnce() throws Exception {
+    contact("lead", "Europe/Madrid", true);
+    contacts.update("lead", new ProfileUpdate(null, null, Map.of(), null, null, Set.of("leads"), Set.of(), null, Map.of()),
+        clock.instant());
+    invoke(payload("lead-nurturing", "Enter", "lead", "t0"));
+
+    invoke(payload("lead-nurturing", "Complete", "lead", "t1"));
+    invoke(payload("lead-nurturing", "Complete", "lead", "t1"));
+
+    assertThat(listEvents("lead", "list.joined")).extracting(e -> e.properties().path("list").asText())
+        .containsExactly("nurtured");
+    assertThat(listEvents("lead", "list.left")).extracting(e -> e.properties().path("list").asText())
+        .containsExactly("leads");
+  }
+
   @Test
   void waitForRegistersTheTokenWithTheMessageOfItsStep() throws Exception {
     contact("c1", "Europe/Madrid", true);

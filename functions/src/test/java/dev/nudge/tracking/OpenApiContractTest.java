@@ -71,7 +71,10 @@ class OpenApiContractTest {
         new dev.nudge.audiences.ListMembers(stack.ddb, stack.contactsTable,
             new dev.nudge.contacts.EventRepository(stack.ddb, stack.eventsTable), stack.clock,
             java.time.Duration.ofDays(400)), stack.clock);
+    RequestStreamHandler importsAdmin = new dev.nudge.contacts.imports.ImportsAdminHandler(
+        new dev.nudge.contacts.imports.ImportRecords(stack.ddb, workflowsTable));
     Map<String, RequestStreamHandler> handlers = Map.of(
+        importsAdmin.getClass().getName(), importsAdmin,
         scoringAdmin.getClass().getName(), scoringAdmin,
         stack.track.getClass().getName(), stack.track,
         stack.consent.getClass().getName(), stack.consent,

@@ -64,7 +64,7 @@ public final class PinpointJourneyImport {
   static final List<String> KINDS = List.of("EMAIL", "SMS", "Wait", "WAIT", "ConditionalSplit", "MultiCondition",
       "RandomSplit", "Holdout", "CUSTOM", "PUSH", "ContactCenter");
   private static final Pattern UTC_OFFSET = Pattern.compile("UTC([+-])(\\d{2})(?::(\\d{2}))?");
-  private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}");
+  private static final Pattern EVENT_TYPE = dev.nudge.tracking.EventTypes.PATTERN;
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,99}");
 
   private final TemplateCatalog templates;
@@ -877,12 +877,16 @@ public final class PinpointJourneyImport {
   private String eventType(String value, String activity, String path) {
     String type = value.replaceFirst("^_+", "");
     if (!EVENT_TYPE.matcher(type).matches()) {
-      type = type.replaceAll("[^A-Za-z0-9_.:-]", "_");
-      type = type.isEmpty() || !Character.isLetterOrDigit(type.charAt(0)) ? "event" + type : type;
+      // Pinpoint apps often name events in CamelCase (CartAbandoned): the words become Nudge's
+      // dotted lower case (cart.abandoned), anything else unusable an underscore.
+      type = type.replaceAll("([a-z0-9])([A-Z])", "$1.$2").replaceAll("\\s+", ".").toLowerCase(java.util.Locale.ROOT)
+          .replaceAll("[^a-z0-9_.\\-]", "_").replaceAll("\\.{2,}", ".").replaceAll("^\\.+|\\.+$", "");
+      type = type.isEmpty() ? "event" : Character.isLetter(type.charAt(0)) ? type : "event." + type;
+      type = type.length() > 100 ? type.substring(0, 100).replaceAll("\\.+$", "") : type;
     }
     if (!type.equals(value)) {
       findings.add(new Finding(activity, path, "event type \"" + value + "\" written \"" + type
-          + "\" (Nudge event types start with a letter or digit): track it under that name"));
+          + "\" (Nudge event types are " + dev.nudge.tracking.EventTypes.DESCRIPTION + "): track it under that name"));
     }
     return type;
   }

@@ -185,7 +185,7 @@ class PinpointJourneyImportTest {
     Condition.Any any = (Condition.Any) branch.cases().get(0).when();
     assertThat(any.conditions()).hasSize(2);
     assertThat(any.conditions().get(0)).isInstanceOf(Condition.Where.class);
-    assertThat(((Condition.Events) any.conditions().get(1)).type()).isEqualTo("PageViewed");
+    assertThat(((Condition.Events) any.conditions().get(1)).type()).isEqualTo("page.viewed");
     assertThat(branch.cases().get(0).next()).isEqualTo("thank-you");
     assertThat(branch.otherwise()).isEqualTo(Step.END);
     assertThat(result.yaml()).contains("attributes.plan:").contains("properties.path:");
@@ -341,11 +341,20 @@ class PinpointJourneyImportTest {
   }
 
   @Test
+  void aCamelCaseEventTypeBecomesTheDottedLowerCaseTheTrackingApiAcceptsAndIsReported() {
+    PinpointJourneyImport.Result result = convert(fixture("every-activity.json"));
+
+    assertThat(result.findings()).map(Finding::toString)
+        .anyMatch(f -> f.contains("\"CartAbandoned\" written \"cart.abandoned\""))
+        .anyMatch(f -> f.contains("\"PageViewed\" written \"page.viewed\""));
+  }
+
+  @Test
   void anEventStartConditionBecomesAnEventTriggerFilteredOnItsAttributesAndMetrics() {
     PinpointJourneyImport.Result result = convert(fixture("every-activity.json"));
 
     Workflow.EventTrigger trigger = (Workflow.EventTrigger) workflow(result).trigger();
-    assertThat(trigger.event()).isEqualTo("CartAbandoned");
+    assertThat(trigger.event()).isEqualTo("cart.abandoned");
     assertThat(trigger.where().criteria()).extracting(c -> c.path()).containsExactly("properties.channel", "properties.cartValue");
     assertThat(result.yaml()).contains("gte: 50.0");
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nudge.local.aws.AwsEndpoint;
 import dev.nudge.local.aws.LocalConfig;
 import dev.nudge.local.aws.Outbox;
+import dev.nudge.local.aws.WebhookInbox;
 import dev.nudge.local.aws.ParameterStore;
 import dev.nudge.local.aws.SesService;
 import dev.nudge.local.aws.SnsService;
@@ -55,6 +56,7 @@ public final class LocalCloud implements AutoCloseable {
   private final SesService ses;
   private final SnsService sns;
   private final SmsVoiceService smsVoice;
+  private final dev.nudge.local.aws.S3Service s3;
   private final Functions functions;
   private final HttpApi httpApi;
   private final StatesEngine engine;
@@ -63,6 +65,7 @@ public final class LocalCloud implements AutoCloseable {
   private final List<String> stateMachines;
   private final LocalServer server;
   private final LocalPage page;
+  private final WebhookInbox webhooks;
   private final LocalMetrics metrics = new LocalMetrics();
   private final dev.nudge.local.faults.Faults faults;
   private final long startedNanos;
@@ -70,13 +73,13 @@ public final class LocalCloud implements AutoCloseable {
   private final Map<String, Long> phases = new LinkedHashMap<>();
   private long phaseStart;
 
-  private LocalCloud(LocalCloudOptions options) {
+  private LocalCloud(LocalCloudOptions options, Instant clockStart) {
     this.startedNanos = System.nanoTime();
     this.phaseStart = startedNanos;
     this.options = options;
     this.stack = StackLoader.load(options.template(), LocalCloudOptions.STACK_NAME, LocalCloudOptions.REGION,
         LocalCloudOptions.ACCOUNT_ID, options.parameters());
-    this.clock = new VirtualClock(Instant.now(), options.timeScale());
+    this.clock = new VirtualClock(clockStart == null ? Instant.now() : clockStart, options.timeScale());
     this.log = new EventLog(clock);
     // Seed it (faults().seed(n)) or give each fault a "seed" for repeatable probabilities.
     this.faults = new dev.nudge.local.faults.Faults();
@@ -110,10 +113,15 @@ public final class LocalCloud implements AutoCloseable {
       common.put("AWS_ENDPOINT_URL", endpoint);
       common.put("AWS_ACCESS_KEY_ID", "local");
       common.put("AWS_SECRET_ACCESS_KEY", "local");
+      common.put("WEBHOOK_CAPTURE_URL", endpoint + WebhookInbox.PATH);
+      this.webhooks = new WebhookInbox(data == null ? null : data.resolve("webhooks.jsonl"), clock);
       this.functions = new Functions(stack, common, clock, log);
       started.add(functions);
       functions.faults(faults);
       this.httpApi = new HttpApi(stack, functions, clock, log);
+      this.s3 = new dev.nudge.local.aws.S3Service(clock, log, stack.region());
+      started.add(s3);
+      dev.nudge.local.aws.S3Buckets.wire(stack, s3, functions, log);
       phase("functions");
       LocalTasks tasks = new LocalTasks(functions, dynamo, sns, ses, buses, this::engine);
       StatesEngine createdEngine = null;
@@ -179,7 +187,109 @@ public final class LocalCloud implements AutoCloseable {
   }
 
   public static LocalCloud start(LocalCloudOptions options) {
-    return new LocalCloud(options);
+    return new LocalCloud(options, null);
+  }
+
+  /** A cloud whose virtual clock starts at {@code clockStart} rather than now (scenario tests replay fixed dates). */
+  public static LocalCloud start(LocalCloudOptions options, Instant clockStart) {
+    return new LocalCloud(options, clockStart);
+  }
+
+  /**
+   * The port every in-process cloud of this JVM should listen on, one at a time: handlers keep their
+   * SDK clients in static holders (one per container, as in Lambda), so the endpoint they first saw
+   * must stay the endpoint. Chosen free once per JVM; {@code -Dnudge.local.port=N} fixes it.
+   */
+  public static int inProcessPort() {
+    return InProcessPort.PORT;
+  }
+
+  private static final class InProcessPort {
+    static final int PORT = Integer.getInteger("nudge.local.port", 0) > 0 ? Integer.getInteger("nudge.local.port")
+        : freePort();
+  }
+
+  /**
+   * Waits until nothing is left to do at the current virtual time: the engine quiescent (no work
+   * queued, no task running, no timer due), no EventBridge delivery queued or running and no
+   * scheduled rule due, and every stream poller having read its shards to the end with its last
+   * batch returned. Each part can set off another (a task's write reaches a stream, a stream batch
+   * starts an execution, an SES send publishes an event), so the check is repeated until a whole
+   * round processed no stream record and dispatched no delivery since the previous one (the first
+   * round compares with the moment of the call). Replaces sleeping "long enough".
+   *
+   * @throws IllegalStateException when the cloud did not settle within {@code timeout}
+   */
+  public void awaitIdle(java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long previous = activity();
+    while (true) {
+      // Engine, then buses, then engine again: a delivery may start an execution, an execution's
+      // task may publish an event; the pollers' clean polls then start after all of it.
+      quiesceEngine();
+      awaitBuses(deadline, timeout);
+      quiesceEngine();
+      long[] after = new long[pollers.size()];
+      for (int i = 0; i < after.length; i++) {
+        after[i] = pollers.get(i).requestCleanPoll();
+      }
+      for (int i = 0; i < after.length; i++) {
+        StreamPoller poller = pollers.get(i);
+        try {
+          if (!poller.awaitCleanPoll(after[i], Math.max(1, (deadline - System.nanoTime()) / 1_000_000))) {
+            throw new IllegalStateException("the stream poller of " + poller.config().functionLogicalId()
+                + " did not settle within " + timeout);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        }
+      }
+      quiesceEngine();
+      awaitBuses(deadline, timeout);
+      long now = activity();
+      if (now == previous) {
+        return;
+      }
+      previous = now;
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the local cloud did not settle within " + timeout);
+      }
+    }
+  }
+
+  /** Stream records processed plus EventBridge deliveries dispatched, ever: unchanged means nothing happened. */
+  private long activity() {
+    long activity = buses.dispatchedCount();
+    for (StreamPoller poller : pollers) {
+      activity += poller.processedRecords();
+    }
+    return activity;
+  }
+
+  private void quiesceEngine() {
+    if (engine != null) {
+      engine.awaitQuiescence();
+    }
+  }
+
+  private void awaitBuses(long deadline, java.time.Duration timeout) {
+    while (!buses.idle()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the local EventBridge did not settle within " + timeout);
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+  }
+
+  /** {@link #awaitIdle(java.time.Duration)} within 60 seconds. */
+  public void awaitIdle() {
+    awaitIdle(java.time.Duration.ofSeconds(60));
   }
 
   private String logicalIdOf(String name) {
@@ -194,8 +304,14 @@ public final class LocalCloud implements AutoCloseable {
     if (dev.nudge.local.faults.FaultsApi.handles(request.path())) {
       return dev.nudge.local.faults.FaultsApi.handle(faults, request);
     }
+    if (WebhookInbox.handles(request.path())) {
+      return webhooks.handle(request);
+    }
     if (request.path().equals("/_local") || request.path().startsWith("/_local/")) {
       return page.handle(request);
+    }
+    if ("s3".equals(request.signedService())) {
+      return s3.handle(request);
     }
     if (AwsEndpoint.isAwsCall(request)) {
       if (request.header("x-amz-target") != null && request.header("x-amz-target").startsWith("AWSStepFunctions")
@@ -276,6 +392,16 @@ public final class LocalCloud implements AutoCloseable {
     return sns.subscribedTopics();
   }
 
+  /** The calls the workflows' webhook steps made (the local cloud captures them instead of delivering). */
+  public WebhookInbox webhooks() {
+    return webhooks;
+  }
+
+  /** The local S3 (the template's buckets, in memory). */
+  public dev.nudge.local.aws.S3Service s3() {
+    return s3;
+  }
+
   public Outbox outbox() {
     return outbox;
   }
@@ -350,6 +476,7 @@ public final class LocalCloud implements AutoCloseable {
         // shutting down
       }
     }
+    s3.close();
     functions.close();
     dynamo.close();
   }

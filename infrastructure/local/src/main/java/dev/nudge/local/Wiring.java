@@ -43,7 +43,7 @@ final class Wiring {
       "AWS::Serverless::Function", "AWS::Serverless::HttpApi", "AWS::Serverless::StateMachine",
       "AWS::StepFunctions::StateMachine", "AWS::Events::EventBus", "AWS::Events::Rule", "AWS::SES::ConfigurationSet",
       "AWS::SES::ConfigurationSetEventDestination", "AWS::SNS::Topic", "AWS::SSM::Parameter",
-      "AWS::SecretsManager::Secret", "AWS::SQS::Queue");
+      "AWS::SecretsManager::Secret", "AWS::SQS::Queue", "AWS::S3::Bucket");
   /** Deployed in AWS, nothing to do on one machine (permissions, logs, alarms, dashboards, keys). */
   static final Set<String> NO_LOCAL_EFFECT = Set.of("AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy",
       "AWS::Logs::LogGroup", "AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard", "AWS::CloudWatch::CompositeAlarm",
@@ -52,7 +52,7 @@ final class Wiring {
       "AWS::ApplicationAutoScaling::ScalableTarget", "AWS::ApplicationAutoScaling::ScalingPolicy",
       "AWS::Budgets::Budget");
   private static final Set<String> FUNCTION_EVENTS = Set.of("HttpApi", "DynamoDB", "EventBridgeRule", "Schedule",
-      "ScheduleV2", "SNS");
+      "ScheduleV2", "SNS", "S3");
 
   private Wiring() {}
 

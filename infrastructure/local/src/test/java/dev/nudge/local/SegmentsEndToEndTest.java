@@ -64,6 +64,36 @@ class SegmentsEndToEndTest {
         - id: mark
           update: { addToLists: [welcomed] }
       """;
+  private static final String BIG_SPENDERS = """
+      id: big-spenders
+      name: Spent over 500 in a year
+      when:
+        event: { type: order.completed, within: P365D, sum: { of: properties.total, gte: 500 } }
+      """;
+  private static final String THANK_BIG_SPENDERS = """
+      id: thank-big-spenders
+      name: Thank big spenders
+      trigger: { segment: big-spenders }
+      steps:
+        - id: mark
+          update: { addToLists: [thanked] }
+      """;
+  private static final String START_TRIAL = """
+      id: start-trial
+      name: Put trial starters on the trial list
+      trigger: { event: trial.started }
+      steps:
+        - id: to-trial
+          update: { addToLists: [trial] }
+      """;
+  private static final String TRIAL_WELCOME = """
+      id: trial-welcome
+      name: Welcome to the trial list
+      trigger: { list: trial }
+      steps:
+        - id: mark
+          update: { addToLists: [trial-welcomed] }
+      """;
   private static LocalCloud cloud;
   private static NudgeApi api;
 
@@ -76,6 +106,9 @@ class SegmentsEndToEndTest {
     publish("loyalty-reward", LOYALTY);
     publish("win-back-lapsed", WIN_BACK);
     publish("newsletter-welcome", NEWSLETTER_WELCOME);
+    publish("thank-big-spenders", THANK_BIG_SPENDERS);
+    publish("start-trial", START_TRIAL);
+    publish("trial-welcome", TRIAL_WELCOME);
   }
 
   @AfterAll
@@ -134,7 +167,65 @@ class SegmentsEndToEndTest {
         .as("list.joined started the list-triggered workflow").isTrue();
     HttpResponse<String> again = api.admin("POST", "/v1/lists/newsletter/members", body, "application/json");
     assertThat(JSON.readTree(again.body()).path("results").get(0).path("result").asText()).isEqualTo("unchanged");
-    assertThat(timeline("subscriber").stream().filter("list.joined"::equals)).hasSize(1);
+    assertThat(joined("subscriber", "newsletter")).isEqualTo(1);
+  }
+
+  @Test
+  void savingASegmentOverExistingContactsEntersTheMatchingOnesAndSegmentEnteredStartsTheirWorkflow() throws Exception {
+    identify("big-buyer");
+    order("big-buyer", 1, 600);
+    identify("small-buyer");
+    order("small-buyer", 1, 120);
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> timeline("big-buyer").contains("order.completed")
+        && timeline("small-buyer").contains("order.completed"))).isTrue();
+    Thread.sleep(1500); // the events-stream consumer takes the orders before the segment exists
+
+    put("/v1/segments/big-spenders", BIG_SPENDERS);
+
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> lists("big-buyer").contains("thanked")))
+        .as("the re-evaluation entered them, and segment.entered started the workflow").isTrue();
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> "finished".equals(evaluation("big-spenders")
+        .path("state").asText()))).as("the run finished").isTrue();
+    assertThat(evaluation("big-spenders").path("contactsEvaluated").asLong()).isGreaterThanOrEqualTo(2);
+    assertThat(members("big-spenders")).contains("big-buyer").doesNotContain("small-buyer");
+    assertThat(lists("small-buyer")).doesNotContain("thanked");
+    List<JsonNode> entered = new ArrayList<>();
+    contact("big-buyer").path("timeline").forEach(e -> {
+      if (e.path("type").asText().equals("segment.entered")) {
+        entered.add(e);
+      }
+    });
+    assertThat(entered).singleElement().satisfies(e ->
+        assertThat(e.path("properties").path("cause").asText()).as("entered by the re-evaluation").isEqualTo("evaluation-v1"));
+  }
+
+  /** How many list.joined events name {@code list} in the contact's timeline. */
+  private static long joined(String contact, String list) {
+    List<JsonNode> events = new ArrayList<>();
+    contact(contact).path("timeline").forEach(events::add);
+    return events.stream().filter(e -> e.path("type").asText().equals("list.joined")
+        && e.path("properties").path("list").asText().equals(list)).count();
+  }
+
+  private static JsonNode evaluation(String segment) {
+    try {
+      return JSON.readTree(api.admin("GET", "/v1/segments/" + segment, "", "application/json").body()).path("evaluation");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void anUpdateStepAddingAListStartsTheListTriggeredWorkflowOnce() throws Exception {
+    identify("trialist");
+    HttpResponse<String> tracked = api.signed("/v1/track",
+        "{\"id\":\"trialist-trial\",\"type\":\"trial.started\",\"contactId\":\"trialist\"}");
+    assertThat(tracked.statusCode()).as(tracked.body()).isEqualTo(200);
+
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> lists("trialist").contains("trial-welcomed")))
+        .as("the update step's list.joined started the list-triggered workflow").isTrue();
+    assertThat(joined("trialist", "trial")).isEqualTo(1);
+    assertThat(joined("trialist", "trial-welcomed")).isEqualTo(1);
   }
 
   @Test
@@ -173,8 +264,12 @@ class SegmentsEndToEndTest {
   }
 
   private static void order(String contact, int n) throws Exception {
+    order(contact, n, 80);
+  }
+
+  private static void order(String contact, int n, int total) throws Exception {
     HttpResponse<String> response = api.signed("/v1/track", "{\"id\":\"" + contact + "-order-" + n
-        + "\",\"type\":\"order.completed\",\"contactId\":\"" + contact + "\",\"properties\":{\"total\":80}}");
+        + "\",\"type\":\"order.completed\",\"contactId\":\"" + contact + "\",\"properties\":{\"total\":" + total + "}}");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
   }
 

@@ -43,6 +43,7 @@ public final class StackLoader {
       Map.entry("AWS::Events::EventBus", "Name"),
       Map.entry("AWS::Events::Rule", "Name"),
       Map.entry("AWS::SQS::Queue", "QueueName"),
+      Map.entry("AWS::S3::Bucket", "BucketName"),
       Map.entry("AWS::SNS::Topic", "TopicName"),
       Map.entry("AWS::IAM::Role", "RoleName"),
       Map.entry("AWS::Logs::LogGroup", "LogGroupName"),

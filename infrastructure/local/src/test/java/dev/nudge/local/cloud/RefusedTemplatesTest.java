@@ -26,9 +26,19 @@ class RefusedTemplatesTest {
   @Test
   void refusesAResourceTypeItDoesNotEmulate() throws Exception {
     refuses("""
-          Uploads:
+          Clicks:
+            Type: AWS::Kinesis::Stream
+        """, "Resources.Clicks.Type", "AWS::Kinesis::Stream");
+  }
+
+  @Test
+  void refusesABucketPropertyItCannotHonour() throws Exception {
+    refuses("""
+          Site:
             Type: AWS::S3::Bucket
-        """, "Resources.Uploads.Type", "AWS::S3::Bucket");
+            Properties:
+              WebsiteConfiguration: { IndexDocument: index.html }
+        """, "Resources.Site.Properties.WebsiteConfiguration");
   }
 
   @Test
