@@ -25,8 +25,10 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * profile item: {@code leadScore} (a whole number, as of {@code leadScoreAt}), {@code scoreSeq}
  * (the stream sequence number of the last event applied, zero-padded so it compares as text),
  * {@code scoreCaps} (per capped rule: the window's start and the points it gave) and
- * {@code scoreHistory} (the last {@link #HISTORY} changes). Decay is lazy: the stored score is
- * halved every half-life when it is next read or written, never by a scan.
+ * {@code scoreHistory} (the last {@link #HISTORY} changes), and {@code leadScoreHalfLife} (the
+ * rules' half-life, so every reader can decay the score without the rules). Decay is lazy: the
+ * stored score is halved every half-life when it is next read ({@code Contact.leadScore(now)}) or
+ * written, never by a scan.
  *
  * <p>Each change writes {@code score.changed}; crossing a threshold writes {@code score.crossed}
  * ({@code threshold}, {@code direction} up or down), usable as a trigger, goal or waitFor. Their
@@ -89,7 +91,7 @@ public final class LeadScores {
       }
       long stored = profile.containsKey("leadScore") ? Long.parseLong(profile.get("leadScore").n()) : 0;
       Instant storedAt = profile.containsKey("leadScoreAt") ? Times.parse(profile.get("leadScoreAt").s()) : now;
-      long previous = decayed(stored, storedAt, now, rules.halfLife());
+      long previous = decayed(stored, storedAt, now, halfLife(profile, rules));
       Map<String, AttributeValue> caps = new HashMap<>(profile.containsKey("scoreCaps") ? profile.get("scoreCaps").m() : Map.of());
       long delta = 0;
       List<String> applied = new ArrayList<>();
@@ -137,7 +139,7 @@ public final class LeadScores {
         // leadScore = :stored: an addScore step that ADDed in between makes this attempt read again.
         ddb.updateItem(b -> b.tableName(contactsTable).key(key(contactId))
             .updateExpression("SET leadScore = :score, leadScoreAt = :at, scoreSeq = :seq, scoreCaps = :caps, "
-                + "scoreHistory = :history")
+                + "scoreHistory = :history" + halfLifeUpdate(rules, values))
             .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(scoreSeq) OR scoreSeq < :seq) AND "
                 + "(attribute_not_exists(leadScore) OR leadScore = :stored)")
             .expressionAttributeValues(values));
@@ -167,7 +169,7 @@ public final class LeadScores {
     }
     long stored = Long.parseLong(profile.get("leadScore").n());
     String storedAtText = profile.get("leadScoreAt").s();
-    long score = decayed(stored, Times.parse(storedAtText), now, rules.halfLife());
+    long score = decayed(stored, Times.parse(storedAtText), now, halfLife(profile, rules));
     boolean crosses = rules.thresholds().stream().anyMatch(t -> stored >= t.score() && score < t.score());
     if (!crosses) {
       armDecay(contactId, stored, Times.parse(storedAtText), rules);
@@ -182,13 +184,14 @@ public final class LeadScores {
     List<AttributeValue> history = new ArrayList<>(profile.containsKey("scoreHistory") ? profile.get("scoreHistory").l() : List.of());
     history.add(AttributeValue.fromM(entry));
     List<AttributeValue> kept = List.copyOf(history.subList(Math.max(0, history.size() - HISTORY), history.size()));
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":score", AttributeValue.fromN(Long.toString(score)),
+        ":now", AttributeValue.fromS(Times.format(now)), ":history", AttributeValue.fromL(kept),
+        ":stored", AttributeValue.fromN(Long.toString(stored)), ":storedAt", AttributeValue.fromS(storedAtText)));
     try {
       ddb.updateItem(b -> b.tableName(contactsTable).key(key(contactId))
-          .updateExpression("SET leadScore = :score, leadScoreAt = :now, scoreHistory = :history")
+          .updateExpression("SET leadScore = :score, leadScoreAt = :now, scoreHistory = :history" + halfLifeUpdate(rules, values))
           .conditionExpression("leadScore = :stored AND leadScoreAt = :storedAt")
-          .expressionAttributeValues(Map.of(":score", AttributeValue.fromN(Long.toString(score)),
-              ":now", AttributeValue.fromS(Times.format(now)), ":history", AttributeValue.fromL(kept),
-              ":stored", AttributeValue.fromN(Long.toString(stored)), ":storedAt", AttributeValue.fromS(storedAtText))));
+          .expressionAttributeValues(values));
     } catch (ConditionalCheckFailedException changed) {
       // Scored meanwhile: that write armed its own timer.
       return false;
@@ -231,11 +234,28 @@ public final class LeadScores {
 
   /** The score {@code stored} at {@code at}, halved every {@code halfLife} until {@code now}; unchanged without decay. */
   public static long decayed(long stored, Instant at, Instant now, Duration halfLife) {
-    if (halfLife == null || stored == 0 || !now.isAfter(at)) {
-      return stored;
+    return dev.nudge.contacts.ScoreDecay.decayed(stored, at, now, halfLife);
+  }
+
+  /**
+   * The half-life the stored score decays by: the one stored with it (what every reader of the
+   * profile decays it by), else, for a score stored before half-lives were, the rules'.
+   */
+  private static Duration halfLife(Map<String, AttributeValue> profile, ScoringRules rules) {
+    return profile.containsKey("leadScoreHalfLife") ? Duration.parse(profile.get("leadScoreHalfLife").s())
+        : rules.halfLife();
+  }
+
+  /**
+   * The profile keeps the half-life with the score ({@code leadScoreHalfLife}), so a reader (a
+   * branch, a segment, an audience filter) decays it to its own instant without reading the rules.
+   */
+  private static String halfLifeUpdate(ScoringRules rules, Map<String, AttributeValue> values) {
+    if (rules.halfLife() == null) {
+      return " REMOVE leadScoreHalfLife";
     }
-    double halves = (double) Duration.between(at, now).toMillis() / halfLife.toMillis();
-    return Math.round(stored * Math.pow(0.5, halves));
+    values.put(":halfLife", AttributeValue.fromS(rules.halfLife().toString()));
+    return ", leadScoreHalfLife = :halfLife";
   }
 
   private void emit(String contactId, String eventId, Map<String, AttributeValue> entry, ScoringRules rules, Instant now) {

@@ -26,7 +26,8 @@ public record Contact(
     Map<String, EventStats> events,
     Set<String> mergedIds,
     String mergedInto,
-    Location location) {
+    Location location,
+    ScoreDecay scoreDecay) {
 
   public Contact {
     attributes = Map.copyOf(attributes);
@@ -37,13 +38,30 @@ public record Contact(
     mergedIds = Set.copyOf(mergedIds);
   }
 
+  /** A contact whose lead score does not decay. */
+  public Contact(String id, String email, String phone, Map<String, Attribute> attributes,
+      Map<Channel, Consent> consent, Map<Channel, Suppression> suppression, String timezone, String locale,
+      Set<String> lists, long leadScore, Instant createdAt, Instant updatedAt, Map<String, EventStats> events,
+      Set<String> mergedIds, String mergedInto, Location location) {
+    this(id, email, phone, attributes, consent, suppression, timezone, locale, lists, leadScore, createdAt, updatedAt,
+        events, mergedIds, mergedInto, location, null);
+  }
+
+  /**
+   * The lead score at {@code now}: {@link #leadScore()} is the score as last stored, which decays
+   * lazily; every condition on the score reads this, at its own evaluation instant.
+   */
+  public long leadScore(Instant now) {
+    return scoreDecay == null ? leadScore : scoreDecay.apply(leadScore, now);
+  }
+
   /** A contact without a location. */
   public Contact(String id, String email, String phone, Map<String, Attribute> attributes,
       Map<Channel, Consent> consent, Map<Channel, Suppression> suppression, String timezone, String locale,
       Set<String> lists, long leadScore, Instant createdAt, Instant updatedAt, Map<String, EventStats> events,
       Set<String> mergedIds, String mergedInto) {
     this(id, email, phone, attributes, consent, suppression, timezone, locale, lists, leadScore, createdAt, updatedAt,
-        events, mergedIds, mergedInto, null);
+        events, mergedIds, mergedInto, null, null);
   }
 
   public Optional<Consent> consent(Channel channel) {

@@ -237,6 +237,7 @@ public final class ContactRepository {
     }
     if (initial.leadScore() != null) {
       item.put("leadScore", AttributeValue.fromN(Long.toString(initial.leadScore())));
+      item.put("leadScoreAt", AttributeValue.fromS(Times.format(now)));
     }
     if (initial.location() != null && !initial.location().isEmpty()) {
       item.put("location", location(initial.location()));
@@ -440,7 +441,9 @@ public final class ContactRepository {
       e.set("locale", AttributeValue.fromS(update.locale()));
     }
     if (update.leadScore() != null) {
+      // Set as of now: a decaying score decays from here, not from when it was last scored.
       e.set("leadScore", AttributeValue.fromN(Long.toString(update.leadScore())));
+      e.set("leadScoreAt", AttributeValue.fromS(Times.format(now)));
     }
     if (update.location() != null && !update.location().isEmpty()) {
       // Replaced whole: a city from a new identify must not sit beside the old coordinates.
@@ -500,7 +503,41 @@ public final class ContactRepository {
             "at", AttributeValue.fromS(Times.format(suppression.at())))))));
   }
 
-  /** Adds {@code delta} to the lead score (workflows score contacts as they act). */
+  /**
+   * Adds {@code delta} to the lead score as it is at {@code now} (workflows score contacts as they
+   * act): a decaying score is decayed to {@code now} first and stored as of {@code now}, so the
+   * points added decay from when they were given. Conditional on the score read, retried when
+   * another write changed it meanwhile.
+   */
+  public void addLeadScore(String contactId, long delta, Instant now) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      var item = ddb.getItem(b -> b.tableName(table).consistentRead(true).key(key(contactId, PROFILE))
+          .projectionExpression("pk, leadScore, leadScoreAt, leadScoreHalfLife")).item();
+      if (item == null || item.isEmpty()) {
+        return;
+      }
+      ScoreDecay decay = scoreDecay(item);
+      if (decay == null || decay.halfLife() == null) {
+        addLeadScore(contactId, delta);
+        return;
+      }
+      AttributeValue stored = item.getOrDefault("leadScore", AttributeValue.fromN("0"));
+      long score = decay.apply(Long.parseLong(stored.n()), now) + delta;
+      try {
+        ddb.updateItem(b -> b.tableName(table).key(key(contactId, PROFILE))
+            .updateExpression("SET leadScore = :score, leadScoreAt = :now")
+            .conditionExpression("leadScore = :stored AND leadScoreAt = :at")
+            .expressionAttributeValues(Map.of(":score", AttributeValue.fromN(Long.toString(score)),
+                ":now", AttributeValue.fromS(Times.format(now)), ":stored", stored, ":at", item.get("leadScoreAt"))));
+        return;
+      } catch (ConditionalCheckFailedException changed) {
+        // Scored meanwhile: read again.
+      }
+    }
+    throw new IllegalStateException("the lead score of a contact kept changing under five attempts");
+  }
+
+  /** Adds {@code delta} to the stored lead score, without decay. */
   public void addLeadScore(String contactId, long delta) {
     ddb.updateItem(b -> b.tableName(table).key(key(contactId, PROFILE))
         .updateExpression("ADD leadScore :d")
@@ -765,7 +802,17 @@ public final class ContactRepository {
         events,
         item.containsKey("mergedIds") ? new HashSet<>(item.get("mergedIds").ss()) : Set.of(),
         text(item, "mergedInto"),
-        item.containsKey("location") ? location(item.get("location").m()) : null);
+        item.containsKey("location") ? location(item.get("location").m()) : null,
+        scoreDecay(item));
+  }
+
+  /** How the stored score decays: written by the scoring with the score ({@code leadScoreAt}, {@code leadScoreHalfLife}). */
+  private static ScoreDecay scoreDecay(Map<String, AttributeValue> item) {
+    if (!item.containsKey("leadScoreAt")) {
+      return null;
+    }
+    return new ScoreDecay(Times.parse(item.get("leadScoreAt").s()),
+        item.containsKey("leadScoreHalfLife") ? java.time.Duration.parse(item.get("leadScoreHalfLife").s()) : null);
   }
 
   private static AttributeValue location(Location location) {

@@ -32,7 +32,8 @@ public final class ConditionEvaluator {
       java.util.function.Predicate<String> inSegment) {
     this.inSegment = inSegment;
     this.contact = contact;
-    this.document = ContactJson.contact(contact);
+    // The score as it is now, decayed since it was stored: what a where filter on leadScore reads too.
+    this.document = ContactJson.contact(contact).put("leadScore", contact.leadScore(now));
     this.timeline = timeline;
     this.now = now;
   }
@@ -42,7 +43,7 @@ public final class ConditionEvaluator {
       return w.filter().matches(document);
     }
     if (condition instanceof Condition.Score s) {
-      JsonNode score = JsonNodeFactory.instance.numberNode(contact.leadScore());
+      JsonNode score = JsonNodeFactory.instance.numberNode(contact.leadScore(now));
       return s.comparisons().stream().allMatch(c -> c.test(score));
     }
     if (condition instanceof Condition.InList l) {

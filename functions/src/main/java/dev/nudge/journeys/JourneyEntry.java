@@ -65,12 +65,12 @@ public final class JourneyEntry {
     }
     Contact contact = found.get();
     Workflow workflow = live.workflow();
-    if (!inAudience(workflow.audience(), contact)
+    Instant now = clock.instant();
+    if (!inAudience(workflow.audience(), contact, now)
         || workflow.audience() != null
             && !workflow.audience().inSegments().stream().allMatch(segment -> memberOf.test(segment, contact.id()))) {
       return Result.NOT_IN_AUDIENCE;
     }
-    Instant now = clock.instant();
     List<JourneyRecord> previous = journeys.forContact(contact.id(), workflow.id());
     if (previous.stream().anyMatch(JourneyRecord::active)) {
       return Result.ALREADY_ACTIVE;
@@ -122,11 +122,18 @@ public final class JourneyEntry {
     return contact;
   }
 
+  /** As {@link #inAudience(Workflow.Audience, Contact, Instant)} with the score as last stored. */
   static boolean inAudience(Workflow.Audience audience, Contact contact) {
+    return inAudience(audience, contact, contact.scoreDecay() == null ? Instant.EPOCH : contact.scoreDecay().at());
+  }
+
+  /** {@code now}: the instant the lead score is read at (it decays lazily since it was stored). */
+  static boolean inAudience(Workflow.Audience audience, Contact contact, Instant now) {
     if (audience == null) {
       return true;
     }
-    if (audience.where() != null && !audience.where().matches(ContactJson.contact(contact))) {
+    if (audience.where() != null && !audience.where().matches(ContactJson.contact(contact)
+        .put("leadScore", contact.leadScore(now)))) {
       return false;
     }
     if (!contact.lists().containsAll(audience.inLists())) {

@@ -44,6 +44,9 @@ public final class RecipientHistory {
         if (send.templateVersion() != null) {
           m.put("templateVersion", send.templateVersion());
         }
+        if (send.templateLocale() != null) {
+          m.put("templateLocale", send.templateLocale());
+        }
         ObjectNode happened = m.putObject("events");
         ArrayNode links = m.putArray("clickedLinks");
         byMessage.getOrDefault(send.messageId(), List.of()).stream()

@@ -339,7 +339,7 @@ public final class StepActions {
         Set.copyOf(u.addToLists()), Set.copyOf(u.removeFromLists()), null, Map.of()), now);
     // Setting is naturally idempotent; adding is not, so the score change claims the step entry first.
     if (u.addScore() != 0 && ledger.claim(call.key(), call.contactId(), "score", now).isEmpty()) {
-      contacts.addLeadScore(call.contactId(), u.addScore());
+      contacts.addLeadScore(call.contactId(), u.addScore(), now);
     }
   }
 

@@ -149,14 +149,33 @@ public record Filter(List<Criterion> criteria) {
     }
   }
 
-  /** Follows a dotted path ({@code properties.items}) through objects. */
+  /**
+   * Follows a dotted path ({@code properties.items}) through objects. A key may itself contain dots:
+   * the contact's counters are keyed by event type, so {@code events.order.completed.count} is
+   * {@code events} → {@code order.completed} → {@code count}. At each level the longest run of
+   * parts that is a key wins.
+   */
   public static Optional<JsonNode> resolve(JsonNode document, String path) {
+    String[] parts = path.split("\\.");
     JsonNode current = document;
-    for (String part : path.split("\\.")) {
+    int i = 0;
+    while (i < parts.length) {
       if (current == null || !current.isObject()) {
         return Optional.empty();
       }
-      current = current.get(part);
+      JsonNode next = null;
+      int end = parts.length;
+      for (; end > i; end--) {
+        next = current.get(String.join(".", java.util.Arrays.copyOfRange(parts, i, end)));
+        if (next != null) {
+          break;
+        }
+      }
+      if (next == null) {
+        return Optional.empty();
+      }
+      current = next;
+      i = end;
     }
     return Optional.ofNullable(current).filter(n -> !n.isMissingNode());
   }

@@ -109,10 +109,10 @@ class ContactsAdminTest {
     var routes = dev.nudge.testing.SamTemplate.load().httpRoutes();
     assertThat(routes).filteredOn(r -> r.path().startsWith("/v1/contacts"))
         .hasSize(2).allMatch(dev.nudge.testing.SamTemplate.Route::iamAuth);
-    // The other admin APIs (workflows, templates, scoring, segments) are IAM-only too; the public
+    // The other admin APIs (workflows, templates, scoring, segments, imports) are IAM-only too; the public
     // webhook and consent links are not.
     java.util.function.Predicate<dev.nudge.testing.SamTemplate.Route> admin = r -> java.util.stream.Stream.of(
-        "/v1/contacts", "/v1/workflows", "/v1/templates", "/v1/scoring", "/v1/segments", "/v1/lists").anyMatch(r.path()::startsWith);
+        "/v1/contacts", "/v1/workflows", "/v1/templates", "/v1/scoring", "/v1/segments", "/v1/lists", "/v1/imports").anyMatch(r.path()::startsWith);
     assertThat(routes).filteredOn(admin).allMatch(dev.nudge.testing.SamTemplate.Route::iamAuth);
     assertThat(routes).filteredOn(admin.negate()).isNotEmpty().noneMatch(dev.nudge.testing.SamTemplate.Route::iamAuth);
   }

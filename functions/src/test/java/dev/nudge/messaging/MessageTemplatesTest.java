@@ -158,7 +158,7 @@ class MessageTemplatesTest {
         .contains("background-color:#0f766e")
         .contains("1 Main St, Springfield")
         .contains("<a href=\"https://nudge.example.com/u/abc\"")
-        .contains("Three things our customers do");
+        .contains("the three pieces our readers come back to most");
     assertThat(rendered.text()).contains("Unsubscribe (https://nudge.example.com/u/abc)");
   }
 

@@ -1,5 +1,7 @@
 package dev.nudge.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,66 +12,137 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
- * {@code ./nudge bench [--seconds N] [--clients N]}: starts {@code ./nudge local} as a separate
- * process on a fresh data folder and measures (1) the time from the command to a ready HTTP port,
- * cold (tables created) and warm (restart on the persisted data), and (2) signed POST /v1/track
- * requests per second through the local HTTP API with the data persisted.
+ * {@code ./nudge bench [--seconds N] [--clients N] [--in-memory] [--emails N] [--no-starts] [--jfr FILE]
+ * [--cloud-opts "JVM OPTIONS"] [--classes DIR]}: starts {@code ./nudge local} as a separate process on a
+ * fresh data folder and measures
+ * <ol>
+ *   <li>the time from the command to a ready HTTP port, cold (tables created) and warm (restart on
+ *       the persisted data), unless {@code --no-starts};
+ *   <li>signed {@code POST /v1/track} requests per second through the local HTTP API from N client
+ *       threads, with the data persisted, and the stream's lag behind the writes when the load stops:
+ *       how many records each stream consumer (the router, the contact-state function) still had to
+ *       read, and how long it took them to catch up;
+ *   <li>event to first e-mail, warm: a published workflow whose first step sends an e-mail, a
+ *       subscribed contact, then its trigger event; the time from the track request to the message
+ *       in the outbox, one event at a time after a few warm-up events.
+ * </ol>
+ * {@code --jfr FILE} records the measured cloud with Java Flight Recorder; {@code --cloud-opts} passes JVM
+ * options (e.g. {@code -Dnudge.local.sqliteWal=false}) to it; {@code --classes DIR} runs the cloud from
+ * another build of the local cloud's classes (for an A/B in the same minutes on a shared machine).
  */
 public final class Benchmark {
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final String ADMIN_AUTHORIZATION =
+      "AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=0";
+  private static final String DYNAMODB_AUTHORIZATION =
+      "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0";
+
   private Benchmark() {}
+
+  private record Options(int seconds, int clients, boolean inMemory, String jfr, boolean starts, String cloudOpts,
+      String classes, int emails) {}
 
   public static void main(String[] args) throws Exception {
     int seconds = 20;
     int clients = 8;
     boolean inMemory = false;
+    String jfr = null;
+    boolean starts = true;
+    String cloudOpts = null;
+    String classes = null;
+    int emails = 60;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--in-memory" -> inMemory = true;
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--clients" -> clients = Integer.parseInt(args[++i]);
+        case "--jfr" -> jfr = args[++i];
+        case "--no-starts" -> starts = false;
+        case "--cloud-opts" -> cloudOpts = args[++i];
+        case "--classes" -> classes = args[++i];
+        case "--emails" -> emails = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
+    Options options = new Options(seconds, clients, inMemory, jfr, starts, cloudOpts, classes, emails);
     Path data = Files.createTempDirectory("nudge-bench");
     int port = 18900 + (int) (ProcessHandle.current().pid() % 50);
     System.out.println("Local cloud benchmark: data " + data + ", port " + port + ", " + Runtime.getRuntime().availableProcessors()
-        + " CPUs, load average " + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        + " CPUs, load average " + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
+        + (cloudOpts == null ? "" : ", cloud JVM options " + cloudOpts) + (classes == null ? "" : ", classes " + classes));
 
-    long cold = startAndStop(data, port);
-    System.out.printf("command to ready, cold (creates tables):  %d ms%n", cold);
-    long warm = startAndStop(data, port);
-    System.out.printf("command to ready, warm (persisted data):  %d ms%n", warm);
+    if (starts || inMemory) {
+      long cold = startAndStop(data, port, options);
+      System.out.printf("command to ready, cold (creates tables):  %d ms%n", cold);
+    }
+    if (starts) {
+      long warm = startAndStop(data, port, options);
+      System.out.printf("command to ready, warm (persisted data):  %d ms%n", warm);
+    }
 
-    Process cloud = inMemory ? startInMemory(data, port) : start(data, port);
+    Process cloud = start(data, port, options, true);
     try {
       long ready = awaitReady(port, cloud);
-      System.out.printf("command to ready, third start:             %d ms%n", ready);
-      track(data, port, clients, seconds, inMemory);
+      System.out.printf("command to ready, measured start:          %d ms%n", ready);
+      String[] key = signingKey(data);
+      URI base = URI.create("http://127.0.0.1:" + port);
+      track(base, key, clients, seconds, inMemory, cloud);
+      if (!inMemory) {
+        streamLag(base, data);
+      }
+      if (emails > 0) {
+        firstEmail(base, key, data, emails, inMemory);
+      }
     } finally {
       stop(cloud);
     }
+    System.out.println("load average at the end " + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
-  private static Process start(Path data, int port) throws IOException {
-    return new ProcessBuilder("./nudge", "local", "--data", data.toString(), "--port", Integer.toString(port))
-        .redirectErrorStream(true).redirectOutput(data.resolve("cloud.log").toFile()).start();
+  private static Process start(Path data, int port, Options options, boolean measured) throws IOException {
+    List<String> command = new ArrayList<>();
+    if (options.classes() == null) {
+      command.add("./nudge");
+      command.add("local");
+    } else {
+      // What ./nudge runs, with another build's classes in front of the same dependencies.
+      command.addAll(List.of("java", "-Xshare:auto", "-Dsqlite4java.library.path=infrastructure/local/target/native-libs",
+          "-cp", options.classes() + ":" + Files.readString(Path.of("infrastructure/local/target/classpath.txt")).trim(),
+          "dev.nudge.local.Main"));
+    }
+    if (options.inMemory() && measured) {
+      // The config.json it reads is still written by the earlier starts.
+      command.add("--in-memory");
+    } else {
+      command.addAll(List.of("--data", data.toString()));
+    }
+    command.addAll(List.of("--port", Integer.toString(port)));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    List<String> jvm = new ArrayList<>();
+    if (options.cloudOpts() != null) {
+      jvm.add(options.cloudOpts());
+    }
+    if (measured && options.jfr() != null) {
+      jvm.add("-XX:StartFlightRecording=filename=" + Path.of(options.jfr()).toAbsolutePath() + ",settings=profile,dumponexit=true");
+    }
+    if (!jvm.isEmpty()) {
+      builder.environment().put("JAVA_TOOL_OPTIONS", String.join(" ", jvm));
+    }
+    return builder.redirectErrorStream(true).redirectOutput(data.resolve("cloud.log").toFile()).start();
   }
 
-  /** Same command with --in-memory: the config.json it reads is still written by the earlier starts. */
-  private static Process startInMemory(Path data, int port) throws IOException {
-    return new ProcessBuilder("./nudge", "local", "--in-memory", "--port", Integer.toString(port))
-        .redirectErrorStream(true).redirectOutput(data.resolve("cloud.log").toFile()).start();
-  }
-
-  private static long startAndStop(Path data, int port) throws Exception {
-    Process process = start(data, port);
+  private static long startAndStop(Path data, int port, Options options) throws Exception {
+    Process process = start(data, port, options, false);
     try {
       return awaitReady(port, process);
     } finally {
@@ -99,39 +172,63 @@ public final class Benchmark {
     throw new IllegalStateException("./nudge local exited with " + process.exitValue());
   }
 
-  private static void track(Path data, int port, int clients, int seconds, boolean inMemoryRun) throws Exception {
-    // The key as the start-up summary prints it (with --in-memory it exists only in that process).
-    java.util.regex.Matcher key = null;
-    for (int attempt = 0; attempt < 100 && key == null; attempt++) {
+  /** The webhook signing key as the start-up summary prints it (with --in-memory it exists only in that process). */
+  private static String[] signingKey(Path data) throws Exception {
+    for (int attempt = 0; attempt < 100; attempt++) {
       java.util.regex.Matcher m = java.util.regex.Pattern.compile("Webhook signing key: id '([^']+)', secret (\\S+)")
           .matcher(Files.readString(data.resolve("cloud.log")));
       if (m.find()) {
-        key = m;
-      } else {
-        Thread.sleep(100);
+        return new String[] {m.group(1), m.group(2)};
       }
+      Thread.sleep(100);
     }
-    if (key == null) {
-      throw new IllegalStateException("the summary printed no webhook signing key");
-    }
-    String keyId = key.group(1);
-    String secret = key.group(2);
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    URI uri = URI.create("http://127.0.0.1:" + port + "/v1/track");
+    throw new IllegalStateException("the summary printed no webhook signing key");
+  }
+
+  /** CPU time the process has used (all its threads), in milliseconds: unlike wall time, barely moved by other builds. */
+  private static long cpuMillis(Process process) {
+    return process.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+  }
+
+  private static void track(URI base, String[] key, int clients, int seconds, boolean inMemoryRun, Process cloud)
+      throws Exception {
+    URI uri = base.resolve("/v1/track");
     AtomicLong sequence = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-    // Warm-up: the first request constructs the handler (a cold start).
-    send(http, uri, keyId, secret, "warmup-" + System.nanoTime(), errors);
+    // Warm-up: the first request constructs the handler (a cold start), then a few seconds of the
+    // same load so the JIT has compiled the hot path before the measured part.
+    send(uri, key, trackBody("warmup-" + System.nanoTime(), "page.viewed", "bench-0"), errors);
+    load(uri, key, clients, WARM_UP_SECONDS, "warmup-", new AtomicLong(), new AtomicLong(),
+        Collections.synchronizedList(new ArrayList<>()));
+    long cpuBefore = cpuMillis(cloud);
+    long started = System.nanoTime();
+    load(uri, key, clients, seconds, "bench-", sequence, errors, latencies);
+    double elapsed = (System.nanoTime() - started) / 1e9;
+    long cpu = cpuMillis(cloud) - cpuBefore;
+    List<Long> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    System.out.printf("POST /v1/track (signed, " + (inMemoryRun ? "in memory" : "persisted") + ", %d clients, %d s): %d requests, %.0f req/s, p50 %.1f ms, "
+            + "p99 %.1f ms, errors %d; the cloud's CPU time %.1f ms per request (%.0f%% of the machine's CPUs)%n", clients, seconds,
+        sorted.size(), sorted.size() / elapsed, sorted.get(sorted.size() / 2) / 1000.0,
+        sorted.get((int) (sorted.size() * 0.99)) / 1000.0, errors.get(), (double) cpu / sorted.size(),
+        100.0 * cpu / 1000.0 / elapsed / Runtime.getRuntime().availableProcessors());
+  }
+
+  private static final int WARM_UP_SECONDS = 5;
+
+  /** {@code clients} threads sending distinct page views over 1,024 contacts for {@code seconds}. */
+  private static void load(URI uri, String[] key, int clients, int seconds, String prefix, AtomicLong sequence,
+      AtomicLong errors, List<Long> latencies) throws Exception {
     long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     List<Future<?>> futures = new ArrayList<>();
-    long started = System.nanoTime();
     for (int c = 0; c < clients; c++) {
       futures.add(pool.submit(() -> {
         while (System.nanoTime() < end) {
           long t = System.nanoTime();
-          send(http, uri, keyId, secret, "bench-" + sequence.incrementAndGet(), errors);
+          String id = prefix + sequence.incrementAndGet();
+          send(uri, key, trackBody(id, "page.viewed", "bench-" + (id.hashCode() & 1023)), errors);
           latencies.add((System.nanoTime() - t) / 1000);
         }
         return null;
@@ -141,25 +238,186 @@ public final class Benchmark {
       f.get();
     }
     pool.shutdown();
-    double elapsed = (System.nanoTime() - started) / 1e9;
-    List<Long> sorted = new ArrayList<>(latencies);
-    Collections.sort(sorted);
-    System.out.printf("POST /v1/track (signed, " + (inMemoryRun ? "in memory" : "persisted") + ", %d clients, %d s): %d requests, %.0f req/s, p50 %.1f ms, "
-            + "p99 %.1f ms, errors %d%n", clients, seconds, sorted.size(), sorted.size() / elapsed,
-        sorted.get(sorted.size() / 2) / 1000.0, sorted.get((int) (sorted.size() * 0.99)) / 1000.0, errors.get());
   }
 
-  private static void send(HttpClient http, URI uri, String keyId, String secret, String id, AtomicLong errors)
-      throws Exception {
-    String body = "{\"id\":\"" + id + "\",\"type\":\"page.viewed\",\"contactId\":\"bench-" + (id.hashCode() & 1023)
+  private static String trackBody(String id, String type, String contactId) {
+    return "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"contactId\":\"" + contactId
         + "\",\"properties\":{\"path\":\"/pricing\"}}";
+  }
+
+  private static HttpResponse<String> send(URI uri, String[] key, String body, AtomicLong errors) throws Exception {
     String timestamp = Long.toString(System.currentTimeMillis() / 1000);
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).header("content-type", "application/json")
-        .header("x-nudge-key-id", keyId).header("x-nudge-timestamp", timestamp)
-        .header("x-nudge-signature", "v1=" + Summary.sign(secret, timestamp, body))
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).header("content-type", "application/json")
+        .header("x-nudge-key-id", key[0]).header("x-nudge-timestamp", timestamp)
+        .header("x-nudge-signature", "v1=" + Summary.sign(key[1], timestamp, body))
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       errors.incrementAndGet();
+    }
+    return response;
+  }
+
+  /**
+   * How far each stream consumer is behind the events table's stream when the load stops, and how
+   * long until it caught up: the records after its checkpoint (the position the local event source
+   * mapping keeps in {@code checkpoints/}), read through the DynamoDB Streams API.
+   */
+  private static void streamLag(URI base, Path data) throws Exception {
+    String streamArn = dynamo(base, "DynamoDB_20120810.DescribeTable", Json.object().put("TableName", "nudge-EventsTable"))
+        .path("Table").path("LatestStreamArn").asText();
+    long stopped = System.nanoTime();
+    Map<String, Long> atStop = lag(base, data, streamArn);
+    Map<String, Long> caughtUp = new LinkedHashMap<>();
+    atStop.forEach((consumer, behind) -> {
+      if (behind == 0) {
+        caughtUp.put(consumer, 0L);
+      }
+    });
+    while (caughtUp.size() < atStop.size() && System.nanoTime() - stopped < Duration.ofMinutes(5).toNanos()) {
+      Map<String, Long> now = lag(base, data, streamArn);
+      now.forEach((consumer, behind) -> {
+        if (behind == 0) {
+          caughtUp.putIfAbsent(consumer, (System.nanoTime() - stopped) / 1_000_000);
+        }
+      });
+      Thread.sleep(100);
+    }
+    atStop.forEach((consumer, behind) -> System.out.printf("stream lag when the load stopped, %s: %d records, caught up after %s%n",
+        consumer, behind, caughtUp.containsKey(consumer) ? caughtUp.get(consumer) + " ms" : "more than 5 minutes"));
+  }
+
+  /** Records of the stream after each consumer's checkpoint, by consumer (its checkpoint file's name). */
+  private static Map<String, Long> lag(URI base, Path data, String streamArn) throws Exception {
+    Map<String, Long> lag = new LinkedHashMap<>();
+    JsonNode shards = dynamo(base, "DynamoDBStreams_20120810.DescribeStream", Json.object().put("StreamArn", streamArn))
+        .path("StreamDescription").path("Shards");
+    Path dir = data.resolve("checkpoints");
+    List<Path> files;
+    try (Stream<Path> list = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
+      files = list.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+    }
+    for (Path file : files) {
+      JsonNode checkpoints;
+      try {
+        checkpoints = Json.parse(Files.readAllBytes(file));
+      } catch (RuntimeException | IOException e) {
+        continue; // being rewritten: read it next time
+      }
+      long behind = 0;
+      for (JsonNode shard : shards) {
+        String shardId = shard.path("ShardId").asText();
+        ObjectNode request = Json.object().put("StreamArn", streamArn).put("ShardId", shardId);
+        if (checkpoints.hasNonNull(shardId)) {
+          request.put("ShardIteratorType", "AFTER_SEQUENCE_NUMBER").put("SequenceNumber", checkpoints.get(shardId).asText());
+        } else {
+          request.put("ShardIteratorType", "TRIM_HORIZON");
+        }
+        String iterator = dynamo(base, "DynamoDBStreams_20120810.GetShardIterator", request).path("ShardIterator").asText(null);
+        while (iterator != null) {
+          JsonNode page = dynamo(base, "DynamoDBStreams_20120810.GetRecords",
+              Json.object().put("ShardIterator", iterator).put("Limit", 1000));
+          int count = page.path("Records").size();
+          behind += count;
+          iterator = count == 0 ? null : page.path("NextShardIterator").asText(null);
+        }
+      }
+      String name = file.getFileName().toString();
+      lag.put(name.substring(0, name.length() - ".json".length()), behind);
+    }
+    return lag;
+  }
+
+  private static JsonNode dynamo(URI base, String target, JsonNode body) throws Exception {
+    HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(base).header("X-Amz-Target", target)
+        .header("Content-Type", "application/x-amz-json-1.0").header("Authorization", DYNAMODB_AUTHORIZATION)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))).build(), HttpResponse.BodyHandlers.ofByteArray());
+    JsonNode json = Json.parse(response.body());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(target + ": " + response.statusCode() + " " + json);
+    }
+    return json;
+  }
+
+  /** The workflow the first-e-mail measurement triggers: an e-mail at once. */
+  static final String FIRST_EMAIL_WORKFLOW = """
+      id: bench-first-email
+      name: Benchmark, event to first e-mail
+      trigger:
+        event: bench.signup
+      audience:
+        consent: email
+      steps:
+        - id: hello
+          email: { template: welcome-1 }
+      """;
+
+  private static void firstEmail(URI base, String[] key, Path data, int samples, boolean inMemory) throws Exception {
+    admin(base, "PUT", "/v1/workflows/bench-first-email", FIRST_EMAIL_WORKFLOW, "application/yaml");
+    admin(base, "POST", "/v1/workflows/bench-first-email/publish", "", "application/json");
+    int warmUp = 5;
+    AtomicLong errors = new AtomicLong();
+    String run = Long.toString(System.currentTimeMillis(), 36);
+    // Every contact subscribed first (not timed), so the measured part is the trigger alone.
+    for (int i = 0; i < warmUp + samples; i++) {
+      String contact = "mail-" + run + "-" + i;
+      HttpResponse<String> identified = signed(base.resolve("/v1/identify"), key, "{\"contactId\":\"" + contact + "\",\"email\":\""
+          + contact + "@example.com\",\"consent\":{\"email\":{\"status\":\"subscribed\"}}}");
+      if (identified.statusCode() != 200) {
+        throw new IllegalStateException("identify: " + identified.statusCode() + " " + identified.body());
+      }
+    }
+    List<Long> latencies = new ArrayList<>();
+    long timeouts = 0;
+    for (int i = 0; i < warmUp + samples; i++) {
+      String contact = "mail-" + run + "-" + i;
+      long before = outboxCount(base, data, inMemory);
+      long t = System.nanoTime();
+      send(base.resolve("/v1/track"), key, trackBody("signup-" + contact, "bench.signup", contact), errors);
+      long deadline = t + Duration.ofSeconds(30).toNanos();
+      while (outboxCount(base, data, inMemory) == before && System.nanoTime() < deadline) {
+        Thread.sleep(inMemory ? 5 : 1);
+      }
+      long micros = (System.nanoTime() - t) / 1000;
+      if (System.nanoTime() >= deadline) {
+        timeouts++;
+      } else if (i >= warmUp) {
+        latencies.add(micros);
+      }
+    }
+    Collections.sort(latencies);
+    if (latencies.isEmpty()) {
+      System.out.println("event to first e-mail: no e-mail arrived (" + timeouts + " timeouts, " + errors.get() + " errors)");
+      return;
+    }
+    System.out.printf("event to first e-mail in the outbox (warm, one at a time, %d samples after %d warm-up): p50 %.1f ms, "
+            + "p90 %.1f ms, p99 %.1f ms, max %.1f ms, timeouts %d, errors %d%n", latencies.size(), warmUp,
+        latencies.get(latencies.size() / 2) / 1000.0, latencies.get((int) (latencies.size() * 0.9)) / 1000.0,
+        latencies.get(Math.min(latencies.size() - 1, (int) Math.ceil(latencies.size() * 0.99) - 1)) / 1000.0,
+        latencies.get(latencies.size() - 1) / 1000.0, timeouts, errors.get());
+  }
+
+  /** E-mails and SMS in the outbox: its .eml files on disk, or the local API's list in memory. */
+  private static long outboxCount(URI base, Path data, boolean inMemory) throws Exception {
+    if (!inMemory) {
+      try (Stream<Path> files = Files.list(data.resolve("outbox"))) {
+        return files.filter(p -> p.getFileName().toString().endsWith(".eml")).count();
+      }
+    }
+    HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(base.resolve("/_local/api/outbox")).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    return Json.parse(response.body()).size();
+  }
+
+  private static HttpResponse<String> signed(URI uri, String[] key, String body) throws Exception {
+    return send(uri, key, body, new AtomicLong());
+  }
+
+  private static void admin(URI base, String method, String path, String body, String contentType) throws Exception {
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", ADMIN_AUTHORIZATION)
+        .header("content-type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() >= 300) {
+      throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " " + response.body());
     }
   }
 }

@@ -73,13 +73,13 @@ public final class LocalCloud implements AutoCloseable {
   private final Map<String, Long> phases = new LinkedHashMap<>();
   private long phaseStart;
 
-  private LocalCloud(LocalCloudOptions options) {
+  private LocalCloud(LocalCloudOptions options, Instant clockStart) {
     this.startedNanos = System.nanoTime();
     this.phaseStart = startedNanos;
     this.options = options;
     this.stack = StackLoader.load(options.template(), LocalCloudOptions.STACK_NAME, LocalCloudOptions.REGION,
         LocalCloudOptions.ACCOUNT_ID, options.parameters());
-    this.clock = new VirtualClock(Instant.now(), options.timeScale());
+    this.clock = new VirtualClock(clockStart == null ? Instant.now() : clockStart, options.timeScale());
     this.log = new EventLog(clock);
     // Seed it (faults().seed(n)) or give each fault a "seed" for repeatable probabilities.
     this.faults = new dev.nudge.local.faults.Faults();
@@ -187,7 +187,109 @@ public final class LocalCloud implements AutoCloseable {
   }
 
   public static LocalCloud start(LocalCloudOptions options) {
-    return new LocalCloud(options);
+    return new LocalCloud(options, null);
+  }
+
+  /** A cloud whose virtual clock starts at {@code clockStart} rather than now (scenario tests replay fixed dates). */
+  public static LocalCloud start(LocalCloudOptions options, Instant clockStart) {
+    return new LocalCloud(options, clockStart);
+  }
+
+  /**
+   * The port every in-process cloud of this JVM should listen on, one at a time: handlers keep their
+   * SDK clients in static holders (one per container, as in Lambda), so the endpoint they first saw
+   * must stay the endpoint. Chosen free once per JVM; {@code -Dnudge.local.port=N} fixes it.
+   */
+  public static int inProcessPort() {
+    return InProcessPort.PORT;
+  }
+
+  private static final class InProcessPort {
+    static final int PORT = Integer.getInteger("nudge.local.port", 0) > 0 ? Integer.getInteger("nudge.local.port")
+        : freePort();
+  }
+
+  /**
+   * Waits until nothing is left to do at the current virtual time: the engine quiescent (no work
+   * queued, no task running, no timer due), no EventBridge delivery queued or running and no
+   * scheduled rule due, and every stream poller having read its shards to the end with its last
+   * batch returned. Each part can set off another (a task's write reaches a stream, a stream batch
+   * starts an execution, an SES send publishes an event), so the check is repeated until a whole
+   * round processed no stream record and dispatched no delivery since the previous one (the first
+   * round compares with the moment of the call). Replaces sleeping "long enough".
+   *
+   * @throws IllegalStateException when the cloud did not settle within {@code timeout}
+   */
+  public void awaitIdle(java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long previous = activity();
+    while (true) {
+      // Engine, then buses, then engine again: a delivery may start an execution, an execution's
+      // task may publish an event; the pollers' clean polls then start after all of it.
+      quiesceEngine();
+      awaitBuses(deadline, timeout);
+      quiesceEngine();
+      long[] after = new long[pollers.size()];
+      for (int i = 0; i < after.length; i++) {
+        after[i] = pollers.get(i).requestCleanPoll();
+      }
+      for (int i = 0; i < after.length; i++) {
+        StreamPoller poller = pollers.get(i);
+        try {
+          if (!poller.awaitCleanPoll(after[i], Math.max(1, (deadline - System.nanoTime()) / 1_000_000))) {
+            throw new IllegalStateException("the stream poller of " + poller.config().functionLogicalId()
+                + " did not settle within " + timeout);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        }
+      }
+      quiesceEngine();
+      awaitBuses(deadline, timeout);
+      long now = activity();
+      if (now == previous) {
+        return;
+      }
+      previous = now;
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the local cloud did not settle within " + timeout);
+      }
+    }
+  }
+
+  /** Stream records processed plus EventBridge deliveries dispatched, ever: unchanged means nothing happened. */
+  private long activity() {
+    long activity = buses.dispatchedCount();
+    for (StreamPoller poller : pollers) {
+      activity += poller.processedRecords();
+    }
+    return activity;
+  }
+
+  private void quiesceEngine() {
+    if (engine != null) {
+      engine.awaitQuiescence();
+    }
+  }
+
+  private void awaitBuses(long deadline, java.time.Duration timeout) {
+    while (!buses.idle()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the local EventBridge did not settle within " + timeout);
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+  }
+
+  /** {@link #awaitIdle(java.time.Duration)} within 60 seconds. */
+  public void awaitIdle() {
+    awaitIdle(java.time.Duration.ofSeconds(60));
   }
 
   private String logicalIdOf(String name) {

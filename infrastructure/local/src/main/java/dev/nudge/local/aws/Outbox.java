@@ -19,6 +19,12 @@ import java.util.Optional;
  * Every e-mail and SMS the application "sent". With a data folder: one {@code .eml} (or
  * {@code .sms.json}) file per message under {@code outbox/} and {@code outbox/index.json}
  * listing them; in memory otherwise.
+ *
+ * <p>The index is kept as a snapshot ({@code index.json}) plus a journal ({@code index.jsonl}, one
+ * appended line per message or event, so a kill -9 loses nothing written); the snapshot is
+ * rewritten, and the journal emptied, once the journal is as long as the snapshot, and at start.
+ * Rewriting the whole index on every message made a send cost O(messages so far): a 10,000-contact
+ * broadcast would have written hundreds of gigabytes.
  */
 public final class Outbox {
   /**
@@ -74,6 +80,8 @@ public final class Outbox {
 
   private final Path dir;
   private final Map<String, Message> messages = new LinkedHashMap<>();
+  /** Lines in the journal since the last snapshot. */
+  private int journaled;
 
   /** @param dir the outbox folder, or null to keep messages in memory */
   public Outbox(Path dir) {
@@ -87,6 +95,24 @@ public final class Outbox {
             Message message = Message.fromJson(m);
             messages.put(message.id(), message);
           });
+        }
+        Path journal = dir.resolve("index.jsonl");
+        if (Files.exists(journal)) {
+          for (String line : Files.readAllLines(journal, java.nio.charset.StandardCharsets.UTF_8)) {
+            JsonNode entry;
+            try {
+              entry = Json.parse(line);
+            } catch (IllegalArgumentException torn) {
+              continue; // the last line of a process killed while appending it
+            }
+            if (entry.has("message")) {
+              Message message = Message.fromJson(entry.get("message"));
+              messages.put(message.id(), message);
+            } else if (entry.has("event") && messages.containsKey(entry.path("id").asText())) {
+              messages.put(entry.path("id").asText(), messages.get(entry.path("id").asText()).withEvent(entry.get("event").asText()));
+            }
+          }
+          writeSnapshot();
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot open outbox " + dir, e);
@@ -109,7 +135,7 @@ public final class Outbox {
           message.events(), message.attributes());
     }
     messages.put(stored.id(), stored);
-    writeIndex();
+    journal(Json.object().set("message", stored.toJson()));
     return stored;
   }
 
@@ -124,7 +150,7 @@ public final class Outbox {
     }
     Message updated = message.withEvent(event);
     messages.put(id, updated);
-    writeIndex();
+    journal(Json.object().put("id", id).put("event", event));
     return updated;
   }
 
@@ -135,10 +161,23 @@ public final class Outbox {
     return list;
   }
 
-  private void writeIndex() {
+  private void journal(ObjectNode entry) {
     if (dir == null) {
       return;
     }
+    try {
+      Files.write(dir.resolve("index.jsonl"), (entry.toString() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (++journaled >= messages.size() - journaled) {
+      writeSnapshot();
+    }
+  }
+
+  /** index.json with every message, then an empty journal (amortised: the journal grows as long as the snapshot first). */
+  private void writeSnapshot() {
     ObjectNode index = Json.object();
     ArrayNode list = index.putArray("messages");
     messages.values().forEach(m -> list.add(m.toJson()));
@@ -146,6 +185,8 @@ public final class Outbox {
       Path tmp = dir.resolve("index.json.tmp");
       Files.write(tmp, Json.pretty(index).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       Files.move(tmp, dir.resolve("index.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.deleteIfExists(dir.resolve("index.jsonl"));
+      journaled = 0;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -20,6 +20,12 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Transactions are computed from the request (see {@link #transaction}). Only the request
  * gains a field; the response goes back byte for byte (the SDK checks its
  * CRC32), so a function sees a {@code ConsumedCapacity} it did not ask for, which it ignores.
+ *
+ * <p>Opt-in: parsing and re-serialising every request (and parsing every answer) cost more CPU
+ * than the rest of the local endpoint's hop, so the meter only runs once someone measures:
+ * from the first {@link DynamoDbServer#capacity()} call (which {@code GET /_local/api/capacity}
+ * makes), or from the start with {@code -Dnudge.local.capacity=true}. Units are counted from
+ * then on.
  */
 public final class CapacityMeter {
   private static final Set<String> METERED = Set.of("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan",
@@ -29,11 +35,22 @@ public final class CapacityMeter {
   public record Usage(double readUnits, double writeUnits, long calls) {}
 
   private final Map<String, DoubleAdder[]> units = new ConcurrentHashMap<>();
+  private volatile boolean enabled = Boolean.getBoolean("nudge.local.capacity");
   private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+
+  /** Starts metering the calls that follow (idempotent). */
+  void enable() {
+    enabled = true;
+  }
+
+  /** Whether calls are being metered. */
+  public boolean enabled() {
+    return enabled;
+  }
 
   /** The request to send: {@code body} with ReturnConsumedCapacity added for a metered operation. */
   byte[] request(String operation, byte[] body) {
-    if (!METERED.contains(operation)) {
+    if (!enabled || !METERED.contains(operation)) {
       return body;
     }
     try {
@@ -50,7 +67,7 @@ public final class CapacityMeter {
 
   /** Adds what a successful answer of {@code operation} (to {@code request}) costs. */
   void record(String operation, byte[] request, int status, byte[] response) {
-    if (!METERED.contains(operation) || status != 200) {
+    if (!enabled || !METERED.contains(operation) || status != 200) {
       return;
     }
     if (operation.startsWith("Transact")) {

@@ -46,7 +46,12 @@ public final class EventBuses implements AutoCloseable {
   private final ExecutorService delivery = Executors.newFixedThreadPool(4, daemon("nudge-events"));
   private final List<JsonNode> recent = new CopyOnWriteArrayList<>();
   private final Object scheduleLock = new Object();
+  /** Deliveries queued or running, plus scheduled firings being dispatched (LocalCloud.awaitIdle). */
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+  /** Deliveries ever dispatched: LocalCloud.awaitIdle compares it across checks to see that nothing happened. */
+  private final java.util.concurrent.atomic.AtomicLong dispatched = new java.util.concurrent.atomic.AtomicLong();
   private volatile Deliverer deliverer;
+  private volatile boolean manualSchedules;
   private volatile boolean closed;
   private Thread scheduler;
 
@@ -180,21 +185,90 @@ public final class EventBuses implements AutoCloseable {
 
   private void dispatch(Rule rule, JsonNode event) {
     for (Target target : rule.targets()) {
-      delivery.execute(() -> {
-        try {
-          JsonNode payload = target.transform(event);
-          Deliverer d = deliverer;
-          if (d == null) {
-            throw new IllegalStateException("no deliverer");
-          }
-          d.deliver(target.arn(), payload, rule);
-          log.add("rule", rule.name() + " → " + target.id(), event.path("id").asText());
-        } catch (Exception e) {
-          log.add("error", "rule " + rule.name() + " → " + target.id() + " failed: " + e.getMessage(),
-              event.path("id").asText());
-        }
-      });
+      inFlight.incrementAndGet();
+      dispatched.incrementAndGet();
+      try {
+        delivery.execute(() -> deliver(rule, target, event));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        inFlight.decrementAndGet(); // closing
+      }
     }
+  }
+
+  private void deliver(Rule rule, Target target, JsonNode event) {
+    try {
+      JsonNode payload = target.transform(event);
+      Deliverer d = deliverer;
+      if (d == null) {
+        throw new IllegalStateException("no deliverer");
+      }
+      d.deliver(target.arn(), payload, rule);
+      log.add("rule", rule.name() + " → " + target.id(), event.path("id").asText());
+    } catch (Exception e) {
+      log.add("error", "rule " + rule.name() + " → " + target.id() + " failed: " + e.getMessage(),
+          event.path("id").asText());
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  /**
+   * True when no delivery is queued or running and no scheduled rule is due on the clock (one that
+   * is due is about to fire: the scheduler thread wakes on every clock change).
+   */
+  public boolean idle() {
+    synchronized (scheduleLock) {
+      Instant now = clock.instant();
+      for (Instant next : nextFire.values()) {
+        if (!manualSchedules && !next.isAfter(now)) {
+          return false;
+        }
+      }
+      // Read under the lock: the scheduler counts a firing in before it releases the lock.
+      return inFlight.get() == 0;
+    }
+  }
+
+  /** How many deliveries were ever dispatched (a measure of activity for idle detection). */
+  public long dispatchedCount() {
+    return dispatched.get();
+  }
+
+  /**
+   * When a scheduled rule next fires, on the virtual clock: the scheduler sets it from the clock when
+   * the rule fires (one firing when the clock jumped past several periods). Empty for a rule without a schedule.
+   */
+  public java.util.Optional<Instant> nextFire(Rule rule) {
+    synchronized (scheduleLock) {
+      return java.util.Optional.ofNullable(nextFire.get(rule));
+    }
+  }
+
+  /**
+   * Manual schedules: scheduled rules fire only through {@link #fire(Rule)}, never because the clock
+   * passed their time. The scenario runner fires them at the moments their functions have work
+   * instead of on every 5-minute tick of the month it steps through.
+   */
+  public void manualSchedules(boolean manual) {
+    manualSchedules = manual;
+    wake();
+  }
+
+  /** Fires a scheduled rule now, as the scheduler does (its next firing is then counted from now). */
+  public void fire(Rule rule) {
+    synchronized (scheduleLock) {
+      if (nextFire.containsKey(rule)) {
+        nextFire.put(rule, rule.schedule().next(clock.instant()));
+      }
+    }
+    dispatchScheduled(rule);
+  }
+
+  private void dispatchScheduled(Rule rule) {
+    ObjectNode event = envelope("aws.events", "Scheduled Event", Json.object(), clock.instant());
+    event.putArray("resources").add("arn:aws:events:" + region + ":" + accountId + ":rule/" + rule.name());
+    log.add("schedule", rule.name() + " fired (" + rule.scheduleText() + ")", event.path("id").asText());
+    dispatch(rule, event);
   }
 
   /** Starts firing scheduled rules on the virtual clock. */
@@ -229,8 +303,9 @@ public final class EventBuses implements AutoCloseable {
         Instant now = clock.instant();
         Instant earliest = Instant.MAX;
         for (Map.Entry<Rule, Instant> entry : nextFire.entrySet()) {
-          if (!entry.getValue().isAfter(now)) {
+          if (!manualSchedules && !entry.getValue().isAfter(now)) {
             due.add(entry.getKey());
+            inFlight.incrementAndGet(); // until dispatched, so idle() never sees a gap
             // Periods missed while the clock jumped collapse into one firing.
             entry.setValue(entry.getKey().schedule().next(now));
           }
@@ -250,10 +325,11 @@ public final class EventBuses implements AutoCloseable {
         }
       }
       for (Rule rule : due) {
-        ObjectNode event = envelope("aws.events", "Scheduled Event", Json.object(), clock.instant());
-        event.putArray("resources").add("arn:aws:events:" + region + ":" + accountId + ":rule/" + rule.name());
-        log.add("schedule", rule.name() + " fired (" + rule.scheduleText() + ")", event.path("id").asText());
-        dispatch(rule, event);
+        try {
+          dispatchScheduled(rule);
+        } finally {
+          inFlight.decrementAndGet();
+        }
       }
     }
   }

@@ -54,6 +54,13 @@ public final class StreamPoller implements AutoCloseable {
   private volatile boolean closed;
   private volatile long processedRecords;
   private Thread thread;
+  // Idle detection (LocalCloud.awaitIdle): polls are numbered as they start; a poll is clean when it
+  // read every open shard to its end and found nothing (no record, no stale cursor, no shard closed).
+  private final Object idleLock = new Object();
+  private long pollsStarted;
+  private long lastCleanPoll;
+  private boolean wakeRequested;
+  private boolean pollUnclean;
 
   private static final Set<String> STALE_ITERATOR = Set.of("TrimmedDataAccessException", "ExpiredIteratorException");
 
@@ -82,6 +89,7 @@ public final class StreamPoller implements AutoCloseable {
   }
 
   public void start() {
+    dynamo.addWriteListener(this::wake);
     thread = new Thread(this::run, "nudge-stream-" + function.logicalId());
     thread.setDaemon(true);
     thread.start();
@@ -90,15 +98,32 @@ public final class StreamPoller implements AutoCloseable {
   private void run() {
     long backoff = 0;
     while (!closed) {
+      long poll;
+      synchronized (idleLock) {
+        poll = ++pollsStarted;
+      }
       try {
+        pollUnclean = false;
         boolean worked = pollOnce();
         backoff = 0;
-        if (!worked) {
-          Thread.sleep(250);
+        synchronized (idleLock) {
+          if (!worked && !pollUnclean) {
+            lastCleanPoll = poll;
+          }
+          idleLock.notifyAll();
+          // A write (the listener registered in the constructor) or a clean-poll request wakes it at
+          // once, instead of a fixed quarter-second sleep when the stream was empty.
+          if (!worked && !wakeRequested) {
+            idleLock.wait(250);
+          }
+          wakeRequested = false;
         }
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
+        synchronized (idleLock) {
+          idleLock.notifyAll();
+        }
         if (closed) {
           return;
         }
@@ -110,6 +135,45 @@ public final class StreamPoller implements AutoCloseable {
           return;
         }
       }
+    }
+  }
+
+  /** A write somewhere: poll again now rather than after the idle wait. */
+  private void wake() {
+    synchronized (idleLock) {
+      wakeRequested = true;
+      idleLock.notifyAll();
+    }
+  }
+
+  /**
+   * Asks for a clean poll (see {@link #awaitCleanPoll}): wakes the poller rather than letting it
+   * finish its idle sleep, and returns the number of the last poll started before the request.
+   */
+  public long requestCleanPoll() {
+    synchronized (idleLock) {
+      wakeRequested = true;
+      idleLock.notifyAll();
+      return pollsStarted;
+    }
+  }
+
+  /**
+   * Waits until a poll numbered after {@code after} ({@link #requestCleanPoll}) read every shard to
+   * its end and found nothing: every record written before the request has then been delivered and
+   * its batch has returned. False when {@code timeoutMillis} passed first or the poller stopped.
+   */
+  public boolean awaitCleanPoll(long after, long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+    synchronized (idleLock) {
+      while (lastCleanPoll <= after) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0 || closed || thread == null || !thread.isAlive()) {
+          return false;
+        }
+        idleLock.wait(Math.min(left, 100));
+      }
+      return true;
     }
   }
 
@@ -138,6 +202,7 @@ public final class StreamPoller implements AutoCloseable {
       String iterator = iterators.computeIfAbsent(shardId, this::iteratorFor);
       if (iterator == null) {
         finishedShards.add(shardId);
+        pollUnclean = true;
         continue;
       }
       JsonNode page;
@@ -152,6 +217,7 @@ public final class StreamPoller implements AutoCloseable {
         // once the first record arrives (aws-sdk-java#2923), and iterators expire after 15 minutes.
         // Both mean only "this cursor is stale": take a new one from the checkpoint next time.
         iterators.remove(shardId);
+        pollUnclean = true;
         continue;
       }
       List<JsonNode> records = new ArrayList<>();
@@ -163,8 +229,10 @@ public final class StreamPoller implements AutoCloseable {
       }
       String next = page.path("NextShardIterator").asText(null);
       if (next == null) {
+        // A closed shard: its children are read from the next poll on, so this one is not clean.
         finishedShards.add(shardId);
         iterators.remove(shardId);
+        pollUnclean = true;
       } else {
         iterators.put(shardId, next);
       }
@@ -377,6 +445,9 @@ public final class StreamPoller implements AutoCloseable {
     closed = true;
     if (thread != null) {
       thread.interrupt();
+    }
+    synchronized (idleLock) {
+      idleLock.notifyAll();
     }
   }
 }

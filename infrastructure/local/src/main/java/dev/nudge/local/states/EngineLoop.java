@@ -97,6 +97,12 @@ final class EngineLoop {
     return timers.size();
   }
 
+  /** Loop thread only. The earliest timer's due time (it may be stale: it then fires and does nothing), or -1. */
+  long nextTimerMillis() {
+    Timer first = timers.peek();
+    return first == null ? -1 : first.dueMillis;
+  }
+
   void awaitQuiescence() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {

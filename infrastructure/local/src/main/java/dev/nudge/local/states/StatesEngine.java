@@ -465,6 +465,16 @@ public final class StatesEngine implements AutoCloseable {
     loop.awaitQuiescence();
   }
 
+  /**
+   * When the engine next has something to do on its own: the earliest timer (a Wait, a task timeout,
+   * a retry), empty when none. A timer may be stale (its execution moved on): it then fires and does
+   * nothing. The scenario runner steps the virtual clock from one to the next, so each fires at its time.
+   */
+  public java.util.Optional<Instant> nextTimer() {
+    long due = loop.call(loop::nextTimerMillis);
+    return due < 0 ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochMilli(due));
+  }
+
   @Override
   public void close() {
     loop.close();

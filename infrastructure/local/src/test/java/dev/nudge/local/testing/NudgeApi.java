@@ -5,80 +5,50 @@ import static dev.nudge.local.testing.TestClouds.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nudge.local.LocalCloud;
+import dev.nudge.local.scenarios.NudgeClient;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Nudge's HTTP API on a running local cloud, called as its users call it: tracking requests
  * HMAC-signed with the key the cloud generated (read back through SSM, as TrackFunction reads it),
- * admin requests with a SigV4-shaped Authorization header.
+ * admin requests with a SigV4-shaped Authorization header. The calls themselves are
+ * {@link NudgeClient}'s, which the scenario runner uses too.
  */
 public final class NudgeApi {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  private final LocalCloud cloud;
-  private final String keyId;
-  private final String secret;
+  private final NudgeClient client;
 
   public NudgeApi(LocalCloud cloud) throws IOException {
-    this.cloud = cloud;
     String keysName = cloud.functions().find("TrackFunction").variables().get("SIGNING_KEYS_PARAMETER");
     try (SsmClient ssm = client(SsmClient.builder(), cloud)) {
       JsonNode keys = JSON.readTree(ssm.getParameter(b -> b.name(keysName).withDecryption(true)).parameter().value());
-      this.keyId = keys.fieldNames().next();
-      this.secret = keys.get(keyId).asText();
+      String keyId = keys.fieldNames().next();
+      this.client = new NudgeClient(cloud.endpoint(), cloud.clock(), keyId, keys.get(keyId).asText());
     }
   }
 
   /** A POST signed like a customer's backend signs it, timestamped on the cloud's virtual clock. */
   public HttpResponse<String> signed(String path, String body) throws IOException, InterruptedException {
-    String timestamp = Long.toString(cloud.clock().instant().getEpochSecond());
-    String signature;
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-      signature = HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-    return HTTP.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + path))
-        .header("content-type", "application/json").header("x-nudge-key-id", keyId)
-        .header("x-nudge-timestamp", timestamp).header("x-nudge-signature", "v1=" + signature)
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return client.signed(path, body);
   }
 
   /** An IAM route. The local cloud checks that a SigV4 credential scope is there; it does not verify signatures. */
   public HttpResponse<String> admin(String method, String path, String body, String contentType)
       throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + path))
-        .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDADMIN/20260101/us-east-1/execute-api/aws4_request, "
-            + "SignedHeaders=host, Signature=0")
-        .header("content-type", contentType)
-        .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return client.admin(method, path, body, contentType);
   }
 
   /** A local-page action, e.g. {@code /_local/outbox/<id>/open}, asking for JSON. */
   public HttpResponse<String> post(String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + path)).header("accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    return client.post(path);
   }
 
   /** A local-page action with a JSON body, e.g. {@code /_local/sms/replies}. */
   public HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + path)).header("accept", "application/json")
-        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return client.postJson(path, json);
   }
 
   /** Drafts and publishes a bundled workflow (functions/src/main/resources/workflows) through the admin API. */
@@ -89,17 +59,10 @@ public final class NudgeApi {
 
   /** Drafts and publishes a workflow definition (YAML) through the admin API; fails loudly if refused. */
   public void publish(String workflowId, String definition) throws IOException, InterruptedException {
-    HttpResponse<String> draft = admin("PUT", "/v1/workflows/" + workflowId, definition, "application/yaml");
-    if (draft.statusCode() != 200 && draft.statusCode() != 201) {
-      throw new IllegalStateException("draft of " + workflowId + ": " + draft.statusCode() + " " + draft.body());
-    }
-    HttpResponse<String> published = admin("POST", "/v1/workflows/" + workflowId + "/publish", "", "application/json");
-    if (published.statusCode() != 200) {
-      throw new IllegalStateException("publish of " + workflowId + ": " + published.statusCode() + " " + published.body());
-    }
+    client.publish(workflowId, definition);
   }
 
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(cloud.endpoint() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    return client.get(path);
   }
 }

@@ -2,9 +2,6 @@ package dev.nudge.local.testing;
 
 import dev.nudge.local.LocalCloud;
 import dev.nudge.local.LocalCloudOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +20,7 @@ import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
  * the endpoint they first saw must stay the endpoint.
  */
 public final class TestClouds {
-  private static final int PORT = freePort();
+  private static final int PORT = LocalCloud.inProcessPort();
 
   private TestClouds() {}
 
@@ -72,13 +69,5 @@ public final class TestClouds {
       }
     }
     return condition.getAsBoolean();
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
