@@ -11,10 +11,12 @@ import java.time.ZonedDateTime;
 public final class VirtualTime {
   private VirtualTime() {}
 
-  /** Lets the stream pollers and the engine finish whatever the last calls set off. */
+  /**
+   * Lets the stream pollers, the EventBridge deliveries and the engine finish whatever the last calls
+   * set off ({@link LocalCloud#awaitIdle}: a precise wait, where a 1.5 s sleep used to guess).
+   */
   public static void settle(LocalCloud cloud) throws InterruptedException {
-    Thread.sleep(1500);
-    cloud.engine().awaitQuiescence();
+    cloud.awaitIdle(Duration.ofSeconds(180));
   }
 
   /**
