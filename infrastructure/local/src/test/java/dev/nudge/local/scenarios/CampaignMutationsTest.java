@@ -67,7 +67,7 @@ class CampaignMutationsTest {
           "a prospect who views three products gets a first-order offer"),
       new Mutation("cross-sell", "within: P365D", "within: PT1H",
           "a customer who views a product gets picks that go with it"),
-      new Mutation("best-customer", "  - id: join-club\n    enroll: { workflow: best-customer-club }\n", "",
+      new Mutation("best-customer", "addToLists: [best-customers]", "addToLists: [vip]",
           "a third order in 180 days brings the list, the reward and the club, and early access a month later"),
       new Mutation("re-engagement", "onTimeout: last-chance", "onTimeout: sunset",
           "a customer silent for 90 days who never clicks gets both e-mails and is sunset to dormant"),
