@@ -181,7 +181,8 @@ public final class AudiencesAdminHandler extends HttpApiHandler {
     boolean conditionChanged = before.isEmpty() || !SegmentStore.sameCondition(before.get().definition(), text);
     if (before.isPresent() && before.get().definition().equals(text)) {
       // The same definition again: no new version, and no new run; a run whose start was lost
-      // (the request failed after saving) is started now under its own name, so never twice.
+      // (the request failed after saving) is started now under its own name, so never twice, and
+      // a failed run is started again.
       resumeEvaluation(id);
     } else {
       if (!segments.save(parsed.segment(), text, before.map(SegmentStore.Stored::version).orElse(0), clock.instant())) {
@@ -201,9 +202,9 @@ public final class AudiencesAdminHandler extends HttpApiHandler {
     return HttpResponse.json(200, body);
   }
 
-  /** The execution of a run is named by the segment and the version whose condition it evaluates. */
-  static String executionName(String segment, int version) {
-    return "segment-" + segment + "-v" + version;
+  /** The execution of a run is named by the segment, the version whose condition it evaluates and the attempt. */
+  static String executionName(String segment, int version, int attempt) {
+    return "segment-" + segment + "-v" + version + (attempt == 0 ? "" : "-r" + attempt);
   }
 
   private void startEvaluation(String id, int version) {
@@ -215,18 +216,31 @@ public final class AudiencesAdminHandler extends HttpApiHandler {
     }
     ObjectNode input = Json.object().put("segment", id).put("version", version).put("page", 0);
     input.putNull("cursor");
-    executions.start(evaluationStateMachineArn, executionName(id, version), input);
+    executions.start(evaluationStateMachineArn, executionName(id, version, 0), input);
   }
 
   private void resumeEvaluation(String id) {
     if (evaluations == null || evaluationStateMachineArn == null) {
       return;
     }
-    evaluations.find(id).filter(run -> run.state().equals("running")).ifPresent(run -> {
-      ObjectNode input = Json.object().put("segment", id).put("version", run.version()).put("page", 0);
-      input.putNull("cursor");
-      executions.start(evaluationStateMachineArn, executionName(id, run.version()), input);
-    });
+    SegmentEvaluations.Evaluation run = evaluations.find(id).orElse(null);
+    if (run == null) {
+      return;
+    }
+    int attempt = run.attempt();
+    if (run.state().equals("failed")) {
+      // A run that failed past its retries starts again from the first contact, as a new attempt;
+      // what it changed already is not changed (or written) twice.
+      attempt = evaluations.restart(id, run.version(), clock.instant()).orElse(-1);
+    } else if (!run.state().equals("running")) {
+      return;
+    }
+    if (attempt < 0) {
+      return;
+    }
+    ObjectNode input = Json.object().put("segment", id).put("version", run.version()).put("page", 0);
+    input.putNull("cursor");
+    executions.start(evaluationStateMachineArn, executionName(id, run.version(), attempt), input);
   }
 
   /** {@code evaluation}: the latest re-evaluation run, or null before any. */
@@ -238,7 +252,7 @@ public final class AudiencesAdminHandler extends HttpApiHandler {
     }
     body.putObject("evaluation").put("version", run.version()).put("state", run.state())
         .put("contactsEvaluated", run.contactsEvaluated()).put("entered", run.entered()).put("exited", run.exited())
-        .put("pages", run.pages()).put("startedAt", Times.format(run.startedAt()))
+        .put("pages", run.pages()).put("attempt", run.attempt()).put("startedAt", Times.format(run.startedAt()))
         .put("finishedAt", run.finishedAt() == null ? null : Times.format(run.finishedAt()));
   }
 

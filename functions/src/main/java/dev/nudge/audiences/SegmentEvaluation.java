@@ -73,6 +73,13 @@ public final class SegmentEvaluation {
     int version = state.path("version").asInt();
     int page = state.path("page").asInt(0);
     ObjectNode next = state.deepCopy();
+    if (state.has("error")) {
+      // The state machine's Catch: a page failed past its retries. Saving the segment again restarts the run.
+      LOG.error("run failed", Map.of("segment", id, "version", version, "page", page,
+          "error", state.path("error").path("Error").asText("unknown")));
+      runs.finish(id, version, "failed", clock.instant());
+      return next.put("done", true);
+    }
     // The run record changes only when the condition does (a renamed segment keeps its run).
     SegmentEvaluations.Evaluation run = runs.find(id).orElse(null);
     SegmentStore.Stored stored = store.find(id).orElse(null);

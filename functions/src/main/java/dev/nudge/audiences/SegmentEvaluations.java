@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * The re-evaluation run of a segment's latest definition, one item per segment in the workflows
  * table ({@code id = segment:<id>}, {@code sk = EVALUATION}; no {@code kind}, so the byKind index
  * never lists it): the definition version evaluated, its state ({@code running}, {@code finished},
- * {@code superseded}), the pages done, the contacts evaluated, entered and exited, and when it
+ * {@code superseded}, or {@code failed} when a page kept failing past the state machine's retries),
+ * the attempt (a failed run is started again by saving it again), the pages done, the contacts evaluated, entered and exited, and when it
  * started and finished. A page records its counts only if the run is still at that page and
  * version, so a page that runs twice counts once and a superseded run counts nothing.
  */
@@ -21,7 +22,7 @@ public final class SegmentEvaluations {
   static final String SK = "EVALUATION";
 
   public record Evaluation(String segment, int version, String state, long pages, long contactsEvaluated, long entered,
-      long exited, Instant startedAt, Instant finishedAt) {}
+      long exited, Instant startedAt, Instant finishedAt, int attempt) {}
 
   private final DynamoDbClient ddb;
   private final String table;
@@ -69,6 +70,28 @@ public final class SegmentEvaluations {
     }
   }
 
+  /**
+   * Starts a failed run of {@code version} again from the beginning (counts reset, {@code attempt}
+   * incremented); the new attempt's number, or empty if the run is not failed (running, finished,
+   * or replaced).
+   */
+  public Optional<Integer> restart(String segment, int version, Instant now) {
+    try {
+      var updated = ddb.updateItem(b -> b.tableName(table).key(key(segment))
+          .updateExpression("SET #state = :running, pages = :zero, evaluated = :zero, entered = :zero, exited = :zero, "
+              + "startedAt = :now, attempt = if_not_exists(attempt, :zero) + :one REMOVE finishedAt")
+          .conditionExpression("version = :v AND #state = :failed")
+          .expressionAttributeNames(Map.of("#state", "state"))
+          .expressionAttributeValues(Map.of(":running", AttributeValue.fromS("running"), ":failed",
+              AttributeValue.fromS("failed"), ":zero", AttributeValue.fromN("0"), ":one", AttributeValue.fromN("1"),
+              ":now", AttributeValue.fromS(Times.format(now)), ":v", AttributeValue.fromN(Integer.toString(version))))
+          .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.UPDATED_NEW));
+      return Optional.of(Integer.parseInt(updated.attributes().get("attempt").n()));
+    } catch (ConditionalCheckFailedException e) {
+      return Optional.empty();
+    }
+  }
+
   /** Ends the run of {@code version} with {@code state}, unless a newer run replaced it. */
   public void finish(String segment, int version, String state, Instant now) {
     try {
@@ -91,7 +114,8 @@ public final class SegmentEvaluations {
     }
     return Optional.of(new Evaluation(segment, Integer.parseInt(item.get("version").n()), item.get("state").s(),
         number(item, "pages"), number(item, "evaluated"), number(item, "entered"), number(item, "exited"),
-        Times.parse(item.get("startedAt").s()), item.containsKey("finishedAt") ? Times.parse(item.get("finishedAt").s()) : null));
+        Times.parse(item.get("startedAt").s()), item.containsKey("finishedAt") ? Times.parse(item.get("finishedAt").s()) : null,
+        (int) number(item, "attempt")));
   }
 
   private static long number(Map<String, AttributeValue> item, String name) {

@@ -195,6 +195,28 @@ class SegmentEvaluationTest {
     assertThat(executions.started.get(0).input().path("version").asInt()).isEqualTo(1);
   }
 
+  @Test
+  void aRunWhosePageFailedPastItsRetriesIsRecordedFailedAndSavingAgainRestartsIt() {
+    spent("spender", 600);
+    save(BIG_SPENDERS.formatted(500));
+    // What the state machine's Catch passes on: the input with the error.
+    ObjectNode caught = ((ObjectNode) executions.started.get(0).input().deepCopy());
+    caught.putObject("error").put("Error", "States.TaskFailed").put("Cause", "DynamoDB unavailable");
+
+    assertThat(evaluation.page(caught).path("done").asBoolean()).isTrue();
+    assertThat(get().path("evaluation").path("state").asText()).isEqualTo("failed");
+
+    save(BIG_SPENDERS.formatted(500));
+    assertThat(executions.started).extracting(RecordingExecutions.Started::name)
+        .containsExactly("segment-big-spenders-v1", "segment-big-spenders-v1-r1");
+    runToEnd();
+
+    assertThat(members.isMember("big-spenders", "spender")).isTrue();
+    JsonNode run = get().path("evaluation");
+    assertThat(run.path("state").asText()).isEqualTo("finished");
+    assertThat(run.path("attempt").asInt()).isEqualTo(1);
+  }
+
   /**
    * The cost model's measurement (not in CI): {@code mvn -B -o -q -pl functions test
    * -Dtest=SegmentEvaluationTest -Dnudge.segmentEvaluation.contacts=2000}. Contacts with two

@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
         BenchCommand.class,
         ValidateCommand.class,
         CompileCommand.class,
+        TestCommand.class,
         PublishCommand.class,
         TemplatesCommand.class,
         ScoringCommand.class,

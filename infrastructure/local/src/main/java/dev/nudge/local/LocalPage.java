@@ -243,6 +243,25 @@ final class LocalPage {
     }
     h.append("</section>");
 
+    // What a CRM would have received: the webhook steps' calls, which the local cloud keeps.
+    h.append("<section id=webhooks><h2>Webhooks</h2>");
+    List<dev.nudge.local.aws.WebhookInbox.Call> calls = new java.util.ArrayList<>(cloud.webhooks().all());
+    if (calls.isEmpty()) {
+      h.append("<p>No webhook calls yet.</p>");
+    } else {
+      java.util.Collections.reverse(calls);
+      h.append("<table><tr><th>Received</th><th>URL</th><th>Workflow</th><th>Step</th><th>Contact</th><th>Body</th></tr>");
+      for (dev.nudge.local.aws.WebhookInbox.Call call : calls) {
+        h.append("<tr class=webhook data-webhook-id=\"").append(esc(call.id())).append("\"><td>")
+            .append(esc(call.receivedAt())).append("</td><td>").append(esc(call.url())).append("</td><td>")
+            .append(esc(call.workflow())).append("</td><td>").append(esc(call.step())).append("</td><td>")
+            .append(esc(call.contactId())).append("</td><td><details><summary>JSON</summary><pre>")
+            .append(esc(Json.pretty(call.body()))).append("</pre></details></td></tr>");
+      }
+      h.append("</table>");
+    }
+    h.append("</section>");
+
     h.append("<section id=journeys><h2>Journeys in flight</h2>");
     if (cloud.engine() == null) {
       h.append("<p>").append(esc(cloud.engineProblem())).append("</p>");

@@ -248,7 +248,7 @@ class ApiCommandsTest {
     @Test
     void aPropertyValueThatIsJsonIsSentAsJson() throws IOException, InterruptedException {
       cli.run("track", "cli.cart", "--contact", "cli-json", "--id", "cli-json-1", "-p", "items=[{\"sku\":\"A1\"}]",
-          "-p", "total=59.9", "-p", "note=hello");
+          "-p", "total=59.9", "-p", "note=hello", "-p", "day=2026-01-05");
 
       HttpResponse<String> contact = api.admin("GET", "/v1/contacts/cli-json", "", "application/json");
       JsonNode properties = JSON.readTree(contact.body()).path("timeline").path(0).path("properties");
@@ -256,6 +256,7 @@ class ApiCommandsTest {
       assertThat(properties.path("total").isNumber()).isTrue();
       assertThat(properties.path("total").asDouble()).isEqualTo(59.9);
       assertThat(properties.path("note").isTextual()).isTrue();
+      assertThat(properties.path("day").asText()).isEqualTo("2026-01-05");
     }
 
     @Test

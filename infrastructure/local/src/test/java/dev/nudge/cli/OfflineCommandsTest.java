@@ -152,7 +152,7 @@ class OfflineCommandsTest {
   class Help {
     @Test
     void everyCommandHasHelpWithTheExitCodes() {
-      for (String command : new String[] {"local", "bench", "validate", "compile", "publish", "templates", "scoring",
+      for (String command : new String[] {"local", "bench", "validate", "compile", "test", "publish", "templates", "scoring",
           "stats", "identify", "track", "outbox", "contacts", "import"}) {
         Cli.Result result = cli.run(command, "--help");
 

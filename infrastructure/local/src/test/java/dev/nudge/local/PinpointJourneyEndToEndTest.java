@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nudge.local.aws.Outbox;
 import dev.nudge.local.aws.WebhookInbox;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nudge.local.testing.HeadlessChromium;
 import dev.nudge.local.testing.NudgeApi;
 import dev.nudge.local.testing.TestClouds;
 import dev.nudge.local.testing.VirtualTime;
@@ -139,6 +142,23 @@ class PinpointJourneyEndToEndTest {
       assertThat(call.step()).isEqualTo("crm-webhook");
       assertThat(call.signature()).startsWith("t=").contains(",v1=");
     });
+
+    // The local page lists what the CRM would have received.
+    try (HeadlessChromium browser = HeadlessChromium.launch()) {
+      browser.open(cloud.endpoint() + "/_local/");
+      JsonNode rows = browser.evaluate("JSON.stringify([...document.querySelectorAll('#webhooks tr.webhook')]"
+          + ".map(r => [...r.cells].slice(1, 5).map(c => c.textContent)))");
+      JsonNode table = new ObjectMapper().readTree(rows.asText());
+      assertThat(table).hasSize(expectedCalls);
+      table.forEach(row -> assertThat(row.get(0).asText() + " " + row.get(1).asText() + " " + row.get(2).asText())
+          .isEqualTo("https://hooks.example.com/pinpoint " + WORKFLOW + " crm-webhook"));
+      browser.evaluate("document.querySelector('#webhooks').scrollIntoView()");
+      JsonNode shot = browser.call("Page.captureScreenshot", new ObjectMapper().createObjectNode().put("format", "png"));
+      Path file = Path.of("target", "screenshots", "local-webhooks.png");
+      Files.createDirectories(file.getParent());
+      Files.write(file, java.util.Base64.getDecoder().decode(shot.path("data").asText()));
+      assertThat(Files.size(file)).isGreaterThan(10_000);
+    }
   }
 
   @Test
