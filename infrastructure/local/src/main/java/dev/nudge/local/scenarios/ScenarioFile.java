@@ -46,9 +46,15 @@ public record ScenarioFile(Path path, String workflow, Path workflowFile, Instan
   public static final Map<String, String> FEEDBACK = Map.of("email.opened", "open", "email.clicked", "click",
       "email.bounced", "bounce", "email.complained", "complaint");
 
-  /** @param messages null when not given: the contact must then receive nothing */
+  /**
+   * @param messages null when not given: the contact must then receive nothing
+   * @param webhooks null when not given (not compared); else exactly these webhook calls, in order
+   */
   public record Expectation(String contact, List<ExpectedMessage> messages, List<String> path, String outcome,
-      List<String> lists) {}
+      List<String> lists, List<ExpectedWebhook> webhooks) {}
+
+  /** One expected webhook call (the local cloud's inbox); a null url is not compared. */
+  public record ExpectedWebhook(String step, String url) {}
 
   /** One expected message; null fields are not compared. */
   public record ExpectedMessage(String step, String template, String channel, String locale, Duration at) {}

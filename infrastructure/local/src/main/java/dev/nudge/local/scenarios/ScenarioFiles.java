@@ -322,7 +322,7 @@ public final class ScenarioFiles {
       return null;
     }
     String p = path + ".";
-    known(node, p, "contact", "messages", "path", "outcome", "lists");
+    known(node, p, "contact", "messages", "path", "outcome", "lists", "webhooks");
     String contact = text(node, "contact", p, true);
     List<ExpectedMessage> messages = null;
     if (node.has("messages") && !node.get("messages").isNull()) {
@@ -341,7 +341,24 @@ public final class ScenarioFiles {
       problem(p + "outcome", "'" + outcome + "' is not one of " + String.join(", ", ScenarioFile.OUTCOMES));
     }
     List<String> lists = node.has("lists") ? strings(node, "lists", p) : null;
-    return new Expectation(contact, messages == null ? null : List.copyOf(messages), pathSteps, outcome, lists);
+    List<ScenarioFile.ExpectedWebhook> webhooks = null;
+    if (node.has("webhooks")) {
+      webhooks = new ArrayList<>();
+      JsonNode list = array(node, "webhooks", p);
+      for (int i = 0; i < list.size(); i++) {
+        String w = p + "webhooks[" + i + "]";
+        JsonNode call = list.get(i);
+        if (call == null || !call.isObject()) {
+          problem(w, "must be a mapping with a step");
+          continue;
+        }
+        known(call, w + ".", "step", "url");
+        webhooks.add(new ScenarioFile.ExpectedWebhook(text(call, "step", w + ".", true), text(call, "url", w + ".", false)));
+      }
+      webhooks = List.copyOf(webhooks);
+    }
+    return new Expectation(contact, messages == null ? null : List.copyOf(messages), pathSteps, outcome, lists,
+        webhooks);
   }
 
   private ExpectedMessage message(JsonNode node, String path) {

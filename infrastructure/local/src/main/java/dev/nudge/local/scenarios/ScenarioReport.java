@@ -35,7 +35,7 @@ final class ScenarioReport {
     }
     for (ActualContact contact : actual.values()) {
       Expectation expected = scenario.expect().stream().filter(x -> x.contact().equals(contact.id())).findFirst()
-          .orElse(new Expectation(contact.id(), null, null, null, null));
+          .orElse(new Expectation(contact.id(), null, null, null, null, null));
       StringBuilder differences = new StringBuilder();
       List<ExpectedMessage> messages = expected.messages() == null ? List.of() : expected.messages();
       if (!matches(messages, contact.messages(), file.start())) {
@@ -59,12 +59,36 @@ final class ScenarioReport {
         differences.append("    lists: expected in ").append(expected.lists()).append(", not in ").append(missing)
             .append("; actual ").append(contact.lists()).append('\n');
       }
+      if (expected.webhooks() != null && !webhooksMatch(expected.webhooks(), contact.webhooks())) {
+        differences.append("    webhooks:\n      expected  ").append(calls(expected.webhooks())).append("\n      actual    ")
+            .append(calls(contact.webhooks())).append('\n');
+      }
       if (differences.length() > 0) {
         out.append("  contact ").append(contact.id()).append(" (path ").append(steps(contact.path())).append(", outcome ")
             .append(contact.outcome()).append("):\n").append(differences);
       }
     }
     return out.toString();
+  }
+
+  private static boolean webhooksMatch(List<ScenarioFile.ExpectedWebhook> expected,
+      List<ScenarioFile.ExpectedWebhook> actual) {
+    if (expected.size() != actual.size()) {
+      return false;
+    }
+    for (int i = 0; i < expected.size(); i++) {
+      ScenarioFile.ExpectedWebhook want = expected.get(i);
+      ScenarioFile.ExpectedWebhook got = actual.get(i);
+      if (!want.step().equals(got.step()) || (want.url() != null && !want.url().equals(got.url()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String calls(List<ScenarioFile.ExpectedWebhook> calls) {
+    return calls.isEmpty() ? "(none)" : String.join(", ", calls.stream()
+        .map(c -> c.step() + (c.url() == null ? "" : " → " + c.url())).toList());
   }
 
   private static boolean matches(List<ExpectedMessage> expected, List<ActualMessage> actual, Instant start) {

@@ -49,7 +49,8 @@ public final class ScenarioRunner {
   record ActualMessage(Instant sentAt, String step, String template, String channel, String locale, String workflow) {}
 
   /** @param outcome converted, exited, completed, failed, waiting or not-started */
-  record ActualContact(String id, List<ActualMessage> messages, List<String> path, String outcome, List<String> lists) {}
+  record ActualContact(String id, List<ActualMessage> messages, List<String> path, String outcome, List<String> lists,
+      List<ScenarioFile.ExpectedWebhook> webhooks) {}
 
   private static final int MAX_STEPS = 100_000;
   private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -319,7 +320,10 @@ public final class ScenarioRunner {
             : latest.hasNonNull("convertedAt") ? "converted" : ended == null ? status : ended;
         path = path(latest.path("executionArn").asText());
       }
-      return new ActualContact(id, messages, path, outcome, lists);
+      List<ScenarioFile.ExpectedWebhook> webhooks = cloud.webhooks().all().stream()
+          .filter(call -> id.equals(call.contactId()))
+          .map(call -> new ScenarioFile.ExpectedWebhook(call.step(), call.url())).toList();
+      return new ActualContact(id, messages, path, outcome, lists, webhooks);
     }
 
     /** The workflow steps the execution entered, in order (the compiler's own states left out). */
