@@ -145,6 +145,13 @@ class FaultSuiteTest {
     assertThat(api.signed("/v1/identify", body).statusCode()).isEqualTo(200);
     assertThat(dynamo.query(q -> q.tableName(eventsTable).consistentRead(true).keyConditionExpression("contactId = :c")
         .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(contact)))).items()).hasSize(events.size());
+    // Run the series to its end: left waiting, its later e-mails would go out during another
+    // fault's run (the cloud is shared), and a rejected one would count in that run's numbers.
+    cloud.clock().advance(Duration.ofDays(2));
+    settle(List.of(contact), "its second e-mail");
+    cloud.clock().advance(Duration.ofDays(12));
+    settle(List.of(contact), "the end of the series");
+    assertThat(journeys().get(contact).get(0).status()).isEqualTo("SUCCEEDED");
   }
 
   // ------------------------------------------------------------------------------------------
