@@ -17,6 +17,11 @@ public final class Log {
   }
 
   /** Redirects every logger (tests capture what would be logged). Returns the previous stream. */
+  /** Where log lines go now (the local cloud's metrics tap checks it is still in place). */
+  public static PrintStream current() {
+    return out;
+  }
+
   public static PrintStream redirect(PrintStream stream) {
     PrintStream previous = out;
     out = stream;

@@ -12,21 +12,26 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class MetricsTap {
   private static final List<LocalMetrics> LISTENERS = new CopyOnWriteArrayList<>();
-  private static boolean installed;
+  private static PrintStream tap;
 
   private MetricsTap() {}
 
+  /**
+   * Installs the tap over the current log stream unless it is still there: whoever redirected the
+   * log since (the scenario runner silences it for its run, then restores what it found) may have
+   * taken it away, and a later cloud would then count no metrics.
+   */
   public static synchronized void attach(LocalMetrics metrics) {
-    if (!installed) {
-      PrintStream through = Log.redirect(System.out);
-      Log.redirect(new PrintStream(through, true) {
+    if (tap == null || Log.current() != tap) {
+      PrintStream through = Log.current();
+      tap = new PrintStream(through, true) {
         @Override
         public void println(String line) {
           super.println(line);
           LISTENERS.forEach(l -> l.accept(line));
         }
-      });
-      installed = true;
+      };
+      Log.redirect(tap);
     }
     LISTENERS.add(metrics);
   }
