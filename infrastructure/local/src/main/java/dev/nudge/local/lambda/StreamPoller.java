@@ -91,10 +91,11 @@ public final class StreamPoller implements AutoCloseable {
     long backoff = 0;
     while (!closed) {
       try {
+        long seen = dynamo.writeCount();
         boolean worked = pollOnce();
         backoff = 0;
         if (!worked) {
-          Thread.sleep(250);
+          dynamo.awaitWriteAfter(seen, 250); // a write wakes it at once
         }
       } catch (InterruptedException e) {
         return;
