@@ -30,7 +30,12 @@ class DynamoDbServerTest {
 
   @BeforeAll
   static void start() {
-    dynamo = DynamoDbServer.start(null);
+    System.setProperty("nudge.local.capacity", "false"); // answers compared byte for byte: no metering
+    try {
+      dynamo = DynamoDbServer.start(null);
+    } finally {
+      System.clearProperty("nudge.local.capacity");
+    }
     dynamo.call(TARGET + "CreateTable", Json.parse(("{\"TableName\":\"items\",\"BillingMode\":\"PAY_PER_REQUEST\","
         + "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
         + "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}]}").getBytes(StandardCharsets.UTF_8)));
@@ -98,7 +103,13 @@ class DynamoDbServerTest {
 
   @Test
   void theCapacityMeterAddsNothingToACallUntilItIsAskedFor() {
-    DynamoDbServer fresh = DynamoDbServer.start(null);
+    System.setProperty("nudge.local.capacity", "false"); // on by default for now (see CapacityMeter)
+    DynamoDbServer fresh;
+    try {
+      fresh = DynamoDbServer.start(null);
+    } finally {
+      System.clearProperty("nudge.local.capacity");
+    }
     try {
       fresh.call(TARGET + "CreateTable", Json.parse(("{\"TableName\":\"tbl\",\"BillingMode\":\"PAY_PER_REQUEST\","
           + "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
