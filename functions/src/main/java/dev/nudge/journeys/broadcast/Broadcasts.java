@@ -45,9 +45,14 @@ public final class Broadcasts {
     this.ratePerSecond = ratePerSecond;
   }
 
+  /**
+   * A page that runs again (a Task retry, or after a restart) meets the journeys its first attempt
+   * started: still active, or already ended so that re-entry is refused. Either way this run
+   * reached the contact.
+   */
   private boolean reachedBefore(JourneyEntry.Result result, String contactId, String workflowId, String run) {
-    return result == JourneyEntry.Result.ALREADY_ACTIVE && journeys.forContact(contactId, workflowId).stream()
-        .anyMatch(j -> j.active() && ("broadcast-" + run).equals(j.triggerId()));
+    return (result == JourneyEntry.Result.ALREADY_ACTIVE || result == JourneyEntry.Result.REENTRY_REFUSED)
+        && journeys.forContact(contactId, workflowId).stream().anyMatch(j -> ("broadcast-" + run).equals(j.triggerId()));
   }
 
   /** {@code state}: {workflow, run, segment, cursor, page, data}; the answer is the next state plus done and waitSeconds. */

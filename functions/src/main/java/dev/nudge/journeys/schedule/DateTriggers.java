@@ -129,7 +129,12 @@ public final class DateTriggers {
     return days;
   }
 
-  static boolean falls(LocalDate date, LocalDate anchor, boolean annual) {
+  /**
+   * Whether a date trigger anchored on {@code date} falls on {@code anchor}: the same month and day
+   * when annual (29 February on the 28th of a common year), else the date itself. Public so the
+   * scenario runner predicts firings by the same rule.
+   */
+  public static boolean falls(LocalDate date, LocalDate anchor, boolean annual) {
     if (!annual) {
       return date.equals(anchor);
     }
@@ -141,7 +146,12 @@ public final class DateTriggers {
 
   /** The contact's own timezone, else the workflow's, else UTC. */
   static ZoneId zone(Contact contact, Workflow workflow) {
-    for (String candidate : new String[] {contact.timezone(), workflow.settings() == null ? null : workflow.settings().timezone()}) {
+    return zone(contact.timezone(), workflow);
+  }
+
+  /** The timezone {@code contactTimezone} names, else the workflow's, else UTC (an invalid name is skipped). */
+  public static ZoneId zone(String contactTimezone, Workflow workflow) {
+    for (String candidate : new String[] {contactTimezone, workflow.settings() == null ? null : workflow.settings().timezone()}) {
       if (candidate != null) {
         try {
           return ZoneId.of(candidate);

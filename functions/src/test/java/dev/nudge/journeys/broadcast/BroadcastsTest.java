@@ -98,6 +98,26 @@ class BroadcastsTest {
   }
 
   @Test
+  void aPageThatRunsAgainAfterItsJourneysEndedCountsThemReachedNotRefused() {
+    stack.publish(NEWS.replace("trigger: { api: true }", "trigger: { api: true }\nreentry: never"));
+    segmentOf(5);
+    runs.create("product-news", "launch", "readers", stack.clock.instant());
+    ObjectNode first = firstState();
+    broadcasts.page(first);
+    for (var record : stack.runtime.journeys().activeIn("product-news")) {
+      stack.runtime.journeys().ended(record.contactId(), record.workflowId(), record.executionArn(),
+          dev.nudge.journeys.JourneyRecord.Outcome.COMPLETED, stack.clock.instant(), null, null);
+    }
+
+    broadcasts.page(first); // the same page again, after a restart: every journey has ended
+
+    BroadcastRuns.Run run = runs.find("product-news", "launch").orElseThrow();
+    assertThat(run.reached()).isEqualTo(5);
+    assertThat(run.skipped()).isZero();
+    assertThat(stack.executions.started).hasSize(5);
+  }
+
+  @Test
   void aPausedWorkflowStopsTheRun() {
     stack.publish(NEWS);
     segmentOf(10);

@@ -1,6 +1,7 @@
 package dev.nudge.local.scenarios;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nudge.journeys.schedule.DateTriggers;
 import dev.nudge.local.Json;
 import dev.nudge.local.LocalCloud;
 import dev.nudge.local.events.EventBuses;
@@ -10,10 +11,7 @@ import dev.nudge.workflows.Workflow;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.Month;
-import java.time.MonthDay;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
@@ -120,11 +118,11 @@ final class ScheduleHints {
     } catch (DateTimeException e) {
       return Optional.empty();
     }
-    ZoneId zone = zone(contact, workflow);
+    ZoneId zone = DateTriggers.zone(contact.timezone(), workflow);
     long offsetDays = trigger.offset() == null ? 0 : trigger.offset().toDays();
     LocalDate from = now.atZone(zone).toLocalDate().minusDays(1);
     for (LocalDate local = from; local.isBefore(from.plusDays(800)); local = local.plusDays(1)) {
-      if (falls(date, local.minusDays(offsetDays), trigger.annual())) {
+      if (DateTriggers.falls(date, local.minusDays(offsetDays), trigger.annual())) {
         Instant moment = ZonedDateTime.of(local, trigger.time(), zone).toInstant();
         if (moment.isAfter(now)) {
           return Optional.of(moment);
@@ -132,29 +130,6 @@ final class ScheduleHints {
       }
     }
     return Optional.empty();
-  }
-
-  /** As DateTriggers decides it: the same month and day (29 February on the 28th of a common year), or the date. */
-  private static boolean falls(LocalDate date, LocalDate anchor, boolean annual) {
-    if (!annual) {
-      return date.equals(anchor);
-    }
-    MonthDay day = MonthDay.from(date);
-    return day.equals(MonthDay.from(anchor)) || (day.equals(MonthDay.of(Month.FEBRUARY, 29)) && !anchor.isLeapYear()
-        && MonthDay.from(anchor).equals(MonthDay.of(Month.FEBRUARY, 28)));
-  }
-
-  private static ZoneId zone(ContactSpec contact, Workflow workflow) {
-    for (String candidate : new String[] {contact.timezone(), workflow.settings() == null ? null : workflow.settings().timezone()}) {
-      if (candidate != null) {
-        try {
-          return ZoneId.of(candidate);
-        } catch (DateTimeException invalid) {
-          // the next candidate
-        }
-      }
-    }
-    return ZoneOffset.UTC;
   }
 
   /** The earliest per-contact timer due after {@code now} (one scan: a scenario arms a handful). */

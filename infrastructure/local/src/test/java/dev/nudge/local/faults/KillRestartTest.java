@@ -4,21 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nudge.local.testing.TestClouds;
+import dev.nudge.local.testing.CloudProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,21 +22,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * {@code kill -9} of the local cloud in the middle of sends, then a restart on the same data
@@ -65,25 +52,22 @@ class KillRestartTest {
   private static final List<String> EMAIL_STEPS = List.of("welcome", "getting-started", "feedback");
 
   @TempDir Path data;
-  private Process process;
-  private int port;
-  private String keyId;
-  private String secret;
+  private CloudProcess cloud;
   private final Map<String, String> contactOfExecution = new ConcurrentHashMap<>();
 
   @AfterEach
   void kill() {
-    if (process != null) {
-      process.destroyForcibly();
+    if (cloud != null) {
+      cloud.close();
     }
   }
 
   @Test
   void killedWithSigkillMidSendsAndRestartedOnTheSameDataNothingIsLostOrSentTwice() throws Exception {
-    port = freePort();
-    start("first");
-    readSigningKey();
-    publish();
+    cloud = new CloudProcess(data);
+    cloud.start("first", null);
+    cloud.publish(WORKFLOW, Files.readString(Path.of(System.getProperty("nudge.repo.root", "../.."),
+        "functions/src/main/resources/workflows", WORKFLOW + ".yaml")));
     List<String> contacts = new ArrayList<>();
     for (int i = 0; i < N; i++) {
       contacts.add("kill-" + i);
@@ -95,9 +79,9 @@ class KillRestartTest {
       List<Future<?>> calls = new ArrayList<>();
       for (String contact : contacts) {
         calls.add(clients.submit(() -> {
-          signed("/v1/identify", "{\"contactId\":\"" + contact + "\",\"email\":\"" + contact
+          cloud.signed("/v1/identify", "{\"contactId\":\"" + contact + "\",\"email\":\"" + contact
               + "@example.com\",\"timezone\":\"UTC\",\"consent\":{\"email\":{\"status\":\"subscribed\"}}}");
-          signed("/v1/track", "{\"id\":\"evt-" + contact + "\",\"type\":\"docs.read\",\"contactId\":\"" + contact + "\"}");
+          cloud.signed("/v1/track", "{\"id\":\"evt-" + contact + "\",\"type\":\"docs.read\",\"contactId\":\"" + contact + "\"}");
           return null;
         }));
       }
@@ -108,12 +92,12 @@ class KillRestartTest {
       }
       int before = welcomeEmails();
       boolean driving = calls.stream().anyMatch(f -> !f.isDone());
-      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook runs
+      cloud.kill(); // SIGKILL: no shutdown hook runs
       killed.set(true);
       System.out.println("KILL RESTART killed with " + before + " welcome e-mails out, clients still sending: " + driving
           + ", after " + (System.nanoTime() - began) / 1_000_000 + " ms");
       assertThat(before).as("killed in the middle of sends").isBetween(1, N - 1);
-      start("restarted");
+      cloud.start("restarted", null);
       for (Future<?> call : calls) {
         call.get(5, TimeUnit.MINUTES);
       }
@@ -121,13 +105,13 @@ class KillRestartTest {
       clients.shutdownNow();
     }
     settle(contacts, "first e-mail");
-    advance("P2D");
+    cloud.advance("P2D");
     settle(contacts, "second e-mail");
-    advance("P12D");
+    cloud.advance("P12D");
     settle(contacts, "third e-mail");
     Thread.sleep(1000);
 
-    try (DynamoDbClient dynamo = client(DynamoDbClient.builder()); SfnClient sfn = client(SfnClient.builder())) {
+    try (DynamoDbClient dynamo = cloud.client(DynamoDbClient.builder()); SfnClient sfn = cloud.client(SfnClient.builder())) {
       for (String contact : contacts) {
         List<Map<String, AttributeValue>> events = dynamo.query(q -> q.tableName("nudge-EventsTable").consistentRead(true)
             .keyConditionExpression("contactId = :c").expressionAttributeValues(Map.of(":c", AttributeValue.fromS(contact))))
@@ -195,113 +179,8 @@ class KillRestartTest {
 
   // ----------------------------------------------------------------------------- the process
 
-  private void start(String name) throws Exception {
-    Path template = TestClouds.repoTemplate();
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "dev.nudge.local.Main", "--data", data.resolve("cloud").toString(),
-        "--port", Integer.toString(port), "--time-scale", "0", "--template", template.toString());
-    Path log = data.resolve(name + ".log");
-    process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("the local cloud exited: " + Files.readString(log));
-      }
-      try {
-        if (get("/_local/clock").statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("the local cloud did not start within 180 s: " + Files.readString(log));
-  }
-
-  private URI endpoint() {
-    return URI.create("http://127.0.0.1:" + port);
-  }
-
-  private <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
-      & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, C>, C> C client(B builder) {
-    return builder.endpointOverride(endpoint()).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClient(UrlConnectionHttpClient.create()).build();
-  }
-
-  private void readSigningKey() throws Exception {
-    try (SsmClient ssm = client(SsmClient.builder())) {
-      JsonNode keys = JSON.readTree(ssm.getParameter(b -> b.name("/nudge/signing-keys").withDecryption(true))
-          .parameter().value());
-      keyId = keys.fieldNames().next();
-      secret = keys.get(keyId).asText();
-    }
-  }
-
-  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(endpoint() + path)).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> admin(String method, String path, String body, String type) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(endpoint() + path)).timeout(Duration.ofSeconds(60))
-        .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDADMIN/20260101/us-east-1/execute-api/aws4_request, "
-            + "SignedHeaders=host, Signature=0")
-        .header("content-type", type).method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private void publish() throws Exception {
-    String definition = Files.readString(Path.of(System.getProperty("nudge.repo.root", "../.."),
-        "functions/src/main/resources/workflows", WORKFLOW + ".yaml"));
-    HttpResponse<String> draft = admin("PUT", "/v1/workflows/" + WORKFLOW, definition, "application/yaml");
-    assertThat(draft.statusCode()).as(draft.body()).isIn(200, 201);
-    HttpResponse<String> published = admin("POST", "/v1/workflows/" + WORKFLOW + "/publish", "", "application/json");
-    assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
-  }
-
-  /** Signed like a customer's backend signs; resent on a refused connection, a timeout or a 5xx. */
-  private void signed(String path, String body) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-    String last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        String timestamp = Long.toString(Instant.parse(JSON.readTree(get("/_local/clock").body()).path("now").asText())
-            .getEpochSecond());
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-        String signature = HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(endpoint() + path))
-            .timeout(Duration.ofSeconds(60)).header("content-type", "application/json").header("x-nudge-key-id", keyId)
-            .header("x-nudge-timestamp", timestamp).header("x-nudge-signature", "v1=" + signature)
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200) {
-          return;
-        }
-        last = response.statusCode() + " " + response.body();
-        if (response.statusCode() < 500 && response.statusCode() != 429) {
-          break;
-        }
-      } catch (IOException e) {
-        last = e.toString(); // the cloud is down (killed) or restarting: resend
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError(path + " never accepted: " + last);
-  }
-
-  private void advance(String duration) throws Exception {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(endpoint() + "/_local/clock"))
-        .header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"advance\":\"" + duration + "\"}")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-  }
-
   private JsonNode outbox() throws Exception {
-    return JSON.readTree(get("/_local/api/outbox").body());
+    return JSON.readTree(cloud.get("/_local/api/outbox").body());
   }
 
   private int welcomeEmails() {
@@ -317,7 +196,7 @@ class KillRestartTest {
   }
 
   private Map<String, Long> counters(String counter) throws Exception {
-    HttpResponse<String> response = admin("GET", "/v1/workflows/" + WORKFLOW + "/stats", "", "application/json");
+    HttpResponse<String> response = cloud.admin("GET", "/v1/workflows/" + WORKFLOW + "/stats", "", "application/json");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     Map<String, Long> byStep = new HashMap<>();
     for (JsonNode version : JSON.readTree(response.body()).path("versions")) {
@@ -363,7 +242,7 @@ class KillRestartTest {
   private void settle(List<String> contacts, String phase) throws Exception {
     long began = System.nanoTime();
     long deadline = began + Duration.ofSeconds(90 + 3L * contacts.size()).toNanos();
-    try (SfnClient sfn = client(SfnClient.builder())) {
+    try (SfnClient sfn = cloud.client(SfnClient.builder())) {
       while (true) {
         Map<String, List<ExecutionListItem>> journeys = journeys(sfn);
         List<String> unsettled = new ArrayList<>();
@@ -383,7 +262,7 @@ class KillRestartTest {
           throw new AssertionError(phase + ": " + unsettled.size() + " journeys did not settle: "
               + unsettled.subList(0, Math.min(10, unsettled.size())) + "\n" + diagnosis(unsettled));
         }
-        advance("PT2M");
+        cloud.advance("PT2M");
         Thread.sleep(200);
       }
     }
@@ -392,7 +271,7 @@ class KillRestartTest {
   /** What the tables hold for contacts without a journey. */
   private String diagnosis(List<String> unsettled) {
     StringBuilder text = new StringBuilder();
-    try (DynamoDbClient dynamo = client(DynamoDbClient.builder())) {
+    try (DynamoDbClient dynamo = cloud.client(DynamoDbClient.builder())) {
       for (String entry : unsettled) {
         String contact = entry.substring(0, entry.indexOf(' '));
         text.append(contact).append(": events ");
@@ -411,9 +290,4 @@ class KillRestartTest {
     return text.toString();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }

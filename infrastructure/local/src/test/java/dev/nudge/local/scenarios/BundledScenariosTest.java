@@ -20,6 +20,27 @@ class BundledScenariosTest {
     return Path.of(System.getProperty("nudge.repo.root", "../.."), ScenarioMain.BUNDLED).toAbsolutePath().normalize();
   }
 
+  /**
+   * Writes into {@code dir} the bundled {@code <workflowId>.test.yaml} narrowed to the one scenario
+   * named {@code scenario}, beside {@code workflow} (the real definition or a mutated copy), for a
+   * test to run with {@link ScenarioMain#run}.
+   */
+  static void oneScenarioBeside(Path dir, String workflowId, String scenario, String workflow) throws Exception {
+    var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    var file = (com.fasterxml.jackson.databind.node.ObjectNode) yaml.readTree(
+        bundled().resolve(workflowId + ".test.yaml").toFile());
+    var only = yaml.createArrayNode();
+    file.path("scenarios").forEach(s -> {
+      if (s.path("name").asText().equals(scenario)) {
+        only.add(s);
+      }
+    });
+    assertThat(only).as("the bundled scenario '%s'", scenario).hasSize(1);
+    file.set("scenarios", only);
+    java.nio.file.Files.writeString(dir.resolve(workflowId + ".yaml"), workflow);
+    java.nio.file.Files.writeString(dir.resolve(workflowId + ".test.yaml"), yaml.writeValueAsString(file));
+  }
+
   @TestFactory
   Stream<DynamicTest> everyBundledScenarioPasses() throws Exception {
     List<DynamicTest> tests = new ArrayList<>();

@@ -2,11 +2,6 @@ package dev.nudge.local.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  * late). Both are built from the real files, so the test follows them.
  */
 class MutatedWorkflowTest {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final String SCENARIO = "an ignored reminder brings the SMS a day later";
 
   @TempDir
@@ -34,18 +28,7 @@ class MutatedWorkflowTest {
 
   /** The bundled scenario file with only {@link #SCENARIO}, beside {@code workflow}. */
   private int runWith(String workflow) throws Exception {
-    Path bundled = BundledScenariosTest.bundled();
-    ObjectNode file = (ObjectNode) YAML.readTree(bundled.resolve("abandoned-cart.test.yaml").toFile());
-    ArrayNode only = YAML.createArrayNode();
-    for (JsonNode scenario : file.path("scenarios")) {
-      if (scenario.path("name").asText().equals(SCENARIO)) {
-        only.add(scenario);
-      }
-    }
-    assertThat(only).as("the bundled scenario '%s'", SCENARIO).hasSize(1);
-    file.set("scenarios", only);
-    Files.writeString(dir.resolve("abandoned-cart.yaml"), workflow);
-    Files.writeString(dir.resolve("abandoned-cart.test.yaml"), YAML.writeValueAsString(file));
+    BundledScenariosTest.oneScenarioBeside(dir, "abandoned-cart", SCENARIO, workflow);
     return ScenarioMain.run(List.of(dir), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
