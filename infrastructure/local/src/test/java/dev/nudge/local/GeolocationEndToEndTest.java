@@ -2,14 +2,10 @@ package dev.nudge.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nudge.local.testing.NudgeApi;
 import dev.nudge.local.testing.TestClouds;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +16,6 @@ import org.junit.jupiter.api.Test;
  * Toledo (about 67 km away); only the Madrid one starts a journey.
  */
 class GeolocationEndToEndTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String STORE_OPENING = """
       id: store-opening
       name: New store in Madrid
@@ -53,18 +48,18 @@ class GeolocationEndToEndTest {
   void aWorkflowNearAStoreStartsAJourneyOnlyForTheNearbyContact() throws Exception {
     identify("madrileno", "{\"country\":\"ES\",\"city\":\"Madrid\",\"lat\":40.4168,\"lon\":-3.7038}");
     identify("toledano", "{\"country\":\"ES\",\"city\":\"Toledo\",\"lat\":39.8628,\"lon\":-4.0273}");
-    assertThat(contact("madrileno").path("contact").path("location").path("city").asText()).isEqualTo("Madrid");
+    assertThat(api.contact("madrileno").path("contact").path("location").path("city").asText()).isEqualTo("Madrid");
 
     announce("toledano");
     announce("madrileno");
 
-    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> lists("madrileno").contains("store-invited")))
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> api.lists("madrileno").contains("store-invited")))
         .as("the contact within 25 km entered the journey").isTrue();
-    assertThat(contact("madrileno").path("journeys")).isNotEmpty();
+    assertThat(api.contact("madrileno").path("journeys")).isNotEmpty();
     cloud.engine().awaitQuiescence();
-    assertThat(timeline("toledano")).contains("store.announced");
-    assertThat(lists("toledano")).doesNotContain("store-invited");
-    assertThat(contact("toledano").path("journeys")).isEmpty();
+    assertThat(api.timeline("toledano")).contains("store.announced");
+    assertThat(api.lists("toledano")).doesNotContain("store-invited");
+    assertThat(api.contact("toledano").path("journeys")).isEmpty();
   }
 
   private static void identify(String contact, String location) throws Exception {
@@ -77,25 +72,5 @@ class GeolocationEndToEndTest {
     HttpResponse<String> response = api.signed("/v1/track", "{\"id\":\"" + contact + "-announced\","
         + "\"type\":\"store.announced\",\"contactId\":\"" + contact + "\"}");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-  }
-
-  private static JsonNode contact(String id) {
-    try {
-      return JSON.readTree(api.admin("GET", "/v1/contacts/" + id, "", "application/json").body());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static List<String> lists(String id) {
-    List<String> lists = new ArrayList<>();
-    contact(id).path("contact").path("lists").forEach(l -> lists.add(l.asText()));
-    return lists;
-  }
-
-  private static List<String> timeline(String id) {
-    List<String> types = new ArrayList<>();
-    contact(id).path("timeline").forEach(e -> types.add(e.path("type").asText()));
-    return types;
   }
 }

@@ -127,7 +127,7 @@ class SegmentsEndToEndTest {
     advance(Duration.ofDays(20));
     assertThat(members("best-customers")).doesNotContain("loyal");
     order("loyal", 3);
-    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> lists("loyal").contains("vip")))
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> api.lists("loyal").contains("vip")))
         .as("segment.entered started the reward journey").isTrue();
     assertThat(members("best-customers")).contains("loyal");
     JsonNode listed = JSON.readTree(api.admin("GET", "/v1/segments", "", "application/json").body());
@@ -141,19 +141,19 @@ class SegmentsEndToEndTest {
   void ninetyDaysWithoutAnOrderEntersLapsedWithNoEventAndANewOrderRemovesThem() throws Exception {
     identify("drifter");
     order("drifter", 1);
-    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> timeline("drifter").contains("order.completed"))).isTrue();
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> api.timeline("drifter").contains("order.completed"))).isTrue();
     advance(Duration.ofDays(89));
     assertThat(members("lapsed")).doesNotContain("drifter");
 
     advance(Duration.ofDays(1).plusMinutes(10));
-    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> lists("drifter").contains("win-back")))
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> api.lists("drifter").contains("win-back")))
         .as("the timer entered them into lapsed, and segment.entered started the win-back").isTrue();
     assertThat(members("lapsed")).contains("drifter");
 
     order("drifter", 2);
     assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> !members("lapsed").contains("drifter")))
         .as("a new order removes them").isTrue();
-    assertThat(timeline("drifter")).contains("segment.exited");
+    assertThat(api.timeline("drifter")).contains("segment.exited");
   }
 
   @Test
@@ -163,7 +163,7 @@ class SegmentsEndToEndTest {
     HttpResponse<String> added = api.admin("POST", "/v1/lists/newsletter/members", body, "application/json");
     assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
     assertThat(JSON.readTree(added.body()).path("results").get(0).path("result").asText()).isEqualTo("joined");
-    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> lists("subscriber").contains("welcomed")))
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> api.lists("subscriber").contains("welcomed")))
         .as("list.joined started the list-triggered workflow").isTrue();
     HttpResponse<String> again = api.admin("POST", "/v1/lists/newsletter/members", body, "application/json");
     assertThat(JSON.readTree(again.body()).path("results").get(0).path("result").asText()).isEqualTo("unchanged");
@@ -176,21 +176,21 @@ class SegmentsEndToEndTest {
     order("big-buyer", 1, 600);
     identify("small-buyer");
     order("small-buyer", 1, 120);
-    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> timeline("big-buyer").contains("order.completed")
-        && timeline("small-buyer").contains("order.completed"))).isTrue();
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> api.timeline("big-buyer").contains("order.completed")
+        && api.timeline("small-buyer").contains("order.completed"))).isTrue();
     Thread.sleep(1500); // the events-stream consumer takes the orders before the segment exists
 
     put("/v1/segments/big-spenders", BIG_SPENDERS);
 
-    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> lists("big-buyer").contains("thanked")))
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> api.lists("big-buyer").contains("thanked")))
         .as("the re-evaluation entered them, and segment.entered started the workflow").isTrue();
     assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> "finished".equals(evaluation("big-spenders")
         .path("state").asText()))).as("the run finished").isTrue();
     assertThat(evaluation("big-spenders").path("contactsEvaluated").asLong()).isGreaterThanOrEqualTo(2);
     assertThat(members("big-spenders")).contains("big-buyer").doesNotContain("small-buyer");
-    assertThat(lists("small-buyer")).doesNotContain("thanked");
+    assertThat(api.lists("small-buyer")).doesNotContain("thanked");
     List<JsonNode> entered = new ArrayList<>();
-    contact("big-buyer").path("timeline").forEach(e -> {
+    api.contact("big-buyer").path("timeline").forEach(e -> {
       if (e.path("type").asText().equals("segment.entered")) {
         entered.add(e);
       }
@@ -202,7 +202,7 @@ class SegmentsEndToEndTest {
   /** How many list.joined events name {@code list} in the contact's timeline. */
   private static long joined(String contact, String list) {
     List<JsonNode> events = new ArrayList<>();
-    contact(contact).path("timeline").forEach(events::add);
+    api.contact(contact).path("timeline").forEach(events::add);
     return events.stream().filter(e -> e.path("type").asText().equals("list.joined")
         && e.path("properties").path("list").asText().equals(list)).count();
   }
@@ -222,7 +222,7 @@ class SegmentsEndToEndTest {
         "{\"id\":\"trialist-trial\",\"type\":\"trial.started\",\"contactId\":\"trialist\"}");
     assertThat(tracked.statusCode()).as(tracked.body()).isEqualTo(200);
 
-    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> lists("trialist").contains("trial-welcomed")))
+    assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> api.lists("trialist").contains("trial-welcomed")))
         .as("the update step's list.joined started the list-triggered workflow").isTrue();
     assertThat(joined("trialist", "trial")).isEqualTo(1);
     assertThat(joined("trialist", "trial-welcomed")).isEqualTo(1);
@@ -289,25 +289,5 @@ class SegmentsEndToEndTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static JsonNode contact(String id) {
-    try {
-      return JSON.readTree(api.admin("GET", "/v1/contacts/" + id, "", "application/json").body());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static List<String> lists(String id) {
-    List<String> lists = new ArrayList<>();
-    contact(id).path("contact").path("lists").forEach(l -> lists.add(l.asText()));
-    return lists;
-  }
-
-  private static List<String> timeline(String id) {
-    List<String> types = new ArrayList<>();
-    contact(id).path("timeline").forEach(e -> types.add(e.path("type").asText()));
-    return types;
   }
 }

@@ -62,6 +62,32 @@ public final class NudgeApi {
     client.publish(workflowId, definition);
   }
 
+  /** {@code GET /v1/contacts/{id}}: the profile, its timeline and its journeys. */
+  public JsonNode contact(String id) {
+    try {
+      return JSON.readTree(admin("GET", "/v1/contacts/" + id, "", "application/json").body());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The lists the contact is in. */
+  public java.util.List<String> lists(String id) {
+    java.util.List<String> lists = new java.util.ArrayList<>();
+    contact(id).path("contact").path("lists").forEach(l -> lists.add(l.asText()));
+    return lists;
+  }
+
+  /** The types of the contact's events, newest first. */
+  public java.util.List<String> timeline(String id) {
+    java.util.List<String> types = new java.util.ArrayList<>();
+    contact(id).path("timeline").forEach(e -> types.add(e.path("type").asText()));
+    return types;
+  }
+
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return client.get(path);
   }
