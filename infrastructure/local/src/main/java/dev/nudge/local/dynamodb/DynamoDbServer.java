@@ -185,48 +185,21 @@ public final class DynamoDbServer implements AutoCloseable {
 
   private static final java.util.Set<String> WRITES = java.util.Set.of("PutItem", "UpdateItem", "DeleteItem",
       "BatchWriteItem", "TransactWriteItems", "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction");
-  private final Object writeSignal = new Object();
-  private long writes;
-
   private final java.util.List<Runnable> writeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  /** Runs {@code listener} after every successful write (a stream poller wakes on it). */
+  /**
+   * Runs {@code listener} after every successful write. A stream poller that found nothing wakes on
+   * it instead of sleeping a fixed quarter second, so a record is read as soon as it is written.
+   */
   public void addWriteListener(Runnable listener) {
     writeListeners.add(listener);
   }
 
-  /** Counts a successful write and wakes whoever waits for one (the stream pollers). */
   private HttpResponse<byte[]> wrote(String operation, HttpResponse<byte[]> response) {
     if (response.statusCode() == 200 && WRITES.contains(operation)) {
-      synchronized (writeSignal) {
-        writes++;
-        writeSignal.notifyAll();
-      }
       writeListeners.forEach(Runnable::run);
     }
     return response;
-  }
-
-  /** Successful writes through this server so far: pass it to {@link #awaitWriteAfter}. */
-  public long writeCount() {
-    synchronized (writeSignal) {
-      return writes;
-    }
-  }
-
-  /**
-   * Waits until a write after the {@code seen}-th one, or {@code millis}. A stream poller that
-   * found nothing waits here instead of sleeping a fixed quarter second, so a record is read as
-   * soon as it is written (event to router: a quarter second less on average).
-   */
-  public void awaitWriteAfter(long seen, long millis) throws InterruptedException {
-    long deadline = System.nanoTime() + millis * 1_000_000;
-    synchronized (writeSignal) {
-      long left;
-      while (writes == seen && (left = deadline - System.nanoTime()) > 0) {
-        writeSignal.wait(Math.max(1, left / 1_000_000));
-      }
-    }
   }
 
   private HttpResponse<byte[]> send(String target, String contentType, String authorization, byte[] body) {
