@@ -1,5 +1,6 @@
 package dev.nudge.cli;
 
+import dev.nudge.tracking.RequestAuthenticator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -10,15 +11,12 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -197,15 +195,8 @@ final class ApiClient {
     Map.Entry<String, String> key = signingKey();
     String text = body.toString();
     String timestamp = Long.toString(now().getEpochSecond());
-    String signature;
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key.getValue().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-      signature = HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    String signature = HexFormat.of().formatHex(
+        RequestAuthenticator.sign(key.getValue(), timestamp, text.getBytes(StandardCharsets.UTF_8)));
     return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
         .header("content-type", "application/json").header("x-nudge-key-id", key.getKey())
         .header("x-nudge-timestamp", timestamp).header("x-nudge-signature", "v1=" + signature)

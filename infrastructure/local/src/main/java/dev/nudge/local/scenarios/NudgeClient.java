@@ -1,5 +1,6 @@
 package dev.nudge.local.scenarios;
 
+import dev.nudge.tracking.RequestAuthenticator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nudge.local.Json;
 import dev.nudge.local.LocalCloud;
@@ -9,11 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Nudge's HTTP API on a running local cloud, called as its users call it: tracking requests
@@ -50,15 +48,8 @@ public final class NudgeClient {
   /** A POST signed like a customer's backend signs it, timestamped on the cloud's virtual clock. */
   public HttpResponse<String> signed(String path, String body) throws IOException, InterruptedException {
     String timestamp = Long.toString(clock.instant().getEpochSecond());
-    String signature;
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-      signature = HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    String signature = HexFormat.of().formatHex(
+        RequestAuthenticator.sign(secret, timestamp, body.getBytes(StandardCharsets.UTF_8)));
     return HTTP.send(HttpRequest.newBuilder(endpoint.resolve(path))
         .header("content-type", "application/json").header("x-nudge-key-id", keyId)
         .header("x-nudge-timestamp", timestamp).header("x-nudge-signature", "v1=" + signature)

@@ -1,5 +1,6 @@
 package dev.nudge.local.testing;
 
+import dev.nudge.tracking.RequestAuthenticator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,8 +21,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -148,10 +147,8 @@ public final class CloudProcess implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       try {
         String timestamp = Long.toString(now().getEpochSecond());
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-        String signature = HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+        String signature = HexFormat.of().formatHex(
+            RequestAuthenticator.sign(secret, timestamp, body.getBytes(StandardCharsets.UTF_8)));
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(endpoint() + path))
             .timeout(Duration.ofSeconds(60)).header("content-type", "application/json").header("x-nudge-key-id", keyId)
             .header("x-nudge-timestamp", timestamp).header("x-nudge-signature", "v1=" + signature)
