@@ -6,6 +6,7 @@ import dev.nudge.local.lambda.HttpApi;
 import dev.nudge.local.lambda.LocalFunction;
 import dev.nudge.local.lambda.StreamPoller;
 import dev.nudge.local.template.Resource;
+import dev.nudge.tracking.RequestAuthenticator;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -102,16 +103,9 @@ final class Summary {
         + secret + "' | sed 's/^.* //')\n");
   }
 
+  /** The hex signature of {@code body}, by the tracking API's own scheme ({@link RequestAuthenticator#sign}). */
   static String sign(String secret, String timestamp, String body) {
-    try {
-      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-      mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      mac.update(timestamp.getBytes(StandardCharsets.US_ASCII));
-      mac.update((byte) '.');
-      return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return HexFormat.of().formatHex(RequestAuthenticator.sign(secret, timestamp, body.getBytes(StandardCharsets.UTF_8)));
   }
 
 }
