@@ -166,6 +166,20 @@ class BroadcastsTest {
     return state;
   }
 
+  /** Pages of ten: several pages from a few contacts, so the tests stay fast. */
+  private final Broadcasts smallPages = new Broadcasts(stack.runtime.store(), members, lists, stack.runtime.contacts(),
+      stack.runtime.entry(), runs, stack.clock, 10, 50);
+
+  private static int pageAll(Broadcasts broadcasts, ObjectNode state) {
+    int pages = 0;
+    ObjectNode current = state;
+    do {
+      current = broadcasts.page(current);
+      pages++;
+    } while (!current.path("done").asBoolean());
+    return pages;
+  }
+
   private Set<String> startedContacts() {
     Set<String> contacts = new HashSet<>();
     stack.executions.started.forEach(s -> contacts.add(s.input().path("contact").path("id").asText()));
@@ -175,18 +189,19 @@ class BroadcastsTest {
   @Test
   void aRunToAListReachesEveryMemberOnce() throws Exception {
     stack.publish(NEWS);
-    customers(150);
+    customers(25);
     runs.create("product-news", "launch", new BroadcastAudience(null, "customers", null), stack.clock.instant());
 
-    assertThat(runAllPages(listState("launch", null))).isEqualTo(2);
+    assertThat(pageAll(smallPages, listState("launch", null))).isEqualTo(3);
 
-    assertThat(stack.executions.started).hasSize(150);
-    assertThat(startedContacts()).hasSize(150);
+    assertThat(stack.executions.started).hasSize(25);
+    assertThat(startedContacts()).hasSize(25);
     assertThat(stack.executions.started.get(0).input().path("trigger").path("list").asText()).isEqualTo("customers");
     BroadcastRuns.Run run = runs.find("product-news", "launch").orElseThrow();
     assertThat(run.list()).isEqualTo("customers");
     assertThat(run.segment()).isNull();
-    assertThat(run.reached()).isEqualTo(150);
+    assertThat(run.reached()).isEqualTo(25);
+    assertThat(run.pages()).isEqualTo(3);
     assertThat(run.status()).isEqualTo("finished");
   }
 
@@ -227,16 +242,16 @@ class BroadcastsTest {
   @Test
   void aPageOfAListRunThatRunsTwiceStartsNobodyTwiceAndCountsOnce() throws Exception {
     stack.publish(NEWS);
-    customers(120);
+    customers(12);
     runs.create("product-news", "launch", new BroadcastAudience(null, "customers", null), stack.clock.instant());
     ObjectNode first = listState("launch", null);
 
-    broadcasts.page(first);
-    broadcasts.page(first);
+    smallPages.page(first);
+    smallPages.page(first);
 
-    assertThat(stack.executions.started).hasSize(100);
+    assertThat(stack.executions.started).hasSize(10);
     BroadcastRuns.Run run = runs.find("product-news", "launch").orElseThrow();
-    assertThat(run.reached()).isEqualTo(100);
+    assertThat(run.reached()).isEqualTo(10);
     assertThat(run.skipped()).isZero();
   }
 
@@ -299,5 +314,34 @@ class BroadcastsTest {
     assertThat(again.created()).isFalse();
     assertThat(again.run().list()).isEqualTo("customers");
     assertThat(stack.executions.started).allMatch(s -> s.input().path("list").asText().equals("customers"));
+  }
+
+  @Test
+  void aListRunReadsTheListsIndexOncePerPageAndScansNothing() throws Exception {
+    stack.publish(NEWS);
+    customers(25);
+    var indexCalls = new dev.nudge.testing.CountingDynamoDb();
+    var otherCalls = new dev.nudge.testing.CountingDynamoDb();
+    var counted = dev.nudge.journeys.JourneyRuntime.of(stack.env(), otherCalls.client(), stack.executions);
+    var countedBroadcasts = new Broadcasts(counted.store(), new SegmentMembers(otherCalls.client(),
+        stack.variables.get("SEGMENTS_TABLE")), new ListIndex(indexCalls.client(), stack.variables.get("CONTACTS_TABLE")),
+        counted.contacts(), counted.entry(), new BroadcastRuns(otherCalls.client(), stack.variables.get("WORKFLOWS_TABLE")),
+        stack.clock, 10, 50);
+    runs.create("product-news", "pro", new BroadcastAudience(null, "customers",
+        Json.MAPPER.readTree("{\"attributes.plan\": \"pro\"}")), stack.clock.instant());
+
+    ObjectNode state = listState("pro", "{\"attributes.plan\": \"pro\"}");
+    int pages = 0;
+    do {
+      state = countedBroadcasts.page(state);
+      pages++;
+    } while (!state.path("done").asBoolean());
+
+    assertThat(pages).isEqualTo(3);
+    assertThat(indexCalls.operations()).containsExactly("Query", "Query", "Query");
+    assertThat(indexCalls.permissions()).containsExactly("dynamodb:Query " + stack.variables.get("CONTACTS_TABLE")
+        + "/index/byList");
+    assertThat(otherCalls.operations()).doesNotContain("Scan");
+    assertThat(runs.find("product-news", "pro").orElseThrow().reached()).isEqualTo(9);
   }
 }
