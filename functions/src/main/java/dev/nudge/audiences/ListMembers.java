@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * Static lists: adds contacts to a list or removes them, one conditional update of the profile's
  * {@code lists} set each, and writes {@code list.joined}/{@code list.left} only when membership
  * changed (what a {@code list:} trigger starts on), so a repeated request has no second effect.
+ * Each membership also has its {@code byList} item ({@link dev.nudge.contacts.ListIndex}).
  */
 public final class ListMembers {
   public static final String JOINED = "list.joined";
@@ -33,6 +34,7 @@ public final class ListMembers {
   private final EventRepository events;
   private final Clock clock;
   private final Duration retention;
+  private final dev.nudge.contacts.ListIndex index;
 
   public ListMembers(DynamoDbClient ddb, String contactsTable, EventRepository events, Clock clock, Duration retention) {
     this.ddb = ddb;
@@ -40,6 +42,7 @@ public final class ListMembers {
     this.events = events;
     this.clock = clock;
     this.retention = retention;
+    this.index = new dev.nudge.contacts.ListIndex(ddb, contactsTable);
   }
 
   public Result add(String list, String contactId) {
@@ -64,6 +67,10 @@ public final class ListMembers {
     } catch (ConditionalCheckFailedException e) {
       return Result.UNKNOWN_CONTACT;
     }
+    // The byList item (what a broadcast to the list pages) follows, whether or not membership
+    // changed: a retry after a crash between the two writes puts it right.
+    index.sync(contactId, join ? List.of(list) : List.of(),
+        join ? List.of() : List.of(list));
     boolean wasMember = old != null && old.containsKey("lists") && old.get("lists").ss().contains(list);
     if (wasMember == join) {
       return Result.UNCHANGED;

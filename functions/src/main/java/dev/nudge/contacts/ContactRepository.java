@@ -45,11 +45,13 @@ public final class ContactRepository {
   private final DynamoDbClient ddb;
   private final String table;
   private final DateAttributeIndex dates;
+  private final ListIndex lists;
 
   public ContactRepository(DynamoDbClient ddb, String table) {
     this.ddb = ddb;
     this.table = table;
     this.dates = new DateAttributeIndex(ddb, table);
+    this.lists = new ListIndex(ddb, table);
   }
 
   /** What identity resolution needs of a profile: does it exist, and was it merged away. */
@@ -255,6 +257,7 @@ public final class ContactRepository {
       if (!initial.attributes().isEmpty()) {
         dates.sync(contactId, initial.attributes(), Map.of());
       }
+      lists.sync(contactId, initial.listsAdd(), Set.of());
       return true;
     }
     List<TransactWriteItem> writes = new ArrayList<>();
@@ -283,6 +286,7 @@ public final class ContactRepository {
     if (!initial.attributes().isEmpty()) {
       dates.sync(contactId, initial.attributes(), Map.of());
     }
+    lists.sync(contactId, initial.listsAdd(), Set.of());
     return true;
   }
 
@@ -374,6 +378,8 @@ public final class ContactRepository {
       // Date attributes (birthday, renewal) feed the byDate index that date triggers query.
       dates.sync(contactId, update.attributes(), previous);
     }
+    // List memberships feed the byList index that broadcasts to a list page.
+    lists.sync(contactId, update.listsAdd(), update.listsRemove());
   }
 
   /**
@@ -676,10 +682,13 @@ public final class ContactRepository {
     }
     try {
       ddb.transactWriteItems(b -> b.transactItems(writes));
-      return true;
     } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException e) {
       throw new ConcurrentMergeException(anonymousContactId, knownId);
     }
+    // The lists moved to the known contact: so do their byList items (a broadcast reaches the person once).
+    lists.sync(knownId, anonymousLists, Set.of());
+    lists.sync(anonymousContactId, Set.of(), anonymousLists);
+    return true;
   }
 
   /** Thrown when a merge lost a race with another write to the same contacts; retrying is safe. */

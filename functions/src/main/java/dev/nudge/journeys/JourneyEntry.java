@@ -27,6 +27,22 @@ import java.util.Optional;
 public final class JourneyEntry {
   public enum Result { STARTED, DUPLICATE, NOT_TAKING_ENTRIES, NO_CONTACT, NOT_IN_AUDIENCE, ALREADY_ACTIVE, REENTRY_REFUSED }
 
+  /**
+   * An entry's result and, when the contact's journeys in the workflow refused it
+   * ({@code ALREADY_ACTIVE}, {@code REENTRY_REFUSED}), the trigger ids that started them: a caller
+   * that entered the contact before under a trigger id of its own (a broadcast page running again)
+   * tells its own journey from another without reading them again.
+   */
+  public record Attempt(Result result, List<String> refusedBy) {
+    public Attempt {
+      refusedBy = List.copyOf(refusedBy);
+    }
+
+    static Attempt of(Result result) {
+      return new Attempt(result, List.of());
+    }
+  }
+
   private final ContactRepository contacts;
   private final JourneyRecords journeys;
   private final JourneyStore markers;
@@ -56,12 +72,17 @@ public final class JourneyEntry {
    * @param trigger the document passed to the journey as {@code $.trigger}
    */
   public Result enter(PublishedWorkflows.Live live, String contactId, String triggerId, JsonNode trigger) {
+    return attempt(live, contactId, triggerId, trigger).result();
+  }
+
+  /** As {@link #enter}, telling which journeys refused the entry. */
+  public Attempt attempt(PublishedWorkflows.Live live, String contactId, String triggerId, JsonNode trigger) {
     if (!live.takesEntries()) {
-      return Result.NOT_TAKING_ENTRIES;
+      return Attempt.of(Result.NOT_TAKING_ENTRIES);
     }
     Optional<Contact> found = resolve(contactId);
     if (found.isEmpty()) {
-      return Result.NO_CONTACT;
+      return Attempt.of(Result.NO_CONTACT);
     }
     Contact contact = found.get();
     Workflow workflow = live.workflow();
@@ -69,14 +90,16 @@ public final class JourneyEntry {
     if (!inAudience(workflow.audience(), contact, now)
         || workflow.audience() != null
             && !workflow.audience().inSegments().stream().allMatch(segment -> memberOf.test(segment, contact.id()))) {
-      return Result.NOT_IN_AUDIENCE;
+      return Attempt.of(Result.NOT_IN_AUDIENCE);
     }
     List<JourneyRecord> previous = journeys.forContact(contact.id(), workflow.id());
     if (previous.stream().anyMatch(JourneyRecord::active)) {
-      return Result.ALREADY_ACTIVE;
+      return new Attempt(Result.ALREADY_ACTIVE, previous.stream().filter(JourneyRecord::active)
+          .map(JourneyRecord::triggerId).filter(Objects::nonNull).toList());
     }
     if (!reentryAllows(workflow.reentry(), previous, now)) {
-      return Result.REENTRY_REFUSED;
+      return new Attempt(Result.REENTRY_REFUSED, previous.stream().map(JourneyRecord::triggerId)
+          .filter(Objects::nonNull).toList());
     }
     String name = ExecutionNames.of(workflow.id(), contact.id(), triggerId);
     ObjectNode input = Json.object();
@@ -85,7 +108,7 @@ public final class JourneyEntry {
     // The active marker (the step actions' JourneyStore, sk A#<workflow>) makes "one active journey"
     // race-free; the same execution name may claim it again, so a replay gets as far as Step Functions.
     if (!markers.claimActive(contact.id(), workflow.id(), name, now)) {
-      return Result.ALREADY_ACTIVE;
+      return Attempt.of(Result.ALREADY_ACTIVE);
     }
     Executions.Start start;
     try {
@@ -100,12 +123,12 @@ public final class JourneyEntry {
           .noneMatch(j -> j.active() && j.executionArn().endsWith(":" + name))) {
         markers.releaseActive(contact.id(), workflow.id(), name);
       }
-      return Result.DUPLICATE;
+      return Attempt.of(Result.DUPLICATE);
     }
     boolean recorded = journeys.started(new JourneyRecord(contact.id(), workflow.id(),
         Integer.toString(live.meta().liveVersion()), start.executionArn(), triggerId,
         JourneyRecord.Status.ACTIVE, null, now, null, null, null, null));
-    return recorded ? Result.STARTED : Result.DUPLICATE;
+    return Attempt.of(recorded ? Result.STARTED : Result.DUPLICATE);
   }
 
   /** Frees the active marker of an ended journey, so the contact may enter the workflow again. */

@@ -47,9 +47,21 @@ public record Workflow(
   public record DateTrigger(String attribute, LocalTime time, Duration offset, boolean annual)
       implements Trigger {}
 
-  /** Every contact in the audience, on an EventBridge schedule expression ({@code cron(...)}/{@code rate(...)}). */
-  /** Every occurrence of {@code expression} (UTC) starts a broadcast run to the members of {@code segment}. */
-  public record ScheduleTrigger(String expression, String segment) implements Trigger {}
+  /**
+   * Every occurrence of {@code expression} (an EventBridge schedule expression, UTC) starts a
+   * broadcast run to the members of {@code segment} or of {@code list} (exactly one of them), each
+   * member first passing {@code where} (a contact filter; {@link Filter#ALWAYS} when none).
+   */
+  public record ScheduleTrigger(String expression, String segment, String list, Filter where) implements Trigger {
+    public ScheduleTrigger {
+      where = where == null ? Filter.ALWAYS : where;
+    }
+
+    /** A run to every member of a segment. */
+    public ScheduleTrigger(String expression, String segment) {
+      this(expression, segment, null, Filter.ALWAYS);
+    }
+  }
 
   /** Started by an API call (a broadcast to a list or filter given in the call). */
   public record ApiTrigger() implements Trigger {}

@@ -163,8 +163,9 @@ public final class WorkflowParser {
     }
     List<String> kinds = new ArrayList<>(present(node, "event", "segment", "list", "date", "schedule", "api"));
     if (kinds.contains("schedule")) {
-      // A schedule names the segment its runs reach: there, segment is a field, not a trigger.
+      // A schedule names the segment or list its runs reach: there, they are fields, not triggers.
       kinds.remove("segment");
+      kinds.remove("list");
     }
     if (kinds.size() != 1) {
       problem(path, "exactly one of event, segment, list, date, schedule or api; found " + (kinds.isEmpty() ? "none" : kinds));
@@ -194,7 +195,7 @@ public final class WorkflowParser {
         return new Workflow.DateTrigger(name(node, "date", path), at, offset, annual);
       }
       case "schedule" -> {
-        allow(node, path, "schedule", "segment");
+        allow(node, path, "schedule", "segment", "list", "where");
         String expression = text(node, "schedule", path);
         if (expression != null) {
           try {
@@ -203,11 +204,22 @@ public final class WorkflowParser {
             problem(path + "/schedule", "an EventBridge schedule expression, cron(...) or rate(...): " + e.getMessage());
           }
         }
-        if (!node.has("segment")) {
-          problem(path + "/segment", "the segment each scheduled run reaches");
-          return new Workflow.ScheduleTrigger(expression, null);
+        Filter where = filter(node.get("where"), path + "/where");
+        if (node.has("segment") && node.has("list")) {
+          problem(path + "/list", "a run reaches a segment or a list, not both: give one of them");
+          return new Workflow.ScheduleTrigger(expression, null, null, where);
         }
-        return new Workflow.ScheduleTrigger(expression, name(node, "segment", path));
+        if (!node.has("segment") && !node.has("list")) {
+          // A where alone would read the whole contacts table on every run: a segment keeps that
+          // condition's members up to date as contacts change, and a run pages only them.
+          problem(node.has("where") ? path + "/where" : path + "/segment", node.has("where")
+              ? "where narrows a segment or a list and needs one of them (alone it would scan every contact each run): "
+                  + "give segment or list, or define a segment with this condition"
+              : "the segment or list each scheduled run reaches");
+          return new Workflow.ScheduleTrigger(expression, null, null, where);
+        }
+        return new Workflow.ScheduleTrigger(expression, node.has("segment") ? name(node, "segment", path) : null,
+            node.has("list") ? name(node, "list", path) : null, where);
       }
       default -> {
         allow(node, path, "api");

@@ -11,7 +11,8 @@ public final class Workflows {
   /** The example workflows bundled under {@code workflows/} on the classpath. */
   public static final List<String> BUNDLED = List.of(
       "welcome-series", "abandoned-cart", "birthday", "re-engagement", "lead-nurturing", "subject-line-test",
-      "first-purchase", "cross-sell", "best-customer", "best-customer-club", "local-store", "mql-handoff");
+      "first-purchase", "cross-sell", "best-customer", "best-customer-club", "local-store", "mql-handoff",
+      "pro-early-access");
 
   private final WorkflowValidator validator;
 

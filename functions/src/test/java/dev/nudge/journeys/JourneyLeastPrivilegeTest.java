@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The router's, the date scheduler's and the workflow admin's IAM policies in template.yaml allow
@@ -353,13 +354,26 @@ class JourneyLeastPrivilegeTest {
         .enter("readers", "reader", stack.clock.instant());
     var runs = new dev.nudge.journeys.broadcast.BroadcastRuns(calls.client(), stack.variables.get("WORKFLOWS_TABLE"));
     runs.create("product-news", "launch", "readers", stack.clock.instant());
+    new dev.nudge.contacts.ListIndex(stack.ddb, stack.variables.get("CONTACTS_TABLE")).sync("reader", List.of("customers"),
+        List.of());
+    stack.ddb.updateItem(b -> b.tableName(stack.variables.get("CONTACTS_TABLE"))
+        .key(Map.of("pk", AttributeValue.fromS("C#reader"), "sk", AttributeValue.fromS("PROFILE")))
+        .updateExpression("ADD lists :l").expressionAttributeValues(Map.of(":l", AttributeValue.fromSs(List.of("customers")))));
+    runs.create("product-news", "to-list", new dev.nudge.journeys.broadcast.BroadcastAudience(null, "customers",
+        dev.nudge.platform.Json.object().put("consent.email.status", "subscribed")), stack.clock.instant());
     var broadcasts = new dev.nudge.journeys.broadcast.Broadcasts(counted.store(),
-        new dev.nudge.audiences.SegmentMembers(calls.client(), stack.variables.get("SEGMENTS_TABLE")), counted.entry(),
-        counted.journeys(), runs, stack.clock, 100, 14);
+        new dev.nudge.audiences.SegmentMembers(calls.client(), stack.variables.get("SEGMENTS_TABLE")),
+        new dev.nudge.contacts.ListIndex(calls.client(), stack.variables.get("CONTACTS_TABLE")), counted.contacts(),
+        counted.entry(), runs, stack.clock, 100, 14);
     var state = dev.nudge.platform.Json.object().put("workflow", "product-news").put("run", "launch")
         .put("segment", "readers").put("page", 0);
     assertThat(broadcasts.page(state).path("done").asBoolean()).isTrue();
     assertThat(runs.find("product-news", "launch").orElseThrow().reached()).isEqualTo(1);
+    var toList = dev.nudge.platform.Json.object().put("workflow", "product-news").put("run", "to-list")
+        .put("list", "customers").put("page", 0);
+    toList.putObject("where").put("consent.email.status", "subscribed");
+    assertThat(broadcasts.page(toList).path("done").asBoolean()).isTrue();
+    assertThat(runs.find("product-news", "to-list").orElseThrow().skippedBy()).containsOnlyKeys("already_active");
     assertGranted("BroadcastFunction");
   }
 

@@ -12,8 +12,9 @@ import java.time.Clock;
 import java.util.Optional;
 
 /**
- * Starts a broadcast run of an {@code api}- (or {@code schedule}-) triggered workflow to every member of a segment: the
- * run record, then one execution of the broadcast state machine named by the workflow and run, so
+ * Starts a broadcast run of an {@code api}- (or {@code schedule}-) triggered workflow to every
+ * member of a segment or a list passing an optional filter ({@link BroadcastAudience}): the run
+ * record, then one execution of the broadcast state machine named by the workflow and run, so
  * a repeated request starts nothing twice; and reads a run with its totals.
  */
 public final class BroadcastAdmin {
@@ -36,7 +37,17 @@ public final class BroadcastAdmin {
     this.clock = clock;
   }
 
+  /** A run to every member of a segment. */
   public Started start(String workflowId, String run, String segment, JsonNode data) {
+    return start(workflowId, run, BroadcastAudience.segment(segment), data);
+  }
+
+  /**
+   * A run to {@code audience}. An unknown segment is refused (400, {@code segment}); a list exists
+   * by use (no list is declared), so a list nobody joined yet is a run that finishes with 0
+   * reached. A repeated request keeps the first request's audience.
+   */
+  public Started start(String workflowId, String run, BroadcastAudience audience, JsonNode data) {
     WorkflowStore.Meta meta = workflows.find(workflowId)
         .orElseThrow(() -> new ApiException(404, "not_found", "no such workflow", "id"));
     if (!meta.published() || meta.status() != WorkflowStore.Status.ACTIVE) {
@@ -46,17 +57,22 @@ public final class BroadcastAdmin {
     if (!(trigger instanceof Workflow.ApiTrigger) && !(trigger instanceof Workflow.ScheduleTrigger)) {
       throw new ApiException(409, "conflict", "only an api- or schedule-triggered workflow is broadcast", "id");
     }
-    if (segments.find(segment).isEmpty()) {
-      throw ApiException.invalid("segment", "no segment " + segment);
+    if (audience.segment() != null && segments.find(audience.segment()).isEmpty()) {
+      throw ApiException.invalid("segment", "no segment " + audience.segment());
     }
-    boolean created = runs.create(workflowId, run, segment, clock.instant());
-    ObjectNode input = Json.object().put("workflow", workflowId).put("run", run).put("segment", segment).put("page", 0);
+    boolean created = runs.create(workflowId, run, audience, clock.instant());
+    // The stored audience, not the request's: a repeated request resumes the run it first started.
+    BroadcastRuns.Run stored = runs.find(workflowId, run).orElseThrow();
+    BroadcastAudience started = new BroadcastAudience(stored.segment(), stored.list(), stored.where());
+    ObjectNode input = Json.object().put("workflow", workflowId).put("run", run);
+    started.writeTo(input);
+    input.put("page", 0);
     input.putNull("cursor");
     input.set("data", data == null ? Json.object() : data);
     // Started even when the run existed: a request that failed after the record resumes here,
     // and the execution's name makes a second start a no-op.
     executions.start(stateMachineArn, workflowId + "-" + run, input);
-    return new Started(runs.find(workflowId, run).orElseThrow(), created);
+    return new Started(stored, created);
   }
 
   public Optional<BroadcastRuns.Run> find(String workflowId, String run) {

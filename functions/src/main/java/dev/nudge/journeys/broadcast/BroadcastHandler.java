@@ -3,6 +3,7 @@ package dev.nudge.journeys.broadcast;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.nudge.audiences.SegmentMembers;
+import dev.nudge.contacts.ListIndex;
 import dev.nudge.journeys.JourneyRuntime;
 import dev.nudge.journeys.SfnExecutions;
 import dev.nudge.journeys.StepFunctionsClient;
@@ -27,7 +28,8 @@ public final class BroadcastHandler implements RequestStreamHandler {
 
   private static Broadcasts wire(Environment env, JourneyRuntime runtime) {
     return new Broadcasts(runtime.store(), new SegmentMembers(AwsClients.dynamoDb(), env.require("SEGMENTS_TABLE")),
-        runtime.entry(), runtime.journeys(), new BroadcastRuns(AwsClients.dynamoDb(), env.require("WORKFLOWS_TABLE")), env.clock(),
+        new ListIndex(AwsClients.dynamoDb(), env.require("CONTACTS_TABLE")), runtime.contacts(),
+        runtime.entry(), new BroadcastRuns(AwsClients.dynamoDb(), env.require("WORKFLOWS_TABLE")), env.clock(),
         Integer.parseInt(env.optional("BROADCAST_PAGE_SIZE").orElse("100")),
         Double.parseDouble(env.optional("BROADCAST_RATE_PER_SECOND").orElse("14")));
   }

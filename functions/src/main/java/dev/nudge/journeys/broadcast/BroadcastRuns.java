@@ -1,5 +1,7 @@
 package dev.nudge.journeys.broadcast;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nudge.platform.Json;
 import dev.nudge.platform.Times;
 import java.time.Instant;
 import java.util.HashMap;
@@ -11,16 +13,17 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * Broadcast runs in the workflows table: the run ({@code id = broadcast:<workflow>}, {@code sk = <run>})
- * and one item per page done ({@code sk = <run>#page#<nnnnnn>}) holding that page's counts. A page
+ * Broadcast runs in the workflows table: the run ({@code id = broadcast:<workflow>}, {@code sk = <run>},
+ * with its audience: {@code segment} or {@code list}, and {@code where} as JSON text) and one item per page done ({@code sk = <run>#page#<nnnnnn>}) holding that page's counts. A page
  * retried after a crash overwrites its own item, so the totals (the sum of the pages) count each
  * contact once however often a page ran.
  */
 public final class BroadcastRuns {
   static final String PREFIX = "broadcast:";
 
-  public record Run(String workflow, String run, String segment, String status, Instant startedAt, Instant finishedAt,
-      long pages, long reached, long skipped, Map<String, Long> skippedBy) {}
+  /** {@code segment} or {@code list} (the other null), {@code where} the filter (null when none). */
+  public record Run(String workflow, String run, String segment, String list, JsonNode where, String status,
+      Instant startedAt, Instant finishedAt, long pages, long reached, long skipped, Map<String, Long> skippedBy) {}
 
   private final DynamoDbClient ddb;
   private final String table;
@@ -30,13 +33,28 @@ public final class BroadcastRuns {
     this.table = table;
   }
 
-  /** False if a run of that id exists (a repeated request). */
+  /** A run to a segment; false if a run of that id exists (a repeated request). */
   public boolean create(String workflow, String run, String segment, Instant now) {
+    return create(workflow, run, BroadcastAudience.segment(segment), now);
+  }
+
+  /** False if a run of that id exists (a repeated request): the first request's audience stays. */
+  public boolean create(String workflow, String run, BroadcastAudience audience, Instant now) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("id", AttributeValue.fromS(PREFIX + workflow));
+    item.put("sk", AttributeValue.fromS(run));
+    if (audience.segment() != null) {
+      item.put("segment", AttributeValue.fromS(audience.segment()));
+    } else {
+      item.put("list", AttributeValue.fromS(audience.list()));
+    }
+    if (audience.where() != null) {
+      item.put("where", AttributeValue.fromS(Json.write(audience.where())));
+    }
+    item.put("status", AttributeValue.fromS("running"));
+    item.put("startedAt", AttributeValue.fromS(Times.format(now)));
     try {
-      ddb.putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS(PREFIX + workflow),
-              "sk", AttributeValue.fromS(run), "segment", AttributeValue.fromS(segment),
-              "status", AttributeValue.fromS("running"), "startedAt", AttributeValue.fromS(Times.format(now))))
-          .conditionExpression("attribute_not_exists(sk)"));
+      ddb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(sk)"));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
@@ -91,9 +109,22 @@ public final class BroadcastRuns {
     }
     long skipped = skippedBy.values().stream().mapToLong(Long::longValue).sum();
     Map<String, AttributeValue> h = head;
-    return Optional.of(new Run(workflow, run, h.get("segment").s(), h.get("status").s(),
+    return Optional.of(new Run(workflow, run, text(h, "segment"), text(h, "list"),
+        h.containsKey("where") ? readTree(h.get("where").s()) : null, h.get("status").s(),
         Times.parse(h.get("startedAt").s()), h.containsKey("finishedAt") ? Times.parse(h.get("finishedAt").s()) : null,
         pages, reached, skipped, skippedBy));
+  }
+
+  private static JsonNode readTree(String text) {
+    try {
+      return Json.MAPPER.readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a stored broadcast filter that is not JSON", e);
+    }
+  }
+
+  private static String text(Map<String, AttributeValue> item, String name) {
+    return item.containsKey(name) ? item.get(name).s() : null;
   }
 
   private static Map<String, AttributeValue> key(String workflow, String run) {

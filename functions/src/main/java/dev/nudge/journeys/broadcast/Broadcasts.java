@@ -3,41 +3,56 @@ package dev.nudge.journeys.broadcast;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nudge.audiences.SegmentMembers;
+import dev.nudge.contacts.Contact;
+import dev.nudge.contacts.ContactJson;
+import dev.nudge.contacts.ContactRepository;
+import dev.nudge.contacts.ListIndex;
 import dev.nudge.journeys.JourneyEntry;
 import dev.nudge.journeys.PublishedWorkflows;
 import dev.nudge.platform.Json;
 import dev.nudge.platform.Log;
+import dev.nudge.workflows.Filter;
 import dev.nudge.workflows.admin.WorkflowStore;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * One page of a broadcast run, as the broadcast state machine calls it in a loop: up to
- * {@code pageSize} members of the run's segment after the cursor enter the workflow (each entry
- * named by the run, so a page that runs twice starts no journey twice), the page's counts are
- * recorded, and the answer carries the next cursor and how long to wait before the next page, so
- * the run keeps to {@code ratePerSecond} entries (the account's sending rate, not a Lambda timeout,
- * bounds it). A paused or archived workflow ends the run.
+ * {@code pageSize} members of the run's audience (a segment's members, or a list's through the
+ * {@code byList} index) after the cursor, each passing the run's {@code where} filter, enter the
+ * workflow (each entry named by the run, so a page that runs twice starts no journey twice), the
+ * page's counts are recorded (reached, and skipped by reason), and the answer carries the next
+ * cursor and how long to wait before the next page, so the run keeps to {@code ratePerSecond}
+ * entries (the account's sending rate, not a Lambda timeout, bounds it). A paused or archived
+ * workflow ends the run.
  */
 public final class Broadcasts {
   private static final Log LOG = new Log("broadcast");
+  /** Skip reasons of the members refused before entry (the entry's own refusals use its result names). */
+  static final String FILTERED = "filtered";
+  static final String NOT_IN_LIST = "not_in_list";
+  static final String MERGED = "merged";
+  static final String NO_CONTACT = "no_contact";
 
   private final WorkflowStore workflows;
-  private final SegmentMembers members;
+  private final SegmentMembers segments;
+  private final ListIndex lists;
+  private final ContactRepository contacts;
   private final JourneyEntry entry;
   private final BroadcastRuns runs;
-  private final dev.nudge.journeys.JourneyRecords journeys;
   private final Clock clock;
   private final int pageSize;
   private final double ratePerSecond;
 
-  public Broadcasts(WorkflowStore workflows, SegmentMembers members, JourneyEntry entry,
-      dev.nudge.journeys.JourneyRecords journeys, BroadcastRuns runs, Clock clock, int pageSize, double ratePerSecond) {
-    this.journeys = journeys;
+  public Broadcasts(WorkflowStore workflows, SegmentMembers segments, ListIndex lists, ContactRepository contacts,
+      JourneyEntry entry, BroadcastRuns runs, Clock clock, int pageSize, double ratePerSecond) {
     this.workflows = workflows;
-    this.members = members;
+    this.segments = segments;
+    this.lists = lists;
+    this.contacts = contacts;
     this.entry = entry;
     this.runs = runs;
     this.clock = clock;
@@ -46,20 +61,13 @@ public final class Broadcasts {
   }
 
   /**
-   * A page that runs again (a Task retry, or after a restart) meets the journeys its first attempt
-   * started: still active, or already ended so that re-entry is refused. Either way this run
-   * reached the contact.
+   * {@code state}: {workflow, run, segment or list, where, cursor, page, data}; the answer is the
+   * next state plus done and waitSeconds.
    */
-  private boolean reachedBefore(JourneyEntry.Result result, String contactId, String workflowId, String run) {
-    return (result == JourneyEntry.Result.ALREADY_ACTIVE || result == JourneyEntry.Result.REENTRY_REFUSED)
-        && journeys.forContact(contactId, workflowId).stream().anyMatch(j -> ("broadcast-" + run).equals(j.triggerId()));
-  }
-
-  /** {@code state}: {workflow, run, segment, cursor, page, data}; the answer is the next state plus done and waitSeconds. */
   public ObjectNode page(JsonNode state) {
     String workflowId = state.path("workflow").asText();
     String run = state.path("run").asText();
-    String segment = state.path("segment").asText();
+    BroadcastAudience audience = BroadcastAudience.fromState(state);
     String cursor = state.path("cursor").isTextual() ? state.path("cursor").asText() : null;
     int page = state.path("page").asInt(0);
     ObjectNode next = state.deepCopy();
@@ -70,16 +78,26 @@ public final class Broadcasts {
       return next.put("done", true).put("waitSeconds", 0);
     }
     PublishedWorkflows.Live live = new PublishedWorkflows.Live(meta, meta.live());
-    SegmentMembers.Page members = this.members.members(segment, pageSize, cursor);
-    ObjectNode trigger = Json.object().put("type", "broadcast").put("run", run).put("segment", segment);
+    Page members = members(audience, cursor);
+    Filter where = audience.filter();
+    ObjectNode trigger = Json.object().put("type", "broadcast").put("run", run);
+    audience.writeTo(trigger);
     trigger.set("data", state.path("data").isObject() ? state.get("data") : Json.object());
+    String triggerId = "broadcast-" + run;
     long reached = 0;
     Map<String, Long> skipped = new TreeMap<>();
     for (String contactId : members.contactIds()) {
-      JourneyEntry.Result result = entry.enter(live, contactId, "broadcast-" + run, trigger);
-      if (result == JourneyEntry.Result.STARTED || result == JourneyEntry.Result.DUPLICATE || reachedBefore(result,
-          contactId, workflowId, run)) {
-        // DUPLICATE, or active from this run: reached already, in an earlier attempt of this page.
+      String refused = refusal(audience, where, contactId);
+      if (refused != null) {
+        skipped.merge(refused, 1L, Long::sum);
+        continue;
+      }
+      JourneyEntry.Attempt attempt = entry.attempt(live, contactId, triggerId, trigger);
+      JourneyEntry.Result result = attempt.result();
+      // DUPLICATE, or refused by a journey this run started: reached already, in an earlier
+      // attempt of this page (a Task retry, or after a restart; the journey may have ended since).
+      if (result == JourneyEntry.Result.STARTED || result == JourneyEntry.Result.DUPLICATE
+          || attempt.refusedBy().contains(triggerId)) {
         reached++;
       } else {
         skipped.merge(result.name().toLowerCase(Locale.ROOT), 1L, Long::sum);
@@ -100,5 +118,49 @@ public final class Broadcasts {
       next.put("cursor", members.next());
     }
     return next;
+  }
+
+  private record Page(List<String> contactIds, String next) {}
+
+  private Page members(BroadcastAudience audience, String cursor) {
+    if (audience.segment() != null) {
+      SegmentMembers.Page page = segments.members(audience.segment(), pageSize, cursor);
+      return new Page(page.contactIds(), page.next());
+    }
+    ListIndex.Page page = lists.members(audience.list(), pageSize, cursor);
+    return new Page(page.contactIds(), page.next());
+  }
+
+  /**
+   * Why a member does not enter before trying (null: it may). A list member is read to check the
+   * profile still holds the list (its index item is written after the profile, so a crash between
+   * a removal's two writes may leave it) and that it was not merged into another contact (who is
+   * reached under their own id); a filter is read from the same profile, as audiences read it.
+   * A segment's member with no filter is not read here: the entry reads it.
+   */
+  private String refusal(BroadcastAudience audience, Filter where, String contactId) {
+    if (audience.list() == null && where.isEmpty()) {
+      return null;
+    }
+    Contact contact = contacts.find(contactId).orElse(null);
+    if (contact == null) {
+      return NO_CONTACT;
+    }
+    if (contact.mergedInto() != null) {
+      if (audience.list() != null) {
+        return MERGED;
+      }
+      contact = contacts.find(contact.mergedInto()).orElse(null);
+      if (contact == null) {
+        return NO_CONTACT;
+      }
+    }
+    if (audience.list() != null && !contact.lists().contains(audience.list())) {
+      return NOT_IN_LIST;
+    }
+    if (!where.isEmpty() && !where.matches(ContactJson.contact(contact).put("leadScore", contact.leadScore(clock.instant())))) {
+      return FILTERED;
+    }
+    return null;
   }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * {@code schedule} triggers: each occurrence of a published workflow's schedule in the last
- * {@code lookback} starts a broadcast run to the trigger's segment, named by the occurrence
+ * {@code lookback} starts a broadcast run to the trigger's segment or list (and filter), named by the occurrence
  * ({@code schedule-20261207T1000}), so runs of this function that overlap start it once and a
  * missed run is caught up by the next within the lookback.
  */
@@ -52,7 +52,7 @@ public final class ScheduledBroadcasts {
       for (Instant occurrence : expression.occurrences(now.minus(lookback), now, MAX_OCCURRENCES)) {
         String run = "schedule-" + RUN.format(occurrence);
         try {
-          BroadcastAdmin.Started result = broadcasts.start(live.id(), run, trigger.segment(), null);
+          BroadcastAdmin.Started result = broadcasts.start(live.id(), run, BroadcastAudience.of(trigger), null);
           started.add(new Started(live.id(), run, result.created()));
         } catch (ApiException e) {
           // A segment deleted or never saved: reported, and tried again at the next occurrence.

@@ -124,31 +124,40 @@ public final class WorkflowsAdminHandler extends HttpApiHandler {
     }
   }
 
-  /** {@code {"id": <run id>, "segment": <segment>, "data": {...}}}: every member of the segment into the workflow. */
+  /**
+   * {@code {"id": <run id>, "segment": <segment> | "list": <list>, "where": {...}, "data": {...}}}:
+   * every member of the segment or list that passes where into the workflow.
+   */
   private HttpResponse broadcast(HttpRequest request) {
     requireBroadcasts();
     JsonNode body = Json.parseBody(request.body());
     if (body == null || !body.isObject()) {
-      throw ApiException.invalid("body", "a JSON object with id, segment and optional data");
+      throw ApiException.invalid("body", "a JSON object with id, segment or list, optional where and data");
     }
     String run = body.path("id").asText("");
     if (!body.path("id").isTextual() || !run.matches("[A-Za-z0-9_-]{1,64}")) {
       throw ApiException.invalid("id", "a run id of 1 to 64 letters, digits, _ and - (repeating it starts nothing twice)");
     }
-    String segment = body.path("segment").asText("");
-    if (!body.path("segment").isTextual() || !dev.nudge.audiences.Segment.ID.matcher(segment).matches()) {
-      throw ApiException.invalid("segment", "the id of a segment");
-    }
+    var audience = dev.nudge.journeys.broadcast.BroadcastAudience.fromBody(body);
     if (body.has("data") && !body.get("data").isObject()) {
       throw ApiException.invalid("data", "an object, the journeys' $.trigger.data");
     }
-    dev.nudge.journeys.broadcast.BroadcastAdmin.Started started = broadcasts.start(id(request), run, segment, body.get("data"));
+    dev.nudge.journeys.broadcast.BroadcastAdmin.Started started = broadcasts.start(id(request), run, audience, body.get("data"));
     return HttpResponse.json(started.created() ? 202 : 200, run(started.run()));
   }
 
   private static ObjectNode run(dev.nudge.journeys.broadcast.BroadcastRuns.Run run) {
     ObjectNode out = Json.object();
-    out.put("workflow", run.workflow()).put("run", run.run()).put("segment", run.segment()).put("status", run.status())
+    out.put("workflow", run.workflow()).put("run", run.run());
+    if (run.segment() != null) {
+      out.put("segment", run.segment());
+    } else {
+      out.put("list", run.list());
+    }
+    if (run.where() != null) {
+      out.set("where", run.where());
+    }
+    out.put("status", run.status())
         .put("startedAt", Times.format(run.startedAt()))
         .put("finishedAt", run.finishedAt() == null ? null : Times.format(run.finishedAt()))
         .put("pages", run.pages()).put("reached", run.reached()).put("skipped", run.skipped());

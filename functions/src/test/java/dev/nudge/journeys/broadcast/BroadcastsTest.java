@@ -6,9 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nudge.audiences.Segment;
 import dev.nudge.audiences.SegmentMembers;
 import dev.nudge.audiences.SegmentStore;
+import dev.nudge.contacts.Attribute;
+import dev.nudge.contacts.ListIndex;
+import dev.nudge.contacts.ProfileUpdate;
 import dev.nudge.journeys.JourneyStack;
 import dev.nudge.platform.Json;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +31,9 @@ class BroadcastsTest {
   private final JourneyStack stack = new JourneyStack();
   private final SegmentMembers members = new SegmentMembers(stack.ddb, stack.variables.get("SEGMENTS_TABLE"));
   private final BroadcastRuns runs = new BroadcastRuns(stack.ddb, stack.variables.get("WORKFLOWS_TABLE"));
-  private final Broadcasts broadcasts = new Broadcasts(stack.runtime.store(), members, stack.runtime.entry(),
-      stack.runtime.journeys(), runs, stack.clock, 100, 50);
+  private final ListIndex lists = new ListIndex(stack.ddb, stack.variables.get("CONTACTS_TABLE"));
+  private final Broadcasts broadcasts = new Broadcasts(stack.runtime.store(), members, lists, stack.runtime.contacts(),
+      stack.runtime.entry(), runs, stack.clock, 100, 50);
   private final BroadcastAdmin admin = new BroadcastAdmin(stack.runtime.store(),
       new SegmentStore(stack.ddb, stack.variables.get("WORKFLOWS_TABLE")), runs, stack.executions,
       "arn:aws:states:us-east-1:000000000000:stateMachine:broadcast", stack.clock);
@@ -137,5 +144,204 @@ class BroadcastsTest {
     assertThat(admin.start("product-news", "launch", "readers", null).created()).isFalse();
     assertThat(stack.executions.started).extracting(dev.nudge.journeys.RecordingExecutions.Started::name)
         .containsOnly("product-news-launch");
+  }
+
+  /** {@code count} contacts in list customers through identify's path, every third on the pro plan. */
+  private void customers(int count) {
+    for (int i = 0; i < count; i++) {
+      String id = String.format("customer-%04d", i);
+      stack.contact(id);
+      stack.runtime.contacts().update(id, new ProfileUpdate(null, null,
+          Map.of("plan", Optional.of(new Attribute.Text(i % 3 == 0 ? "pro" : "free"))), null, null, Set.of("customers"),
+          Set.of(), null, Map.of()), stack.clock.instant());
+    }
+  }
+
+  private ObjectNode listState(String run, String whereJson) throws Exception {
+    ObjectNode state = Json.object().put("workflow", "product-news").put("run", run).put("list", "customers").put("page", 0);
+    state.putNull("cursor");
+    if (whereJson != null) {
+      state.set("where", Json.MAPPER.readTree(whereJson));
+    }
+    return state;
+  }
+
+  /** Pages of ten: several pages from a few contacts, so the tests stay fast. */
+  private final Broadcasts smallPages = new Broadcasts(stack.runtime.store(), members, lists, stack.runtime.contacts(),
+      stack.runtime.entry(), runs, stack.clock, 10, 50);
+
+  private static int pageAll(Broadcasts broadcasts, ObjectNode state) {
+    int pages = 0;
+    ObjectNode current = state;
+    do {
+      current = broadcasts.page(current);
+      pages++;
+    } while (!current.path("done").asBoolean());
+    return pages;
+  }
+
+  private Set<String> startedContacts() {
+    Set<String> contacts = new HashSet<>();
+    stack.executions.started.forEach(s -> contacts.add(s.input().path("contact").path("id").asText()));
+    return contacts;
+  }
+
+  @Test
+  void aRunToAListReachesEveryMemberOnce() throws Exception {
+    stack.publish(NEWS);
+    customers(25);
+    runs.create("product-news", "launch", new BroadcastAudience(null, "customers", null), stack.clock.instant());
+
+    assertThat(pageAll(smallPages, listState("launch", null))).isEqualTo(3);
+
+    assertThat(stack.executions.started).hasSize(25);
+    assertThat(startedContacts()).hasSize(25);
+    assertThat(stack.executions.started.get(0).input().path("trigger").path("list").asText()).isEqualTo("customers");
+    BroadcastRuns.Run run = runs.find("product-news", "launch").orElseThrow();
+    assertThat(run.list()).isEqualTo("customers");
+    assertThat(run.segment()).isNull();
+    assertThat(run.reached()).isEqualTo(25);
+    assertThat(run.pages()).isEqualTo(3);
+    assertThat(run.status()).isEqualTo("finished");
+  }
+
+  @Test
+  void aWhereFilterStartsOnlyTheMatchingMembersAndCountsTheOthersSkippedAsFiltered() throws Exception {
+    stack.publish(NEWS);
+    customers(30);
+    String where = "{\"attributes.plan\": \"pro\"}";
+    runs.create("product-news", "pro", new BroadcastAudience(null, "customers", Json.MAPPER.readTree(where)),
+        stack.clock.instant());
+
+    runAllPages(listState("pro", where));
+
+    assertThat(startedContacts()).hasSize(10).allMatch(id -> Integer.parseInt(id.substring("customer-".length())) % 3 == 0);
+    BroadcastRuns.Run run = runs.find("product-news", "pro").orElseThrow();
+    assertThat(run.reached()).isEqualTo(10);
+    assertThat(run.skippedBy()).containsExactly(Map.entry(Broadcasts.FILTERED, 20L));
+    assertThat(run.where().path("attributes.plan").asText()).isEqualTo("pro");
+  }
+
+  @Test
+  void aWhereFilterNarrowsASegmentToo() throws Exception {
+    stack.publish(NEWS);
+    segmentOf(4);
+    stack.runtime.contacts().update("reader-0002", new ProfileUpdate(null, null,
+        Map.of("vip", Optional.of(new Attribute.Flag(true))), null, null, Set.of(), Set.of(), null, Map.of()),
+        stack.clock.instant());
+    ObjectNode state = firstState();
+    state.set("where", Json.MAPPER.readTree("{\"attributes.vip\": true}"));
+    runs.create("product-news", "launch", new BroadcastAudience("readers", null, state.get("where")), stack.clock.instant());
+
+    runAllPages(state);
+
+    assertThat(startedContacts()).containsExactly("reader-0002");
+    assertThat(runs.find("product-news", "launch").orElseThrow().skippedBy()).containsExactly(Map.entry("filtered", 3L));
+  }
+
+  @Test
+  void aPageOfAListRunThatRunsTwiceStartsNobodyTwiceAndCountsOnce() throws Exception {
+    stack.publish(NEWS);
+    customers(12);
+    runs.create("product-news", "launch", new BroadcastAudience(null, "customers", null), stack.clock.instant());
+    ObjectNode first = listState("launch", null);
+
+    smallPages.page(first);
+    smallPages.page(first);
+
+    assertThat(stack.executions.started).hasSize(10);
+    BroadcastRuns.Run run = runs.find("product-news", "launch").orElseThrow();
+    assertThat(run.reached()).isEqualTo(10);
+    assertThat(run.skipped()).isZero();
+  }
+
+  @Test
+  void aListMemberWhoseProfileNoLongerHoldsTheListIsSkippedAsNotInList() throws Exception {
+    stack.publish(NEWS);
+    customers(3);
+    // The index item outlived the profile's membership (a crash between a removal's two writes).
+    stack.ddb.updateItem(b -> b.tableName(stack.variables.get("CONTACTS_TABLE"))
+        .key(Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("C#customer-0001"),
+            "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("PROFILE")))
+        .updateExpression("DELETE lists :l")
+        .expressionAttributeValues(Map.of(":l", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromSs(
+            List.of("customers")))));
+    runs.create("product-news", "launch", new BroadcastAudience(null, "customers", null), stack.clock.instant());
+
+    runAllPages(listState("launch", null));
+
+    assertThat(startedContacts()).containsExactlyInAnyOrder("customer-0000", "customer-0002");
+    assertThat(runs.find("product-news", "launch").orElseThrow().skippedBy())
+        .containsExactly(Map.entry(Broadcasts.NOT_IN_LIST, 1L));
+  }
+
+  @Test
+  void aRunToAListNobodyJoinedFinishesWithNoneReached() throws Exception {
+    stack.publish(NEWS);
+    BroadcastAdmin.Started started = admin.start("product-news", "empty", new BroadcastAudience(null, "nobody-yet", null),
+        null);
+    assertThat(started.created()).isTrue();
+    ObjectNode state = listState("empty", null).put("list", "nobody-yet");
+
+    assertThat(broadcasts.page(state).path("done").asBoolean()).isTrue();
+
+    BroadcastRuns.Run run = runs.find("product-news", "empty").orElseThrow();
+    assertThat(run.status()).isEqualTo("finished");
+    assertThat(run.reached()).isZero();
+    assertThat(run.skipped()).isZero();
+  }
+
+  @Test
+  void startingARunToAListPassesTheListAndFilterToTheStateMachine() throws Exception {
+    stack.publish(NEWS);
+    var audience = new BroadcastAudience(null, "customers", Json.MAPPER.readTree("{\"attributes.plan\": \"pro\"}"));
+
+    admin.start("product-news", "pro", audience, null);
+
+    var input = stack.executions.started.get(0).input();
+    assertThat(input.path("list").asText()).isEqualTo("customers");
+    assertThat(input.has("segment")).isFalse();
+    assertThat(input.path("where").path("attributes.plan").asText()).isEqualTo("pro");
+  }
+
+  @Test
+  void aRepeatedStartWithAnotherAudienceResumesTheFirstRunsAudience() {
+    stack.publish(NEWS);
+    admin.start("product-news", "launch", new BroadcastAudience(null, "customers", null), null);
+
+    BroadcastAdmin.Started again = admin.start("product-news", "launch", new BroadcastAudience(null, "others", null), null);
+
+    assertThat(again.created()).isFalse();
+    assertThat(again.run().list()).isEqualTo("customers");
+    assertThat(stack.executions.started).allMatch(s -> s.input().path("list").asText().equals("customers"));
+  }
+
+  @Test
+  void aListRunReadsTheListsIndexOncePerPageAndScansNothing() throws Exception {
+    stack.publish(NEWS);
+    customers(25);
+    var indexCalls = new dev.nudge.testing.CountingDynamoDb();
+    var otherCalls = new dev.nudge.testing.CountingDynamoDb();
+    var counted = dev.nudge.journeys.JourneyRuntime.of(stack.env(), otherCalls.client(), stack.executions);
+    var countedBroadcasts = new Broadcasts(counted.store(), new SegmentMembers(otherCalls.client(),
+        stack.variables.get("SEGMENTS_TABLE")), new ListIndex(indexCalls.client(), stack.variables.get("CONTACTS_TABLE")),
+        counted.contacts(), counted.entry(), new BroadcastRuns(otherCalls.client(), stack.variables.get("WORKFLOWS_TABLE")),
+        stack.clock, 10, 50);
+    runs.create("product-news", "pro", new BroadcastAudience(null, "customers",
+        Json.MAPPER.readTree("{\"attributes.plan\": \"pro\"}")), stack.clock.instant());
+
+    ObjectNode state = listState("pro", "{\"attributes.plan\": \"pro\"}");
+    int pages = 0;
+    do {
+      state = countedBroadcasts.page(state);
+      pages++;
+    } while (!state.path("done").asBoolean());
+
+    assertThat(pages).isEqualTo(3);
+    assertThat(indexCalls.operations()).containsExactly("Query", "Query", "Query");
+    assertThat(indexCalls.permissions()).containsExactly("dynamodb:Query " + stack.variables.get("CONTACTS_TABLE")
+        + "/index/byList");
+    assertThat(otherCalls.operations()).doesNotContain("Scan");
+    assertThat(runs.find("product-news", "pro").orElseThrow().reached()).isEqualTo(9);
   }
 }

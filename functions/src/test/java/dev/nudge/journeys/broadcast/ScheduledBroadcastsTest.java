@@ -77,4 +77,58 @@ class ScheduledBroadcastsTest {
     assertThat(dev.nudge.workflows.WorkflowParser.parse(WEEKLY.replace("cron(0 10 ? * MON *)", "cron(0 10 * *)"))
         .problems()).extracting(dev.nudge.workflows.Problem::path).containsExactly("/trigger/schedule");
   }
+
+  private static final String WEEKLY_TO_LIST = WEEKLY.replace("  segment: readers\n",
+      "  list: customers\n  where: { attributes.plan: pro }\n");
+
+  private static java.util.List<String> problemPaths(String definition) {
+    return dev.nudge.workflows.WorkflowParser.parse(definition).problems().stream().map(dev.nudge.workflows.Problem::path)
+        .toList();
+  }
+
+  @Test
+  void aScheduleTriggerToAListWithAFilterParses() {
+    var parsed = dev.nudge.workflows.WorkflowParser.parse(WEEKLY_TO_LIST);
+    assertThat(parsed.problems()).isEmpty();
+    var trigger = (dev.nudge.workflows.Workflow.ScheduleTrigger) parsed.workflow().trigger();
+    assertThat(trigger.list()).isEqualTo("customers");
+    assertThat(trigger.segment()).isNull();
+    assertThat(trigger.where().criteria()).extracting(c -> c.path()).containsExactly("attributes.plan");
+  }
+
+  @Test
+  void aScheduleTriggerWithBothASegmentAndAListIsRefusedAtTheList() {
+    assertThat(problemPaths(WEEKLY.replace("  segment: readers\n", "  segment: readers\n  list: customers\n")))
+        .containsExactly("/trigger/list");
+  }
+
+  @Test
+  void aScheduleTriggerWithAFilterAloneIsRefusedAtTheFilterSuggestingASegment() {
+    var problems = dev.nudge.workflows.WorkflowParser.parse(
+        WEEKLY.replace("  segment: readers\n", "  where: { attributes.plan: pro }\n")).problems();
+    assertThat(problems).extracting(dev.nudge.workflows.Problem::path).containsExactly("/trigger/where");
+    assertThat(problems.get(0).message()).contains("segment");
+  }
+
+  @Test
+  void aScheduleTriggersBadFilterIsRefusedWhereItIsWrong() {
+    assertThat(problemPaths(WEEKLY_TO_LIST.replace("attributes.plan: pro", "attributes.plan: { between: 1 }")))
+        .containsExactly("/trigger/where/attributes.plan/between");
+  }
+
+  @Test
+  void anOccurrenceOfAScheduleToAListStartsARunToTheListWithItsFilter() {
+    stack.publish(WEEKLY_TO_LIST);
+    stack.clock.set(Instant.parse("2026-12-07T10:04:00Z"));
+
+    assertThat(schedules.run()).extracting(ScheduledBroadcasts.Started::created).containsExactly(true);
+
+    BroadcastRuns.Run run = runs.find("weekly-digest", "schedule-20261207T1000").orElseThrow();
+    assertThat(run.list()).isEqualTo("customers");
+    assertThat(run.where().path("attributes.plan").path("eq").asText()).isEqualTo("pro");
+    var input = stack.executions.started.get(0).input();
+    assertThat(input.path("list").asText()).isEqualTo("customers");
+    assertThat(BroadcastAudience.fromState(input).filter().matches(dev.nudge.platform.Json.object()
+        .set("attributes", dev.nudge.platform.Json.object().put("plan", "pro")))).isTrue();
+  }
 }
