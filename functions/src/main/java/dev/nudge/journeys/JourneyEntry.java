@@ -93,15 +93,14 @@ public final class JourneyEntry {
       return Attempt.of(Result.NOT_IN_AUDIENCE);
     }
     List<JourneyRecord> previous = journeys.forContact(contact.id(), workflow.id());
+    String name = ExecutionNames.of(workflow.id(), contact.id(), triggerId);
     if (previous.stream().anyMatch(JourneyRecord::active)) {
-      return new Attempt(Result.ALREADY_ACTIVE, previous.stream().filter(JourneyRecord::active)
-          .map(JourneyRecord::triggerId).filter(Objects::nonNull).toList());
+      return new Attempt(Result.ALREADY_ACTIVE, triggerIds(previous.stream().filter(JourneyRecord::active).toList(),
+          name, triggerId));
     }
     if (!reentryAllows(workflow.reentry(), previous, now)) {
-      return new Attempt(Result.REENTRY_REFUSED, previous.stream().map(JourneyRecord::triggerId)
-          .filter(Objects::nonNull).toList());
+      return new Attempt(Result.REENTRY_REFUSED, triggerIds(previous, name, triggerId));
     }
-    String name = ExecutionNames.of(workflow.id(), contact.id(), triggerId);
     ObjectNode input = Json.object();
     input.putObject("contact").put("id", contact.id());
     input.set("trigger", trigger);
@@ -129,6 +128,18 @@ public final class JourneyEntry {
         Integer.toString(live.meta().liveVersion()), start.executionArn(), triggerId,
         JourneyRecord.Status.ACTIVE, null, now, null, null, null, null));
     return Attempt.of(recorded ? Result.STARTED : Result.DUPLICATE);
+  }
+
+  /**
+   * The trigger ids of {@code refusing} journeys. A journey whose start was not recorded (the
+   * process died between StartExecution and the record, so only the Enter state's record exists,
+   * without a trigger id) is recognised by its execution name: if it is {@code name}, this very
+   * trigger started it.
+   */
+  private static List<String> triggerIds(List<JourneyRecord> refusing, String name, String triggerId) {
+    return refusing.stream().map(j -> j.triggerId() != null ? j.triggerId()
+        : j.executionArn() != null && (j.executionArn().equals(name) || j.executionArn().endsWith(":" + name))
+            ? triggerId : null).filter(Objects::nonNull).toList();
   }
 
   /** Frees the active marker of an ended journey, so the contact may enter the workflow again. */

@@ -125,6 +125,33 @@ class BroadcastsTest {
   }
 
   @Test
+  void aPageThatRunsAgainAfterACrashBetweenStartAndItsRecordCountsThoseJourneysReached() {
+    stack.publish(NEWS.replace("trigger: { api: true }", "trigger: { api: true }\nreentry: never"));
+    segmentOf(5);
+    runs.create("product-news", "launch", "readers", stack.clock.instant());
+    ObjectNode first = firstState();
+    broadcasts.page(first);
+    // As if the process died after StartExecution: only the Enter state's record exists, which
+    // carries no trigger id; then the journeys end.
+    String journeysTable = stack.variables.get("JOURNEYS_TABLE");
+    stack.ddb.scanPaginator(b -> b.tableName(journeysTable)).items().stream()
+        .filter(item -> item.get("sk").s().startsWith("J#product-news#"))
+        .forEach(item -> stack.ddb.updateItem(b -> b.tableName(journeysTable)
+            .key(java.util.Map.of("pk", item.get("pk"), "sk", item.get("sk"))).updateExpression("REMOVE triggerId")));
+    for (var record : stack.runtime.journeys().activeIn("product-news")) {
+      assertThat(record.triggerId()).isNull();
+      stack.runtime.journeys().ended(record.contactId(), record.workflowId(), record.executionArn(),
+          dev.nudge.journeys.JourneyRecord.Outcome.COMPLETED, stack.clock.instant(), null, null);
+    }
+
+    broadcasts.page(first);
+
+    BroadcastRuns.Run run = runs.find("product-news", "launch").orElseThrow();
+    assertThat(run.reached()).isEqualTo(5);
+    assertThat(run.skipped()).isZero();
+  }
+
+  @Test
   void aPausedWorkflowStopsTheRun() {
     stack.publish(NEWS);
     segmentOf(10);
