@@ -41,7 +41,7 @@ public final class WindowCounters {
   static final int MAX_SUMS = 20;
   private static final String LAST_DAY = "9999-12-31";
 
-  public enum Result { COUNTED, DUPLICATE }
+  public enum Result { COUNTED, DUPLICATE, NOT_COUNTED }
 
   /**
    * One day of one event type: how many events, the sums of their numeric top-level properties,
@@ -81,7 +81,8 @@ public final class WindowCounters {
     String type = event.path("type").asText();
     Instant at = event.hasNonNull("occurredAt") ? Times.parse(event.get("occurredAt").asText()) : null;
     if (contactId.isEmpty() || type.isEmpty() || at == null) {
-      throw new IllegalArgumentException("an event needs contactId, type and occurredAt to be counted");
+      // Every stored event has them; failing would hold the contact's stream back for nothing.
+      return Result.NOT_COUNTED;
     }
     String seq = padded(sequence);
     LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
