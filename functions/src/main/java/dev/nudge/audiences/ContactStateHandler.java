@@ -47,7 +47,7 @@ public final class ContactStateHandler implements RequestStreamHandler {
   }
 
   static WindowCounters windows(Environment env) {
-    return new WindowCounters(AwsClients.dynamoDb(), env.require("CONTACTS_TABLE"), retention(env));
+    return new WindowCounters(AwsClients.dynamoDb(), env.require("CONTACTS_TABLE"), retention(env), env.clock());
   }
 
   static Duration retention(Environment env) {

@@ -87,7 +87,7 @@ public final class Segments {
     ids.addAll(contact.mergedIds());
     ConditionEvaluator evaluator = new ConditionEvaluator(contact, () -> events.timeline(ids, TIMELINE), now,
         segment -> members.isMember(segment, contactId),
-        windows == null ? null : (type, first) -> windows.days(ids, type, first));
+        windows == null ? null : windows.reader(ids));
     List<Change> changes = new java.util.ArrayList<>();
     Instant[] next = new Instant[1];
     for (Segment segment : segments) {

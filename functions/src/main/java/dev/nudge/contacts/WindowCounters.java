@@ -3,6 +3,7 @@ package dev.nudge.contacts;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nudge.platform.Times;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -55,15 +56,43 @@ public final class WindowCounters {
     }
   }
 
+  /**
+   * What reads a contact's buckets: the days of a type from a day on (null: every day kept),
+   * oldest first, and from when the buckets hold every stored event ({@link #since}).
+   */
+  public interface Reader {
+    List<Day> days(String type, LocalDate first);
+
+    Optional<Instant> since();
+  }
+
+  /**
+   * The deployment's first bucket write (pk {@code W#}, sk {@code SINCE}; no contact id is empty).
+   * Events stored before it (an upgrade from a version without buckets) have none, and a window
+   * reaching back before it reads the timeline instead (see {@link #since}).
+   */
+  static final Map<String, AttributeValue> SINCE_KEY = Map.of("pk", AttributeValue.fromS(PARTITION_PREFIX),
+      "sk", AttributeValue.fromS("SINCE"));
+  /**
+   * Events stored a little after the first bucket write may still have been taken by a consumer of
+   * the previous version (a deployment switches over while batches run): at most a Lambda's
+   * 15 minutes, so the buckets are trusted from then on.
+   */
+  static final Duration SWITCH_OVER = Duration.ofMinutes(15);
+
   private final DynamoDbClient ddb;
   private final String table;
   private final Duration retention;
+  private final Clock clock;
+  private volatile boolean marked;
+  private volatile Instant since;
 
   /** {@code retention}: the event retention (EVENT_RETENTION_DAYS); buckets expire a day after their last event could. */
-  public WindowCounters(DynamoDbClient ddb, String table, Duration retention) {
+  public WindowCounters(DynamoDbClient ddb, String table, Duration retention, Clock clock) {
     this.ddb = ddb;
     this.table = table;
     this.retention = retention;
+    this.clock = clock;
   }
 
   public static String partition(String contactId) {
@@ -85,6 +114,7 @@ public final class WindowCounters {
       return Result.NOT_COUNTED;
     }
     String seq = padded(sequence);
+    markSince();
     LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
     long expires = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plus(retention).getEpochSecond();
     Map<String, String> names = new HashMap<>(Map.of("#c", "count"));
@@ -143,6 +173,52 @@ public final class WindowCounters {
       }
     }
     return Result.COUNTED;
+  }
+
+  /**
+   * Records the deployment's first bucket write time: once per instance (a container), an update
+   * that keeps the first value written ({@code if_not_exists}; an update, which the consumer may
+   * do already, rather than a put), 1 WCU per cold start.
+   */
+  private void markSince() {
+    if (marked) {
+      return;
+    }
+    ddb.updateItem(b -> b.tableName(table).key(SINCE_KEY).updateExpression("SET since = if_not_exists(since, :now)")
+        .expressionAttributeValues(Map.of(":now", AttributeValue.fromS(Times.format(clock.instant())))));
+    marked = true;
+  }
+
+  /**
+   * From when every stored event is counted in the buckets: the first bucket write plus
+   * {@link #SWITCH_OVER}. Empty while nothing was ever counted. Read once per instance, then kept
+   * (it never changes).
+   */
+  public Optional<Instant> since() {
+    if (since == null) {
+      Map<String, AttributeValue> item = ddb.getItem(b -> b.tableName(table).key(SINCE_KEY).consistentRead(true)).item();
+      if (item == null || !item.containsKey("since")) {
+        return Optional.empty();
+      }
+      since = Times.parse(item.get("since").s()).plus(SWITCH_OVER);
+    }
+    return Optional.of(since);
+  }
+
+  /** The buckets of the contact's ids (the contact, then the anonymous ids merged into it). */
+  public Reader reader(List<String> contactIds) {
+    List<String> ids = List.copyOf(contactIds);
+    return new Reader() {
+      @Override
+      public List<Day> days(String type, LocalDate first) {
+        return WindowCounters.this.days(ids, type, first);
+      }
+
+      @Override
+      public Optional<Instant> since() {
+        return WindowCounters.this.since();
+      }
+    };
   }
 
   /**

@@ -31,18 +31,12 @@ import java.util.function.Supplier;
  * events); without {@code within}, {@code where} or {@code sum}, the per-type counter on the profile.
  */
 public final class ConditionEvaluator {
-  /** The contact's day buckets of a type from a day on (null: every day kept), oldest first. */
-  @FunctionalInterface
-  public interface Days {
-    List<WindowCounters.Day> of(String type, LocalDate first);
-  }
-
   private final Contact contact;
   private final JsonNode document;
   private final Supplier<List<TrackedEvent>> timeline;
   private final Instant now;
   private final java.util.function.Predicate<String> inSegment;
-  private final Days days;
+  private final WindowCounters.Reader days;
   private final Map<String, List<WindowCounters.Day>> read = new HashMap<>();
   private List<TrackedEvent> events;
 
@@ -59,7 +53,7 @@ public final class ConditionEvaluator {
 
   /** {@code days}: the contact's day buckets (null: every event condition reads the timeline). */
   public ConditionEvaluator(Contact contact, Supplier<List<TrackedEvent>> timeline, Instant now,
-      java.util.function.Predicate<String> inSegment, Days days) {
+      java.util.function.Predicate<String> inSegment, WindowCounters.Reader days) {
     this.inSegment = inSegment;
     this.contact = contact;
     // The score as it is now, decayed since it was stored: what a where filter on leadScore reads too.
@@ -163,11 +157,34 @@ public final class ConditionEvaluator {
     return e.count().stream().allMatch(c -> c.test(n));
   }
 
-  /** Whether the day buckets answer the condition: no where, a whole-day window (or none, with a sum), a summable path. */
+  /**
+   * Whether the day buckets answer the condition: no where, a whole-day window (or none, with a
+   * sum), a summable path, and buckets holding every event the window counts.
+   */
   private boolean fromBuckets(Condition.Events e) {
     return days != null && e.where().isEmpty()
         && (e.within() == null ? e.sum() != null : WindowCounters.wholeDays(e.within()))
-        && (e.sum() == null || WindowCounters.summed(e.sum().of()).isPresent());
+        && (e.sum() == null || WindowCounters.summed(e.sum().of()).isPresent())
+        && complete(e);
+  }
+
+  /**
+   * After an upgrade, events stored before the first bucket write have none. The buckets answer
+   * when the contact's first event of the type (the per-type counter, by occurred-at) came after
+   * the buckets started, or the window starts after that: an event is stored after it occurred.
+   * A type without a counter has had no counted event: its buckets are taken as whole.
+   */
+  private boolean complete(Condition.Events e) {
+    Optional<Instant> since = days.since();
+    if (since.isEmpty()) {
+      return false;
+    }
+    EventStats stats = contact.events().get(e.type());
+    if (stats == null || stats.firstAt() == null || !stats.firstAt().isBefore(since.get())) {
+      return true;
+    }
+    LocalDate first = firstDay(e);
+    return first != null && !first.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(since.get());
   }
 
   /**
@@ -188,7 +205,7 @@ public final class ConditionEvaluator {
 
   /** Read once per type and first day, so a segment's evaluation and its timer share the Query. */
   private List<WindowCounters.Day> buckets(String type, LocalDate first) {
-    return read.computeIfAbsent(type + "#" + first, k -> days.of(type, first));
+    return read.computeIfAbsent(type + "#" + first, k -> days.days(type, first));
   }
 
   /** The timeline's events the condition counts: of its type, matching where, inside its window. */

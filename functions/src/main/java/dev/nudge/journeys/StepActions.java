@@ -332,7 +332,7 @@ public final class StepActions {
     ids.add(0, call.contactId());
     ConditionEvaluator evaluator = new ConditionEvaluator(contact.get(),
         () -> events.timeline(ids, 1000), now, segment -> memberOf.test(segment, contact.get().id()),
-        windows == null ? null : (type, first) -> windows.days(ids, type, first));
+        windows == null ? null : windows.reader(ids));
     for (int i = 0; i < b.cases().size(); i++) {
       if (evaluator.matches(b.cases().get(i).when())) {
         return i;

@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class ContactStateWindowsTest {
   private final DynamoDbClient ddb = LocalDynamoDb.client();
   private final WindowCounters windows = new WindowCounters(ddb, TemplateTables.create(ddb, "ContactsTable"),
-      Duration.ofDays(400));
+      Duration.ofDays(400), java.time.Clock.fixed(java.time.Instant.parse("2026-03-01T00:00:00Z"), java.time.ZoneOffset.UTC));
   /** No scoring rules and no segments: the buckets alone. */
   private final ContactStateHandler handler = new ContactStateHandler(() -> ScoringRules.NONE, null, List::of, null,
       windows);

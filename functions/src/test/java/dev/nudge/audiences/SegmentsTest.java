@@ -20,7 +20,7 @@ class SegmentsTest {
   private final SegmentMembers members = new SegmentMembers(stack.ddb, stack.variables.get("SEGMENTS_TABLE"));
   private final ContactTimers timers = new ContactTimers(stack.ddb, stack.variables.get("TIMERS_TABLE"));
   private final WindowCounters windows = new WindowCounters(stack.ddb, stack.variables.get("CONTACTS_TABLE"),
-      Duration.ofDays(400));
+      Duration.ofDays(400), stack.clock);
   private final Segments segments = new Segments(stack.runtime.contacts(), events, members, timers, stack.clock,
       Duration.ofDays(400), windows);
   private final Segment best = Segment.parse(AudiencesAdminTest.BEST, "best-customers").segment();

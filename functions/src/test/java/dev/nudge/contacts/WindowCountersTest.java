@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nudge.platform.Json;
 import dev.nudge.platform.Times;
 import dev.nudge.testing.LocalDynamoDb;
+import dev.nudge.testing.MutableClock;
 import dev.nudge.testing.TemplateTables;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -22,7 +23,8 @@ class WindowCountersTest {
   private static final Duration RETENTION = Duration.ofDays(400);
   private final DynamoDbClient ddb = LocalDynamoDb.client();
   private final String table = TemplateTables.create(ddb, "ContactsTable");
-  private final WindowCounters windows = new WindowCounters(ddb, table, RETENTION);
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
+  private final WindowCounters windows = new WindowCounters(ddb, table, RETENTION, clock);
   private long sequence = 1_000;
 
   private static ObjectNode event(String contactId, String id, String type, String occurredAt, ObjectNode properties) {
@@ -176,5 +178,16 @@ class WindowCountersTest {
     assertThat(WindowCounters.firstDay(Duration.ofDays(1).plusHours(6), now)).isEmpty();
     assertThat(WindowCounters.leaves(LocalDate.parse("2026-01-11"), Duration.ofDays(90)))
         .isEqualTo(Instant.parse("2026-04-11T00:00:00Z"));
+  }
+
+  @Test
+  void theBucketsHoldEveryEventFromTheFirstWriteOnPlusTheSwitchOver() {
+    assertThat(windows.since()).as("nothing counted yet").isEmpty();
+    record(order("jon", "2026-03-01T10:00:00.000Z", 1));
+    clock.advance(Duration.ofDays(3));
+    WindowCounters later = new WindowCounters(ddb, table, RETENTION, clock);
+    later.record(order("kim", "2026-03-04T10:00:00.000Z", 1), "99999");
+
+    assertThat(later.since()).contains(Instant.parse("2026-03-01T00:15:00Z"));
   }
 }

@@ -243,8 +243,9 @@ class JourneyLeastPrivilegeTest {
                 stack.variables.get("CONTACTS_TABLE")),
             new dev.nudge.audiences.ContactTimers(calls.client(), stack.variables.get("TIMERS_TABLE")), stack.clock,
             Duration.ofDays(400), new dev.nudge.contacts.WindowCounters(calls.client(), stack.variables.get("CONTACTS_TABLE"),
-                Duration.ofDays(400))),
-        new dev.nudge.contacts.WindowCounters(calls.client(), stack.variables.get("CONTACTS_TABLE"), Duration.ofDays(400)));
+                Duration.ofDays(400), stack.clock)),
+        new dev.nudge.contacts.WindowCounters(calls.client(), stack.variables.get("CONTACTS_TABLE"), Duration.ofDays(400),
+            stack.clock));
     var record = dev.nudge.platform.Json.object().put("eventName", "INSERT");
     var dynamodb = record.putObject("dynamodb").put("SequenceNumber", "1001");
     var image = dynamodb.putObject("NewImage");

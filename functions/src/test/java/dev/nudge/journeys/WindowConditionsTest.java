@@ -10,6 +10,7 @@ import dev.nudge.contacts.WindowCounters;
 import dev.nudge.platform.Json;
 import dev.nudge.platform.Times;
 import dev.nudge.testing.LocalDynamoDb;
+import dev.nudge.testing.MutableClock;
 import dev.nudge.testing.TemplateTables;
 import dev.nudge.workflows.Condition;
 import dev.nudge.workflows.WorkflowParser;
@@ -30,7 +31,10 @@ class WindowConditionsTest {
   private static final Duration RETENTION = Duration.ofDays(400);
   private final DynamoDbClient ddb = LocalDynamoDb.client();
   private final EventRepository events = new EventRepository(ddb, TemplateTables.create(ddb, "EventsTable"));
-  private final WindowCounters windows = new WindowCounters(ddb, TemplateTables.create(ddb, "ContactsTable"), RETENTION);
+  /** The first bucket write (the deployment's, see WindowCounters.since) is before every event here but the upgrade test's. */
+  private final MutableClock clock = new MutableClock(Instant.parse("2025-12-01T00:00:00Z"));
+  private final WindowCounters windows = new WindowCounters(ddb, TemplateTables.create(ddb, "ContactsTable"), RETENTION,
+      clock);
   private long sequence = 10_000;
 
   /** Stores the event and counts it as the events-stream consumer does. */
@@ -63,14 +67,19 @@ class WindowConditionsTest {
   }
 
   private static Contact contact(String id, Instant now) {
+    return contact(id, now, Map.of());
+  }
+
+  /** {@code events}: the per-type counters, as the profile read carries them. */
+  private static Contact contact(String id, Instant now, Map<String, dev.nudge.contacts.EventStats> events) {
     return new Contact(id, null, null, Map.of(), Map.of(), Map.of(), null, null, Set.of(), 0, now, now,
-        Map.of(), Set.of(), null, null);
+        events, Set.of(), null, null);
   }
 
   /** As segments and branches evaluate: the buckets for whole-day windows, the timeline otherwise. */
   private ConditionEvaluator withBuckets(String contactId, Instant now) {
     return new ConditionEvaluator(contact(contactId, now), () -> events.timeline(List.of(contactId), 1000), now,
-        segment -> false, (type, first) -> windows.days(List.of(contactId), type, first));
+        segment -> false, windows.reader(List.of(contactId)));
   }
 
   /** As every event condition was evaluated before the buckets: the 1,000 newest events. */
@@ -177,5 +186,33 @@ class WindowConditionsTest {
         .as("a rolling window: the order plus the window, a millisecond after")
         .contains(Instant.parse("2026-03-25T15:00:00.001Z"));
     assertThat(withBuckets("fading", now).nextLeaves(window("event: { type: email.opened, within: P30D }"))).isEmpty();
+  }
+
+  @Test
+  void afterAnUpgradeAWindowReachingBackBeforeTheFirstBucketWriteReadsTheTimeline() {
+    // Stored by the previous version: the event, its counter, no bucket.
+    Instant before = Instant.parse("2026-02-01T10:00:00Z");
+    events.putIfAbsent(new TrackedEvent("upgraded", "old-order", "order.completed", Json.object().put("total", 30),
+        before, before, "test"), before.plus(RETENTION));
+    // The upgrade: the first bucket write marks from when buckets hold every event.
+    clock.set(Instant.parse("2026-03-01T00:00:00Z"));
+    WindowCounters upgraded = new WindowCounters(ddb, TemplateTables.create(ddb, "ContactsTable"), RETENTION, clock);
+    upgraded.record(Json.object().put("id", "new-order").put("type", "order.completed").put("contactId", "upgraded")
+        .put("occurredAt", "2026-03-05T10:00:00.000Z").set("properties", Json.object().put("total", 20)), "1");
+    events.putIfAbsent(new TrackedEvent("upgraded", "new-order", "order.completed", Json.object().put("total", 20),
+        Instant.parse("2026-03-05T10:00:00Z"), Instant.parse("2026-03-05T10:00:00Z"), "test"), before.plus(RETENTION));
+    // Counted in the buckets only (not stored in the events table), to tell which of the two answered.
+    upgraded.record(Json.object().put("id", "marker-order").put("type", "order.completed").put("contactId", "upgraded")
+        .put("occurredAt", "2026-03-10T10:00:00.000Z").set("properties", Json.object().put("total", 5)), "2");
+    Instant now = Instant.parse("2026-03-20T12:00:00Z");
+    Contact contact = contact("upgraded", now, Map.of("order.completed", new dev.nudge.contacts.EventStats(
+        "order.completed", 2, before, Instant.parse("2026-03-05T10:00:00Z"))));
+    ConditionEvaluator evaluator = new ConditionEvaluator(contact, () -> events.timeline(List.of("upgraded"), 1000), now,
+        segment -> false, upgraded.reader(List.of("upgraded")));
+
+    assertThat(evaluator.matches(when("event: { type: order.completed, within: P90D, sum: { of: properties.total, gte: 50 } }")))
+        .as("the timeline: 30 before the upgrade and 20 after").isTrue();
+    assertThat(evaluator.matches(when("event: { type: order.completed, within: P18D, count: { gte: 2 } }")))
+        .as("a window starting after the first bucket write reads the buckets").isTrue();
   }
 }
