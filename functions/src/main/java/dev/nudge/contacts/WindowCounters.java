@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -148,12 +149,25 @@ public final class WindowCounters {
     Map<String, AttributeValue> key = key(contactId, type, day);
     Map<String, AttributeValue> old;
     try {
-      old = ddb.updateItem(b -> b.tableName(table).key(key).returnValues(ReturnValue.ALL_OLD)
-          .updateExpression(set.toString() + add)
-          .conditionExpression("attribute_not_exists(seq) OR seq < :seq")
-          .expressionAttributeNames(names).expressionAttributeValues(values)).attributes();
+      old = count(key, set.toString() + add, names, values);
     } catch (ConditionalCheckFailedException applied) {
       return Result.DUPLICATE;
+    } catch (DynamoDbException e) {
+      if (n == 0 || !"ValidationException".equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode())) {
+        throw e;
+      }
+      // A sum past what a DynamoDB number holds (38 digits): counted without sums, the day marked
+      // so a sum over it reads the timeline, rather than a record failing on every retry.
+      Map<String, String> countNames = Map.of("#c", "count");
+      Map<String, AttributeValue> countValues = new HashMap<>(values);
+      countValues.keySet().removeIf(name -> name.matches(":s\\d+"));
+      countValues.put(":cut", AttributeValue.fromBool(true));
+      try {
+        old = count(key, "SET seq = :seq, expiresAt = :exp, firstAt = if_not_exists(firstAt, :at), lastAt = :at, "
+            + "sumsCut = :cut ADD #c :one", countNames, countValues);
+      } catch (ConditionalCheckFailedException applied) {
+        return Result.DUPLICATE;
+      }
     }
     // In stream order lastAt = :at is right; an event older than the day's last one (a backfill, or
     // clocks apart) takes a second write putting back the day's earliest and latest instants.
@@ -173,6 +187,14 @@ public final class WindowCounters {
       }
     }
     return Result.COUNTED;
+  }
+
+  private Map<String, AttributeValue> count(Map<String, AttributeValue> key, String update, Map<String, String> names,
+      Map<String, AttributeValue> values) {
+    return ddb.updateItem(b -> b.tableName(table).key(key).returnValues(ReturnValue.ALL_OLD)
+        .updateExpression(update)
+        .conditionExpression("attribute_not_exists(seq) OR seq < :seq")
+        .expressionAttributeNames(names).expressionAttributeValues(values)).attributes();
   }
 
   /**

@@ -190,4 +190,15 @@ class WindowCountersTest {
 
     assertThat(later.since()).contains(Instant.parse("2026-03-01T00:15:00Z"));
   }
+
+  @Test
+  void aSumPastWhatADynamoDbNumberHoldsCountsTheEventWithoutSumsAndMarksTheDay() {
+    record(event("lou", "big", "measured", "2026-03-02T10:00:00.000Z", Json.object().put("value", new BigDecimal("1E+100"))));
+    record(event("lou", "tiny", "measured", "2026-03-02T11:00:00.000Z", Json.object().put("value", new BigDecimal("1E-100"))));
+
+    assertThat(windows.days(List.of("lou"), "measured", null)).singleElement().satisfies(d -> {
+      assertThat(d.count()).isEqualTo(2);
+      assertThat(d.sumsCut()).isTrue();
+    });
+  }
 }
