@@ -157,6 +157,30 @@ class SegmentsEndToEndTest {
   }
 
   @Test
+  void everyOrderIsCountedOnceInTheContactsDayBucketWhichTheWindowsRead() throws Exception {
+    identify("bucketed");
+    order("bucketed", 1, 30);
+    order("bucketed", 2, 12);
+    order("bucketed", 2, 12); // a retried request: one event, one count
+    String contacts = cloud.tables().stream().filter(t -> t.logicalId().equals("ContactsTable")).findFirst()
+        .orElseThrow().name();
+    String day = java.time.LocalDate.ofInstant(cloud.clock().instant(), java.time.ZoneOffset.UTC).toString();
+    try (var ddb = TestClouds.client(software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder(), cloud)) {
+      var key = java.util.Map.of(
+          "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("W#bucketed"),
+          "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("order.completed#" + day));
+      assertThat(TestClouds.eventually(Duration.ofSeconds(30), () -> {
+        var item = ddb.getItem(b -> b.tableName(contacts).key(key).consistentRead(true)).item();
+        return item != null && item.containsKey("count") && item.get("count").n().equals("2");
+      })).as("ContactStateFunction counted both orders in today's bucket").isTrue();
+      var item = ddb.getItem(b -> b.tableName(contacts).key(key).consistentRead(true)).item();
+      assertThat(item.get("s.total").n()).isEqualTo("42");
+      assertThat(Long.parseLong(item.get("expiresAt").n())).as("TTL'd past the 400-day retention")
+          .isGreaterThan(cloud.clock().instant().plus(Duration.ofDays(400)).getEpochSecond());
+    }
+  }
+
+  @Test
   void addingContactsToAListThroughTheApiStartsTheListTriggeredWorkflowOnce() throws Exception {
     identify("subscriber");
     String body = "{\"add\":[\"subscriber\"]}";
