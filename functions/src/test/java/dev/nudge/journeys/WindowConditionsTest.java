@@ -29,13 +29,17 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 class WindowConditionsTest {
   private static final Duration RETENTION = Duration.ofDays(400);
-  private final DynamoDbClient ddb = LocalDynamoDb.client();
+  /** A real DynamoDB Local client that also records the capacity DynamoDB reports (no mock). */
+  private final dev.nudge.testing.CountingDynamoDb counting = new dev.nudge.testing.CountingDynamoDb();
+  private final DynamoDbClient ddb = counting.client();
   private final EventRepository events = new EventRepository(ddb, TemplateTables.create(ddb, "EventsTable"));
   /** The first bucket write (the deployment's, see WindowCounters.since) is before every event here but the upgrade test's. */
   private final MutableClock clock = new MutableClock(Instant.parse("2025-12-01T00:00:00Z"));
   private final WindowCounters windows = new WindowCounters(ddb, TemplateTables.create(ddb, "ContactsTable"), RETENTION,
       clock);
   private long sequence = 10_000;
+  /** The write units the last track's bucket writes cost, as DynamoDB Local reports them. */
+  private double bucketWriteUnits;
 
   /** Stores the event and counts it as the events-stream consumer does. */
   private void track(String contactId, String type, Instant at, int total) {
@@ -56,10 +60,12 @@ class WindowConditionsTest {
     documents.parallelStream().forEach(d -> events.putIfAbsent(new TrackedEvent(contactId, d.get("id").asText(), type,
         properties, Times.parse(d.get("occurredAt").asText()), Times.parse(d.get("occurredAt").asText()), "test"),
         Times.parse(d.get("occurredAt").asText()).plus(RETENTION)));
+    double before = counting.writeUnits();
     for (ObjectNode d : documents) {
       d.set("properties", properties);
       windows.record(d, d.remove("sequence").asText());
     }
+    bucketWriteUnits = counting.writeUnits() - before;
   }
 
   private static List<Instant> every(Instant first, Duration step, int n) {
@@ -113,13 +119,25 @@ class WindowConditionsTest {
     Condition spent = when("event: { type: order.completed, within: P365D, sum: { of: properties.total, gte: 1150 } }");
     Condition lifetime = when("event: { type: order.completed, sum: { of: properties.total, gte: 1200 } }");
 
+    double writes = bucketWriteUnits;
+
+    double read = counting.queryReadUnits();
     ConditionEvaluator buckets = withBuckets("regular", now);
     assertThat(buckets.matches(orders)).isTrue();
     assertThat(buckets.matches(spent)).isTrue();
+    double bucketReads = counting.queryReadUnits() - read;
     assertThat(buckets.matches(lifetime)).isTrue();
+    read = counting.queryReadUnits();
     ConditionEvaluator timeline = timelineOnly("regular", now);
     assertThat(timeline.matches(orders)).as("the 1,000 newest events count 1,000 orders").isFalse();
     assertThat(timeline.matches(spent)).as("and sum 1,000").isFalse();
+    double timelineReads = counting.queryReadUnits() - read;
+    // The costs docs/scaling.md quotes, as DynamoDB Local reports them.
+    System.out.printf("window costs: %.1f WCU per bucket write (1,200 events, 4 a day); a 365-day window over "
+        + "300 daily buckets %.1f RCU (one Query, shared by the count and the sum); the timeline of 1,200 events "
+        + "%.1f RCU%n", writes / 1200, bucketReads, timelineReads);
+    assertThat(writes / 1200).as("one write unit per event, the first also marks SINCE").isLessThanOrEqualTo(1.01);
+    assertThat(bucketReads).isLessThan(timelineReads);
   }
 
   @Test
