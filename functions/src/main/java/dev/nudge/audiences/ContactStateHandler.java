@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nudge.contacts.EventRepository;
+import dev.nudge.contacts.WindowCounters;
 import dev.nudge.journeys.routing.StreamRecords;
 import dev.nudge.platform.AwsClients;
 import dev.nudge.platform.Environment;
@@ -31,6 +32,7 @@ public final class ContactStateHandler implements RequestStreamHandler {
   private final LeadScores scores;
   private final Supplier<List<Segment>> segmentDefinitions;
   private final Segments segments;
+  private final WindowCounters windows;
 
   public ContactStateHandler() {
     this(Environment.current());
@@ -41,7 +43,11 @@ public final class ContactStateHandler implements RequestStreamHandler {
         new LeadScores(AwsClients.dynamoDb(), env.require("CONTACTS_TABLE"),
             new EventRepository(AwsClients.dynamoDb(), env.require("EVENTS_TABLE")), env.clock(), retention(env),
             new ContactTimers(AwsClients.dynamoDb(), env.require("TIMERS_TABLE"))),
-        new SegmentStore(AwsClients.dynamoDb(), env.require("WORKFLOWS_TABLE"))::parsed, segments(env));
+        new SegmentStore(AwsClients.dynamoDb(), env.require("WORKFLOWS_TABLE"))::parsed, segments(env), windows(env));
+  }
+
+  static WindowCounters windows(Environment env) {
+    return new WindowCounters(AwsClients.dynamoDb(), env.require("CONTACTS_TABLE"), retention(env), env.clock());
   }
 
   static Duration retention(Environment env) {
@@ -52,7 +58,7 @@ public final class ContactStateHandler implements RequestStreamHandler {
     var ddb = AwsClients.dynamoDb();
     return new Segments(new dev.nudge.contacts.ContactRepository(ddb, env.require("CONTACTS_TABLE")),
         new EventRepository(ddb, env.require("EVENTS_TABLE")), new SegmentMembers(ddb, env.require("SEGMENTS_TABLE"), env.require("CONTACTS_TABLE")),
-        new ContactTimers(ddb, env.require("TIMERS_TABLE")), env.clock(), retention(env));
+        new ContactTimers(ddb, env.require("TIMERS_TABLE")), env.clock(), retention(env), windows(env));
   }
 
   public ContactStateHandler(Supplier<ScoringRules> rules, LeadScores scores) {
@@ -62,6 +68,13 @@ public final class ContactStateHandler implements RequestStreamHandler {
   /** {@code segmentDefinitions}: read once per batch; {@code segments}: null keeps no segments. */
   public ContactStateHandler(Supplier<ScoringRules> rules, LeadScores scores, Supplier<List<Segment>> segmentDefinitions,
       Segments segments) {
+    this(rules, scores, segmentDefinitions, segments, null);
+  }
+
+  /** {@code windows}: the day buckets every event is counted in (null: none kept). */
+  public ContactStateHandler(Supplier<ScoringRules> rules, LeadScores scores, Supplier<List<Segment>> segmentDefinitions,
+      Segments segments, WindowCounters windows) {
+    this.windows = windows;
     this.rules = rules;
     this.scores = scores;
     this.segmentDefinitions = segmentDefinitions;
@@ -92,10 +105,14 @@ public final class ContactStateHandler implements RequestStreamHandler {
     }
     ScoringRules current = rules.get();
     List<Segment> definitions = segments == null ? List.of() : segmentDefinitions.get();
-    if (current.rules().isEmpty() && definitions.isEmpty()) {
+    if (windows == null && current.rules().isEmpty() && definitions.isEmpty()) {
       return Json.object().set("batchItemFailures", Json.MAPPER.createArrayNode());
     }
     return StreamRecords.eachInsert(streamEvent, LOG, "contact state failed", (event, sequence) -> {
+      // First, so the segments evaluated below count this event in its day's bucket.
+      if (windows != null) {
+        windows.record(event, sequence);
+      }
       if (!current.rules().isEmpty()) {
         scores.apply(current, event, sequence);
       }

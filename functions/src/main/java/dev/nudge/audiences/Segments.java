@@ -5,6 +5,7 @@ import dev.nudge.contacts.Contact;
 import dev.nudge.contacts.ContactRepository;
 import dev.nudge.contacts.EventRepository;
 import dev.nudge.contacts.TrackedEvent;
+import dev.nudge.contacts.WindowCounters;
 import dev.nudge.journeys.ConditionEvaluator;
 import dev.nudge.platform.Json;
 import dev.nudge.platform.Log;
@@ -21,13 +22,14 @@ import java.util.Optional;
  * timer fires), enters or leaves conditionally (so a retried batch changes nothing twice), writes
  * {@code segment.entered}/{@code segment.exited} (usable as triggers, goals and exits) and arms
  * the contact's {@code segments} timer for the next moment a time window can change membership
- * with no event at all: when the oldest event still counted leaves its window.
+ * with no event at all: when the oldest day (or, in a rolling window, event) still counted leaves
+ * its window.
  */
 public final class Segments {
   public static final String ENTERED = "segment.entered";
   public static final String EXITED = "segment.exited";
   static final String TIMER = "segments";
-  /** Event conditions read at most this many of the contact's newest events (as branch conditions do). */
+  /** Event conditions the day buckets do not answer read at most this many of the contact's newest events. */
   static final int TIMELINE = 1000;
   private static final Log LOG = new Log("segments");
 
@@ -39,15 +41,23 @@ public final class Segments {
   private final ContactTimers timers;
   private final Clock clock;
   private final Duration retention;
+  private final WindowCounters windows;
 
   public Segments(ContactRepository contacts, EventRepository events, SegmentMembers members, ContactTimers timers,
       Clock clock, Duration retention) {
+    this(contacts, events, members, timers, clock, retention, null);
+  }
+
+  /** {@code windows}: the contacts' day buckets, read by whole-day windows (null: they read the timeline). */
+  public Segments(ContactRepository contacts, EventRepository events, SegmentMembers members, ContactTimers timers,
+      Clock clock, Duration retention, WindowCounters windows) {
     this.contacts = contacts;
     this.events = events;
     this.members = members;
     this.timers = timers;
     this.clock = clock;
     this.retention = retention;
+    this.windows = windows;
   }
 
   /** {@code cause}: the id of what prompted the evaluation (an event id, or the timer's), which names the events written. */
@@ -70,18 +80,19 @@ public final class Segments {
       return List.of();
     }
     Contact contact = found.get();
-    List<TrackedEvent>[] timeline = new List[1];
-    ConditionEvaluator evaluator = new ConditionEvaluator(contact, () -> {
-      if (timeline[0] == null) {
-        timeline[0] = events.timeline(List.of(contactId), TIMELINE);
-      }
-      return timeline[0];
-    }, now, segment -> members.isMember(segment, contactId));
+    // The anonymous ids merged into the contact keep their events and day buckets under their own
+    // ids: both count for the contact.
+    List<String> ids = new java.util.ArrayList<>();
+    ids.add(contactId);
+    ids.addAll(contact.mergedIds());
+    ConditionEvaluator evaluator = new ConditionEvaluator(contact, () -> events.timeline(ids, TIMELINE), now,
+        segment -> members.isMember(segment, contactId),
+        windows == null ? null : windows.reader(ids));
     List<Change> changes = new java.util.ArrayList<>();
     Instant[] next = new Instant[1];
     for (Segment segment : segments) {
       if (only != null && !only.equals(segment.id())) {
-        nextWindow(segment, timeline, contactId, now).ifPresent(leaves -> next[0] = next[0] == null
+        nextWindow(segment, evaluator).ifPresent(leaves -> next[0] = next[0] == null
             || leaves.isBefore(next[0]) ? leaves : next[0]);
         continue;
       }
@@ -94,7 +105,7 @@ public final class Segments {
         changes.add(new Change(segment.id(), false));
         write(contactId, EXITED, segment.id(), cause, now);
       }
-      nextWindow(segment, timeline, contactId, now).ifPresent(leaves -> next[0] = next[0] == null
+      nextWindow(segment, evaluator).ifPresent(leaves -> next[0] = next[0] == null
           || leaves.isBefore(next[0]) ? leaves : next[0]);
     }
     // Without a windowed condition in any segment no timer was ever armed: nothing to disarm, and
@@ -116,33 +127,20 @@ public final class Segments {
     return changes;
   }
 
-  /** The earliest moment one of the segment's windows loses an event it counts now. */
-  private Optional<Instant> nextWindow(Segment segment, List<TrackedEvent>[] timeline, String contactId, Instant now) {
+  /**
+   * The earliest moment one of the segment's windows loses what it counts now: the start (UTC) of
+   * the day after the oldest counted day leaves a whole-day window, the oldest counted event plus
+   * the window for a rolling one ({@link ConditionEvaluator#nextLeaves}).
+   */
+  private static Optional<Instant> nextWindow(Segment segment, ConditionEvaluator evaluator) {
     Instant next = null;
     for (Condition.Events window : segment.windows()) {
-      if (timeline[0] == null) {
-        timeline[0] = events.timeline(List.of(contactId), TIMELINE);
-      }
-      Optional<Instant> leaves = nextLeavesWindow(timeline[0], window, now);
+      Optional<Instant> leaves = evaluator.nextLeaves(window);
       if (leaves.isPresent() && (next == null || leaves.get().isBefore(next))) {
         next = leaves.get();
       }
     }
     return Optional.ofNullable(next);
-  }
-
-  /**
-   * The next moment an event counted by {@code window} ages out of it: the oldest matching event
-   * within the window, plus the window (a millisecond after, so it is outside). Empty when no
-   * event is counted, since then time alone changes nothing.
-   */
-  static Optional<Instant> nextLeavesWindow(List<TrackedEvent> timeline, Condition.Events window, Instant now) {
-    Instant since = now.minus(window.within());
-    return timeline.stream()
-        .filter(e -> e.type().equals(window.type()) && !e.occurredAt().isBefore(since))
-        .filter(e -> window.where().matches(ConditionEvaluator.eventDocument(e)))
-        .map(TrackedEvent::occurredAt).min(Instant::compareTo)
-        .map(oldest -> oldest.plus(window.within()).plusMillis(1));
   }
 
   private void write(String contactId, String type, String segment, String cause, Instant now) {

@@ -64,7 +64,9 @@ public final class ContactsAdminHandler extends HttpApiHandler {
             new dev.nudge.audiences.SegmentStore(ddb, env.require("WORKFLOWS_TABLE")),
             new dev.nudge.audiences.SegmentMembers(ddb, env.require("SEGMENTS_TABLE")), ddb,
             env.require("TIMERS_TABLE"), env.require("CONTACTS_TABLE"), env.clock())::erase;
-    return ids -> journeys.stop(ids) + audiences.applyAsInt(ids) + journeys.erase(ids);
+    // The day buckets (WindowCounters) live outside the contact's partition, so they go here.
+    var windows = new WindowCounters(ddb, env.require("CONTACTS_TABLE"), Duration.ZERO, env.clock());
+    return ids -> journeys.stop(ids) + audiences.applyAsInt(ids) + journeys.erase(ids) + windows.erase(ids);
   }
 
   public ContactsAdminHandler(ContactService contacts, JourneyRecords journeys) {

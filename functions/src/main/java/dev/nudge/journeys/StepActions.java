@@ -52,6 +52,7 @@ public final class StepActions {
   private final Executions resumer;
   private final java.util.function.BiPredicate<String, String> memberOf;
   private final Duration eventRetention;
+  private final dev.nudge.contacts.WindowCounters windows;
   /** The template's EventRetentionDays default. */
   static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(400);
 
@@ -90,6 +91,17 @@ public final class StepActions {
       WaitRegistrations waits, SendLedger ledger,
       SendService sender, Webhooks webhooks, Enroller enroller, Clock clock, StepStats stats, Executions resumer,
       java.util.function.BiPredicate<String, String> memberOf, Duration eventRetention) {
+    this(contacts, events, journeys, waits, ledger, sender, webhooks, enroller, clock, stats, resumer, memberOf,
+        eventRetention, null);
+  }
+
+  /** {@code windows}: the contacts' day buckets, read by branch conditions over whole-day windows (null: the timeline). */
+  public StepActions(ContactRepository contacts, EventRepository events, JourneyStore journeys,
+      WaitRegistrations waits, SendLedger ledger,
+      SendService sender, Webhooks webhooks, Enroller enroller, Clock clock, StepStats stats, Executions resumer,
+      java.util.function.BiPredicate<String, String> memberOf, Duration eventRetention,
+      dev.nudge.contacts.WindowCounters windows) {
+    this.windows = windows;
     this.eventRetention = eventRetention;
     this.memberOf = memberOf;
     this.resumer = resumer;
@@ -315,8 +327,12 @@ public final class StepActions {
     if (contact.isEmpty()) {
       return -1;
     }
+    // The anonymous ids merged into the contact keep their events and day buckets: both count.
+    List<String> ids = new java.util.ArrayList<>(contact.get().mergedIds());
+    ids.add(0, call.contactId());
     ConditionEvaluator evaluator = new ConditionEvaluator(contact.get(),
-        () -> events.timeline(List.of(call.contactId()), 1000), now, segment -> memberOf.test(segment, contact.get().id()));
+        () -> events.timeline(ids, 1000), now, segment -> memberOf.test(segment, contact.get().id()),
+        windows == null ? null : windows.reader(ids));
     for (int i = 0; i < b.cases().size(); i++) {
       if (evaluator.matches(b.cases().get(i).when())) {
         return i;

@@ -78,7 +78,8 @@ public final class StepActionsHandler implements RequestStreamHandler {
         new SfnEnroller(sfn, env.require("STATE_MACHINE_ARN_PREFIX")),
         env.clock(),
         env.optional("STATS_TABLE").map(table -> new StepStats(ddb, table)).orElse(null),
-        new SfnExecutions(sfn), JourneyRuntime.memberOf(env, ddb), retention);
+        new SfnExecutions(sfn), JourneyRuntime.memberOf(env, ddb), retention,
+        new dev.nudge.contacts.WindowCounters(ddb, env.require("CONTACTS_TABLE"), retention, env.clock()));
   }
 
   /** Links signed with the consent function's token secret, so its /v1/unsubscribe/{token} accepts them. */

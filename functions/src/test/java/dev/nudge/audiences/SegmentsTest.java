@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nudge.contacts.EventRepository;
 import dev.nudge.contacts.TrackedEvent;
+import dev.nudge.contacts.WindowCounters;
 import dev.nudge.journeys.JourneyStack;
 import dev.nudge.platform.Json;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,8 +19,10 @@ class SegmentsTest {
   private final EventRepository events = new EventRepository(stack.ddb, stack.variables.get("EVENTS_TABLE"));
   private final SegmentMembers members = new SegmentMembers(stack.ddb, stack.variables.get("SEGMENTS_TABLE"));
   private final ContactTimers timers = new ContactTimers(stack.ddb, stack.variables.get("TIMERS_TABLE"));
+  private final WindowCounters windows = new WindowCounters(stack.ddb, stack.variables.get("CONTACTS_TABLE"),
+      Duration.ofDays(400), stack.clock);
   private final Segments segments = new Segments(stack.runtime.contacts(), events, members, timers, stack.clock,
-      Duration.ofDays(400));
+      Duration.ofDays(400), windows);
   private final Segment best = Segment.parse(AudiencesAdminTest.BEST, "best-customers").segment();
   private final Segment lapsed = Segment.parse("""
       id: lapsed
@@ -41,6 +45,10 @@ class SegmentsTest {
         stack.clock.instant(), "test"), stack.clock.instant().plus(Duration.ofDays(400)));
     // As the track path does: the per-type counter answers "ever" conditions.
     stack.runtime.contacts().countEvent(contactId, "order.completed", stack.clock.instant());
+    // As the events-stream consumer does before it evaluates: the day's bucket.
+    windows.record(Json.object().put("id", id).put("type", "order.completed").put("contactId", contactId)
+        .put("occurredAt", dev.nudge.platform.Times.format(stack.clock.instant()))
+        .set("properties", Json.object().put("total", total)), Integer.toString(sequence));
     return id;
   }
 
@@ -75,7 +83,9 @@ class SegmentsTest {
     }
     assertThat(members.isMember("best-customers", "fading")).isTrue();
     var due = timers.due(first.plus(Duration.ofDays(181)));
-    assertThat(due).extracting(ContactTimers.Timer::dueAt).containsExactly(first.plus(Duration.ofDays(180)).plusMillis(1));
+    // The first order's UTC day leaves the 180 days at midnight 180 days later.
+    assertThat(due).extracting(ContactTimers.Timer::dueAt)
+        .containsExactly(first.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(180)));
     stack.clock.set(due.get(0).dueAt());
     assertThat(segments.evaluate(List.of(best), "fading", "timer")).containsExactly(new Segments.Change("best-customers", false));
     assertThat(members.size("best-customers")).isZero();
@@ -89,11 +99,24 @@ class SegmentsTest {
     assertThat(segments.evaluate(List.of(lapsed), "quiet", order("quiet"))).isEmpty();
     var due = timers.due(ordered.plus(Duration.ofDays(91)));
     assertThat(due).hasSize(1);
-    assertThat(due.get(0).dueAt()).isEqualTo(ordered.plus(Duration.ofDays(90)).plusMillis(1));
+    assertThat(due.get(0).dueAt()).isEqualTo(ordered.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(90)));
     stack.clock.set(due.get(0).dueAt());
     assertThat(segments.evaluate(List.of(lapsed), "quiet", "timer")).containsExactly(new Segments.Change("lapsed", true));
     stack.clock.advance(Duration.ofDays(3));
     assertThat(segments.evaluate(List.of(lapsed), "quiet", order("quiet"))).containsExactly(new Segments.Change("lapsed", false));
+  }
+
+  @Test
+  void ordersOfAnAnonymousIdMergedIntoTheContactCountInTheirWindow() {
+    order("anon:visitor");
+    stack.clock.advance(Duration.ofDays(1));
+    order("anon:visitor");
+    stack.contact("merged-buyer");
+    stack.runtime.contacts().merge("anon:visitor", "merged-buyer", stack.clock.instant());
+    stack.clock.advance(Duration.ofDays(1));
+
+    assertThat(segments.evaluate(List.of(best), "merged-buyer", order("merged-buyer")))
+        .containsExactly(new Segments.Change("best-customers", true));
   }
 
   @Test

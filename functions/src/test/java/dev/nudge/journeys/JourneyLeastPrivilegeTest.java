@@ -243,13 +243,17 @@ class JourneyLeastPrivilegeTest {
             new dev.nudge.audiences.SegmentMembers(calls.client(), stack.variables.get("SEGMENTS_TABLE"),
                 stack.variables.get("CONTACTS_TABLE")),
             new dev.nudge.audiences.ContactTimers(calls.client(), stack.variables.get("TIMERS_TABLE")), stack.clock,
-            Duration.ofDays(400)));
+            Duration.ofDays(400), new dev.nudge.contacts.WindowCounters(calls.client(), stack.variables.get("CONTACTS_TABLE"),
+                Duration.ofDays(400), stack.clock)),
+        new dev.nudge.contacts.WindowCounters(calls.client(), stack.variables.get("CONTACTS_TABLE"), Duration.ofDays(400),
+            stack.clock));
     var record = dev.nudge.platform.Json.object().put("eventName", "INSERT");
     var dynamodb = record.putObject("dynamodb").put("SequenceNumber", "1001");
     var image = dynamodb.putObject("NewImage");
     image.putObject("contactId").put("S", "lead");
     image.putObject("eventId").put("S", "w1");
     image.putObject("type").put("S", "webinar.attended");
+    image.putObject("occurredAt").put("S", dev.nudge.platform.Times.format(stack.clock.instant()));
     var batch = dev.nudge.platform.Json.object();
     batch.putArray("Records").add(record);
     // The consumer sees the event once it is stored (the stream's NewImage).

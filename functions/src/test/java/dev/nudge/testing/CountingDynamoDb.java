@@ -32,6 +32,7 @@ public final class CountingDynamoDb {
   private final java.util.Set<String> permissions = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final DoubleAdder writeUnits = new DoubleAdder();
   private final DoubleAdder readUnits = new DoubleAdder();
+  private final DoubleAdder queryReadUnits = new DoubleAdder();
   private final DynamoDbClient client;
 
   public CountingDynamoDb() {
@@ -95,6 +96,11 @@ public final class CountingDynamoDb {
     return readUnits.sum();
   }
 
+  /** The read units of the Query calls (every page), apart from readUnits' GetItems. */
+  public double queryReadUnits() {
+    return queryReadUnits.sum();
+  }
+
   private final class Recorder implements ExecutionInterceptor {
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -115,6 +121,9 @@ public final class CountingDynamoDb {
       if (request instanceof GetItemRequest get) {
         return get.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
       }
+      if (request instanceof software.amazon.awssdk.services.dynamodb.model.QueryRequest query) {
+        return query.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+      }
       return request;
     }
 
@@ -127,6 +136,8 @@ public final class CountingDynamoDb {
         add(writeUnits, update.consumedCapacity());
       } else if (response instanceof GetItemResponse get) {
         add(readUnits, get.consumedCapacity());
+      } else if (response instanceof software.amazon.awssdk.services.dynamodb.model.QueryResponse query) {
+        add(queryReadUnits, query.consumedCapacity());
       }
     }
 
