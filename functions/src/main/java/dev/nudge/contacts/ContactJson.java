@@ -11,6 +11,16 @@ import java.util.TreeSet;
 public final class ContactJson {
   private ContactJson() {}
 
+  /**
+   * The contact as the API and message templates show it: {@code leadScore} decayed to {@code now}
+   * (the stored score is the score at its last change; it decays lazily, never by a write).
+   */
+  public static ObjectNode contact(Contact c, java.time.Instant now) {
+    ObjectNode out = contact(c);
+    out.put("leadScore", c.leadScore(now));
+    return out;
+  }
+
   public static ObjectNode contact(Contact c) {
     ObjectNode out = Json.object();
     out.put("id", c.id());

@@ -25,6 +25,7 @@ public final class ContactsAdminHandler extends HttpApiHandler {
   private final JourneyRecords journeys;
   private final dev.nudge.journeys.RecipientHistory history;
   private final java.util.function.ToIntFunction<java.util.List<String>> alsoErase;
+  private final java.time.Clock clock;
 
   public ContactsAdminHandler() {
     this(Environment.current(), AwsClients.dynamoDb());
@@ -41,7 +42,7 @@ public final class ContactsAdminHandler extends HttpApiHandler {
         Duration.ofDays(Long.parseLong(env.optional("EVENT_RETENTION_DAYS").orElse("400")))),
         new JourneyRecords(ddb, env.require("JOURNEYS_TABLE")),
         new dev.nudge.journeys.RecipientHistory(new dev.nudge.messaging.SendLedger(ddb, env.require("JOURNEYS_TABLE"))),
-        erasures(env, ddb, executions));
+        erasures(env, ddb, executions), env.clock());
   }
 
   /**
@@ -73,11 +74,18 @@ public final class ContactsAdminHandler extends HttpApiHandler {
     this(contacts, journeys, null, ids -> 0);
   }
 
+  public ContactsAdminHandler(ContactService contacts, JourneyRecords journeys,
+      dev.nudge.journeys.RecipientHistory history, java.util.function.ToIntFunction<java.util.List<String>> alsoErase) {
+    this(contacts, journeys, history, alsoErase, java.time.Clock.systemUTC());
+  }
+
   /** {@code alsoErase}: what other capabilities keep about the contact ids (journeys, segments, timers), erased first. */
   /** {@code history}: each journey's messages and what happened to them; null shows the journeys alone. */
   public ContactsAdminHandler(ContactService contacts, JourneyRecords journeys,
-      dev.nudge.journeys.RecipientHistory history, java.util.function.ToIntFunction<java.util.List<String>> alsoErase) {
+      dev.nudge.journeys.RecipientHistory history, java.util.function.ToIntFunction<java.util.List<String>> alsoErase,
+      java.time.Clock clock) {
     super("contacts-admin");
+    this.clock = clock;
     this.history = history;
     this.alsoErase = alsoErase;
     this.contacts = contacts;
@@ -91,7 +99,7 @@ public final class ContactsAdminHandler extends HttpApiHandler {
     int limit = limit(request.queryParameters().get("limit"));
     Contact contact = contacts.find(id).orElseThrow(() -> notFound());
     ObjectNode body = dev.nudge.platform.Json.object();
-    body.set("contact", ContactJson.contact(contact));
+    body.set("contact", ContactJson.contact(contact, clock.instant()));
     var timeline = contacts.timeline(contact, limit);
     body.set("timeline", ContactJson.timeline(timeline));
     var records = journeys.forContact(contact.id());

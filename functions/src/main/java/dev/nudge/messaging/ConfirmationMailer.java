@@ -61,7 +61,7 @@ public final class ConfirmationMailer {
     if (ledger.claim(key, contactId, Channel.EMAIL.wireName(), now).isPresent()) {
       return false;
     }
-    ObjectNode context = ContactJson.contact(contact);
+    ObjectNode context = ContactJson.contact(contact, now);
     context.put("confirm_url", baseUrl.get().replaceAll("/+$", "") + "/v1/confirm/"
         + tokens.confirmation(contactId, Channel.EMAIL, pendingAt));
     MessageTemplates.Rendered rendered = templates.render(Channel.EMAIL, TEMPLATE, context);

@@ -100,7 +100,7 @@ public final class SendService {
           ? new Outcome(Status.SENT, now, "already-sent", entry.messageId())
           : skipped(now, "outcome-unknown");
     }
-    ObjectNode context = ContactJson.contact(contact);
+    ObjectNode context = ContactJson.contact(contact, now);
     if (request.trigger() != null) {
       context.set("trigger", request.trigger());
     }

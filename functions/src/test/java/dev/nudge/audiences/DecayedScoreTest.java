@@ -67,6 +67,33 @@ class DecayedScoreTest {
   }
 
   @Test
+  void theContactApiShowsTheScoreDecayedToTheMomentOfTheRequest() {
+    scoredSixty("lead");
+    stack.clock.advance(Duration.ofDays(30));
+    var admin = new dev.nudge.contacts.ContactsAdminHandler(stack.env(), stack.ddb);
+    com.fasterxml.jackson.databind.node.ObjectNode event = dev.nudge.testing.TrackingStack.fixture("contacts-admin-get.json");
+    event.remove("queryStringParameters");
+    event.put("rawQueryString", "");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) event.get("pathParameters")).put("id", "lead");
+    event.put("rawPath", "/v1/contacts/lead");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) event.get("requestContext").get("http")).put("path", "/v1/contacts/lead");
+
+    var response = dev.nudge.testing.TrackingStack.invoke(admin, event);
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json().path("contact").path("leadScore").asLong()).isEqualTo(30);
+  }
+
+  @Test
+  void theContactDocumentTemplatesRenderCarriesTheScoreDecayedToItsInstant() {
+    scoredSixty("lead");
+    stack.clock.advance(Duration.ofDays(60));
+
+    assertThat(dev.nudge.contacts.ContactJson.contact(contact("lead"), stack.clock.instant()).path("leadScore").asLong())
+        .isEqualTo(15);
+  }
+
+  @Test
   void aBranchConditionOnTheScoreReadsTheScoreDecayedToTheMomentItIsEvaluated() {
     scoredSixty("lead");
     assertThat(holds("lead", "score: { gte: 50 }")).isTrue();

@@ -167,7 +167,7 @@ public final class TemplatesAdmin {
         throw ApiException.invalid("contactId", "contactId is a contact's id");
       }
       context = ContactJson.contact(contacts.find(contactId.asText()).orElseThrow(
-          () -> new ApiException(404, "not_found", "no such contact", "contactId")));
+          () -> new ApiException(404, "not_found", "no such contact", "contactId")), clock.instant());
     }
     JsonNode sample = body.get("context");
     if (sample != null) {
