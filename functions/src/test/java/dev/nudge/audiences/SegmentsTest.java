@@ -39,8 +39,9 @@ class SegmentsTest {
     events.putIfAbsent(new TrackedEvent(contactId, id, "order.completed", Json.object().put("total", total),
         stack.clock.instant(),
         stack.clock.instant(), "test"), stack.clock.instant().plus(Duration.ofDays(400)));
-    // As the track path does: the per-type counter answers "ever" conditions.
-    stack.runtime.contacts().countEvent(contactId, "order.completed", stack.clock.instant());
+    // As the contact-state consumer does before evaluating segments: the per-type counter answers "ever" conditions.
+    stack.runtime.contacts().countEvent(contactId, contactId, "order.completed", stack.clock.instant(),
+        dev.nudge.contacts.EventCounters.padded(Integer.toString(sequence)));
     return id;
   }
 
