@@ -647,6 +647,9 @@ public final class ContactRepository {
       if (applied != null && applied.s().compareTo(seq) >= 0) {
         return Counted.DUPLICATE;
       }
+      if (!occurredAt.isBefore(Times.parse(item.get("lastAt").s()))) {
+        continue; // not a backfill after all: the item changed since the update was refused
+      }
       Instant firstAt = Times.parse(item.get("firstAt").s());
       AttributeValue first = occurredAt.isBefore(firstAt) ? at : item.get("firstAt");
       try {
