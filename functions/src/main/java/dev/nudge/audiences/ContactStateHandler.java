@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nudge.contacts.ContactRepository;
+import dev.nudge.contacts.EventCounters;
 import dev.nudge.contacts.EventRepository;
 import dev.nudge.contacts.WindowCounters;
 import dev.nudge.journeys.routing.StreamRecords;
@@ -11,6 +13,7 @@ import dev.nudge.platform.AwsClients;
 import dev.nudge.platform.Environment;
 import dev.nudge.platform.Json;
 import dev.nudge.platform.Log;
+import dev.nudge.platform.Times;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,9 +24,11 @@ import java.util.function.Supplier;
 
 /**
  * The events-stream consumer that keeps what is derived from a contact's events on the contact
- * (lead score, segment membership): ordered per contact (the stream is, by the events table's key), exactly once
- * per event (the score remembers the sequence number it applied last), a failed record reported
- * as the batch's failure so the stream retries from it. The rules are read once per batch.
+ * (the per-type event counters, lead score, segment membership): ordered per contact (the stream
+ * is, by the events table's key), exactly once per event (the counter and the score each remember
+ * the sequence number they applied last), a failed record reported as the batch's failure so the
+ * stream retries from it. Every event is counted first, so the score rules and segments read
+ * counters that include it. The rules are read once per batch.
  */
 public final class ContactStateHandler implements RequestStreamHandler {
   private static final Log LOG = new Log("contact-state");
@@ -33,6 +38,7 @@ public final class ContactStateHandler implements RequestStreamHandler {
   private final Supplier<List<Segment>> segmentDefinitions;
   private final Segments segments;
   private final WindowCounters windows;
+  private final EventCounters counters;
 
   public ContactStateHandler() {
     this(Environment.current());
@@ -43,7 +49,9 @@ public final class ContactStateHandler implements RequestStreamHandler {
         new LeadScores(AwsClients.dynamoDb(), env.require("CONTACTS_TABLE"),
             new EventRepository(AwsClients.dynamoDb(), env.require("EVENTS_TABLE")), env.clock(), retention(env),
             new ContactTimers(AwsClients.dynamoDb(), env.require("TIMERS_TABLE"))),
-        new SegmentStore(AwsClients.dynamoDb(), env.require("WORKFLOWS_TABLE"))::parsed, segments(env), windows(env));
+        new SegmentStore(AwsClients.dynamoDb(), env.require("WORKFLOWS_TABLE"))::parsed, segments(env),
+        new EventCounters(new ContactRepository(AwsClients.dynamoDb(), env.require("CONTACTS_TABLE")),
+            new EventRepository(AwsClients.dynamoDb(), env.require("EVENTS_TABLE"))), windows(env));
   }
 
   static WindowCounters windows(Environment env) {
@@ -56,7 +64,7 @@ public final class ContactStateHandler implements RequestStreamHandler {
 
   static Segments segments(Environment env) {
     var ddb = AwsClients.dynamoDb();
-    return new Segments(new dev.nudge.contacts.ContactRepository(ddb, env.require("CONTACTS_TABLE")),
+    return new Segments(new ContactRepository(ddb, env.require("CONTACTS_TABLE")),
         new EventRepository(ddb, env.require("EVENTS_TABLE")), new SegmentMembers(ddb, env.require("SEGMENTS_TABLE"), env.require("CONTACTS_TABLE")),
         new ContactTimers(ddb, env.require("TIMERS_TABLE")), env.clock(), retention(env), windows(env));
   }
@@ -68,12 +76,24 @@ public final class ContactStateHandler implements RequestStreamHandler {
   /** {@code segmentDefinitions}: read once per batch; {@code segments}: null keeps no segments. */
   public ContactStateHandler(Supplier<ScoringRules> rules, LeadScores scores, Supplier<List<Segment>> segmentDefinitions,
       Segments segments) {
-    this(rules, scores, segmentDefinitions, segments, null);
+    this(rules, scores, segmentDefinitions, segments, null, null);
   }
 
   /** {@code windows}: the day buckets every event is counted in (null: none kept). */
   public ContactStateHandler(Supplier<ScoringRules> rules, LeadScores scores, Supplier<List<Segment>> segmentDefinitions,
       Segments segments, WindowCounters windows) {
+    this(rules, scores, segmentDefinitions, segments, null, windows);
+  }
+
+  /** {@code counters}: the per-type event counters, kept for every event; null keeps none (scoring-only tests). */
+  public ContactStateHandler(Supplier<ScoringRules> rules, LeadScores scores, Supplier<List<Segment>> segmentDefinitions,
+      Segments segments, EventCounters counters) {
+    this(rules, scores, segmentDefinitions, segments, counters, null);
+  }
+
+  public ContactStateHandler(Supplier<ScoringRules> rules, LeadScores scores, Supplier<List<Segment>> segmentDefinitions,
+      Segments segments, EventCounters counters, WindowCounters windows) {
+    this.counters = counters;
     this.windows = windows;
     this.rules = rules;
     this.scores = scores;
@@ -105,11 +125,15 @@ public final class ContactStateHandler implements RequestStreamHandler {
     }
     ScoringRules current = rules.get();
     List<Segment> definitions = segments == null ? List.of() : segmentDefinitions.get();
-    if (windows == null && current.rules().isEmpty() && definitions.isEmpty()) {
+    if (counters == null && windows == null && current.rules().isEmpty() && definitions.isEmpty()) {
       return Json.object().set("batchItemFailures", Json.MAPPER.createArrayNode());
     }
     return StreamRecords.eachInsert(streamEvent, LOG, "contact state failed", (event, sequence) -> {
-      // First, so the segments evaluated below count this event in its day's bucket.
+      // First, so the scoring and the segments evaluated below see this event in its counter and its day's bucket.
+      if (counters != null) {
+        counters.count(event.path("contactId").asText(), event.path("id").asText(), event.path("type").asText(),
+            Times.parse(event.path("occurredAt").asText()), sequence);
+      }
       if (windows != null) {
         windows.record(event, sequence);
       }

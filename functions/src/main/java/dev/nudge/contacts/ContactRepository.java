@@ -77,19 +77,53 @@ public final class ContactRepository {
 
   /** The profile and its event counters, read consistently (one query on the contact's partition). */
   public Optional<Contact> find(String contactId) {
+    return find(contactId, null);
+  }
+
+  /**
+   * Events of the stream a reader must see counted, whether or not the contact-state consumer has
+   * counted them yet: the events of one {@code type} stored under {@code sourceId} that the reader
+   * has seen, by their records' padded sequence numbers ({@code pending}: seq → occurredAt), up to
+   * and including the one it is handling.
+   */
+  public record Including(String sourceId, String type, java.util.NavigableMap<String, Instant> pending) {
+    public Including {
+      pending = java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(pending));
+    }
+  }
+
+  /**
+   * As {@link #find(String)}, with the counters as of {@code events} (null: as stored): the pending
+   * events newer than the last record the counter of their type applied (the stream consumer has
+   * not reached them) are added to what is returned (count, firstAt and lastAt), nothing written.
+   * Decided from the same read as the counters, so no event is counted twice.
+   */
+  public Optional<Contact> find(String contactId, Including events) {
     List<Map<String, AttributeValue>> items = partitionItems(contactId, null);
     Map<String, AttributeValue> profile = null;
-    Map<String, EventStats> events = new LinkedHashMap<>();
+    Map<String, EventStats> counters = new LinkedHashMap<>();
+    String applied = "";
     for (var item : items) {
       String sk = item.get("sk").s();
       if (sk.equals(PROFILE)) {
         profile = item;
       } else if (sk.startsWith(COUNT_PREFIX)) {
         EventStats stats = stats(item);
-        events.put(stats.type(), stats);
+        counters.put(stats.type(), stats);
+        if (events != null && stats.type().equals(events.type())) {
+          AttributeValue seq = item.get(seqAttribute(contactId, events.sourceId()));
+          applied = seq == null ? "" : seq.s();
+        }
       }
     }
-    return profile == null ? Optional.empty() : Optional.of(toContact(profile, events));
+    if (events != null) {
+      for (Instant at : events.pending().tailMap(applied, false).values()) {
+        EventStats stored = counters.get(events.type());
+        counters.put(events.type(), stored == null ? new EventStats(events.type(), 1, at, at)
+            : new EventStats(events.type(), stored.count() + 1, min(stored.firstAt(), at), max(stored.lastAt(), at)));
+      }
+    }
+    return profile == null ? Optional.empty() : Optional.of(toContact(profile, counters));
   }
 
   /** The contact holding the e-mail: its uniqueness item, else (contacts older than those items) the index. */
@@ -551,40 +585,135 @@ public final class ContactRepository {
         .expressionAttributeValues(Map.of(":d", AttributeValue.fromN(Long.toString(delta)))));
   }
 
+  /** What counting one event did; see {@link #countEvent}. */
+  public enum Counted {
+    /** Counted now. */
+    COUNTED,
+    /** Counted now, as the contact's first event of its type (the counter item is new). */
+    FIRST_OF_TYPE,
+    /** Counted before: this record was applied already (a redelivered batch). */
+    DUPLICATE,
+    /** Not counted: the contact has no profile. */
+    NO_PROFILE,
+    /** Not counted: the contact was merged into another one, which counts its events now. */
+    MERGED
+  }
+
+  /** The attribute of the counter item holding the stream sequence number it applied last. */
+  static final String SEQ = "seq";
+
   /**
-   * Counts one event of {@code type}: one write of the small counter item when events arrive in
-   * order (the hot path). An event older than the last one of its type (a backfill) takes a second
-   * write, because DynamoDB cannot take a maximum inside an update expression.
-   *
-   * @return true if this was the contact's first event of the type (the counter item is new)
+   * Where a counter of {@code contactId} remembers the last record it applied of the events stored
+   * under {@code sourceId}: {@code seq} for its own, {@code seq@<id>} for an anonymous contact merged
+   * into it (that contact's records come from another partition of the stream, whose sequence
+   * numbers do not compare with this one's).
    */
-  public boolean countEvent(String contactId, String type, Instant occurredAt) {
+  public static String seqAttribute(String contactId, String sourceId) {
+    return contactId.equals(sourceId) ? SEQ : SEQ + "@" + sourceId;
+  }
+
+  /**
+   * Counts one event of the events stream on the counter item of its type, exactly once: the item
+   * remembers the (zero-padded) sequence number of the last record it applied, and a record not
+   * newer than that is a {@link Counted#DUPLICATE}. {@code sourceId} is the contact the event is
+   * stored under: {@code contactId} itself, or an anonymous contact merged into it.
+   *
+   * <p>An event in order is one write (an update of the sub-1 KB item). An event older than the
+   * newest counted (a backfill: lastAt stays, firstAt may move) reads the item first. A contact's
+   * first event of a type creates the item in a transaction with a check that the profile exists
+   * and was not merged away, so a counter never outlives an erasure nor lands beside a merge.
+   */
+  public Counted countEvent(String contactId, String sourceId, String type, Instant occurredAt, String seq) {
     AttributeValue at = AttributeValue.fromS(Times.format(occurredAt));
+    AttributeValue sequence = AttributeValue.fromS(seq);
+    String seqName = seqAttribute(contactId, sourceId);
     Map<String, AttributeValue> k = key(contactId, COUNT_PREFIX + type);
-    try {
-      var old = ddb.updateItem(b -> b.tableName(table).key(k).returnValues(ReturnValue.UPDATED_OLD)
-          .updateExpression("SET #type = :type, #count = if_not_exists(#count, :zero) + :one, "
-              + "firstAt = if_not_exists(firstAt, :at), lastAt = :at")
-          .conditionExpression("attribute_not_exists(lastAt) OR lastAt <= :at")
-          .expressionAttributeNames(Map.of("#type", "type", "#count", "count"))
-          .expressionAttributeValues(Map.of(":type", AttributeValue.fromS(type), ":zero", AttributeValue.fromN("0"),
-              ":one", AttributeValue.fromN("1"), ":at", at)));
-      return !old.hasAttributes() || !old.attributes().containsKey("count");
-    } catch (ConditionalCheckFailedException newerSeen) {
+    Map<String, String> names = Map.of("#count", "count", "#seq", seqName);
+    String fresh = "(attribute_not_exists(#seq) OR #seq < :seq)";
+    for (int attempt = 0; attempt < TRANSACTION_ATTEMPTS; attempt++) {
       try {
         ddb.updateItem(b -> b.tableName(table).key(k)
-            .updateExpression("SET #count = #count + :one, firstAt = :at")
-            .conditionExpression("firstAt > :at")
-            .expressionAttributeNames(Map.of("#count", "count"))
-            .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":at", at)));
-      } catch (ConditionalCheckFailedException notOlderThanFirst) {
-        ddb.updateItem(b -> b.tableName(table).key(k)
-            .updateExpression("ADD #count :one")
-            .expressionAttributeNames(Map.of("#count", "count"))
-            .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
+            .updateExpression("SET #count = #count + :one, lastAt = :at, #seq = :seq")
+            .conditionExpression("attribute_exists(pk) AND " + fresh + " AND lastAt <= :at")
+            .expressionAttributeNames(names)
+            .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":at", at, ":seq", sequence)));
+        return Counted.COUNTED;
+      } catch (ConditionalCheckFailedException notTheCommonCase) {
+        // absent, applied already, or older than the newest counted: read which
       }
-      return false;
+      Map<String, AttributeValue> item = ddb.getItem(b -> b.tableName(table).key(k).consistentRead(true)).item();
+      if (item == null || item.isEmpty()) {
+        Counted created = createCounter(contactId, k, type, at, seqName, sequence);
+        if (created != null) {
+          return created;
+        }
+        continue; // created meanwhile by another writer: count on it
+      }
+      AttributeValue applied = item.get(seqName);
+      if (applied != null && applied.s().compareTo(seq) >= 0) {
+        return Counted.DUPLICATE;
+      }
+      if (!occurredAt.isBefore(Times.parse(item.get("lastAt").s()))) {
+        continue; // not a backfill after all: the item changed since the update was refused
+      }
+      Instant firstAt = Times.parse(item.get("firstAt").s());
+      AttributeValue first = occurredAt.isBefore(firstAt) ? at : item.get("firstAt");
+      try {
+        ddb.updateItem(b -> b.tableName(table).key(k)
+            .updateExpression("SET #count = #count + :one, firstAt = :first, #seq = :seq")
+            .conditionExpression("#count = :read AND " + fresh)
+            .expressionAttributeNames(names)
+            .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":first", first, ":seq", sequence,
+                ":read", item.get("count"))));
+        return Counted.COUNTED;
+      } catch (ConditionalCheckFailedException changed) {
+        // counted by someone else meanwhile (a concurrent redelivery or a merge): read again
+      }
     }
+    throw new ConcurrentChangeException(contactId);
+  }
+
+  /** The counter's first event, with the profile check; null when the item appeared meanwhile. */
+  private Counted createCounter(String contactId, Map<String, AttributeValue> k, String type, AttributeValue at,
+      String seqName, AttributeValue sequence) {
+    Map<String, AttributeValue> item = new HashMap<>(k);
+    item.put("type", AttributeValue.fromS(type));
+    item.put("count", AttributeValue.fromN("1"));
+    item.put("firstAt", at);
+    item.put("lastAt", at);
+    item.put(seqName, sequence);
+    try {
+      ddb.transactWriteItems(b -> b.transactItems(
+          TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+              .conditionExpression("attribute_not_exists(pk)").build()).build(),
+          TransactWriteItem.builder().conditionCheck(c -> c.tableName(table).key(key(contactId, PROFILE))
+              .conditionExpression("attribute_exists(pk) AND attribute_not_exists(mergedInto)")).build()));
+      return Counted.FIRST_OF_TYPE;
+    } catch (TransactionCanceledException e) {
+      List<String> codes = e.hasCancellationReasons()
+          ? e.cancellationReasons().stream().map(r -> r.code() == null ? "None" : r.code()).toList() : List.of();
+      if (codes.size() == 2 && isConditionFailure(codes.get(1))) {
+        Optional<ProfileRef> ref = findRef(contactId);
+        if (ref.isEmpty()) {
+          return Counted.NO_PROFILE;
+        }
+        if (ref.get().mergedInto() != null) {
+          return Counted.MERGED;
+        }
+      }
+      return null; // the item exists now, or a concurrent transaction: try again from the update
+    }
+  }
+
+  /**
+   * The stream sequence number the counter of {@code type} applied last of the events stored under
+   * {@code sourceId} (see {@link #seqAttribute}); empty if it applied none or does not exist.
+   */
+  public Optional<String> appliedSeq(String contactId, String sourceId, String type) {
+    String name = seqAttribute(contactId, sourceId);
+    var item = ddb.getItem(b -> b.tableName(table).key(key(contactId, COUNT_PREFIX + type)).consistentRead(true)
+        .projectionExpression("#s").expressionAttributeNames(Map.of("#s", name))).item();
+    return item == null || !item.containsKey(name) ? Optional.empty() : Optional.of(item.get(name).s());
   }
 
   /**
@@ -598,10 +727,12 @@ public final class ContactRepository {
   public boolean merge(String anonymousContactId, String knownId, Instant now) {
     Optional<Contact> anonymous = find(anonymousContactId);
     if (anonymous.isPresent() && anonymous.get().mergedInto() != null) {
+      // Finish what a merge interrupted after its transaction may have left (see foldLeftoverCounters).
+      foldLeftoverCounters(anonymousContactId, anonymous.get().mergedInto());
       return false;
     }
-    Map<String, EventStats> known = find(knownId).map(Contact::events).orElse(Map.of());
-    Map<String, EventStats> anonymousEvents = anonymous.map(Contact::events).orElse(Map.of());
+    Map<String, Map<String, AttributeValue>> known = counterItems(knownId);
+    Map<String, Map<String, AttributeValue>> anonymousEvents = counterItems(anonymousContactId);
     if (anonymousEvents.size() > MAX_MERGE_EVENT_TYPES) {
       throw new IllegalStateException("an anonymous contact with more than " + MAX_MERGE_EVENT_TYPES
           + " event types cannot be merged in one transaction");
@@ -658,37 +789,103 @@ public final class ContactRepository {
       knownUpdate.expressionAttributeNames(names);
     }
     writes.add(TransactWriteItem.builder().update(knownUpdate.build()).build());
-    for (EventStats from : anonymousEvents.values()) {
-      EventStats into = known.get(from.type());
-      EventStats sum = into == null ? from : new EventStats(from.type(), into.count() + from.count(),
-          min(into.firstAt(), from.firstAt()), max(into.lastAt(), from.lastAt()));
-      Map<String, AttributeValue> item = new HashMap<>(key(knownId, COUNT_PREFIX + from.type()));
-      item.putAll(statsAttributes(sum));
-      Put.Builder put = Put.builder().tableName(table).item(item);
-      if (into == null) {
-        put.conditionExpression("attribute_not_exists(pk)");
-      } else {
-        put.conditionExpression("#count = :expected")
-            .expressionAttributeNames(Map.of("#count", "count"))
-            .expressionAttributeValues(Map.of(":expected", AttributeValue.fromN(Long.toString(into.count()))));
-      }
-      writes.add(TransactWriteItem.builder().put(put.build()).build());
-      writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
-          .key(key(anonymousContactId, COUNT_PREFIX + from.type()))
-          .conditionExpression("#count = :expected")
-          .expressionAttributeNames(Map.of("#count", "count"))
-          .expressionAttributeValues(Map.of(":expected", AttributeValue.fromN(Long.toString(from.count()))))
-          .build()).build());
+    for (var from : anonymousEvents.entrySet()) {
+      writes.addAll(fold(anonymousContactId, knownId, from.getKey(), from.getValue(), known.get(from.getKey())));
     }
     try {
       ddb.transactWriteItems(b -> b.transactItems(writes));
     } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException e) {
       throw new ConcurrentMergeException(anonymousContactId, knownId);
     }
+    foldLeftoverCounters(anonymousContactId, knownId);
     // The lists moved to the known contact: so do their byList items (a broadcast reaches the person once).
     lists.sync(knownId, anonymousLists, Set.of());
     lists.sync(anonymousContactId, Set.of(), anonymousLists);
     return true;
+  }
+
+  /**
+   * The two writes that move one anonymous counter into the known contact's: the sum replaces the
+   * known counter (conditional on the count read), and the anonymous one is deleted (conditional on
+   * its count read). The sum keeps the known counter's sequence numbers and records the anonymous
+   * one's as {@code seq@<anonymous id>}: an event of the anonymous id that the stream consumer
+   * counts after the merge is counted on the known contact once, and one it counted before is not
+   * counted again.
+   */
+  private List<TransactWriteItem> fold(String anonymousContactId, String knownId, String type,
+      Map<String, AttributeValue> from, Map<String, AttributeValue> into) {
+    EventStats a = stats(from);
+    EventStats b = into == null ? null : stats(into);
+    EventStats sum = b == null ? a : new EventStats(type, b.count() + a.count(), min(b.firstAt(), a.firstAt()),
+        max(b.lastAt(), a.lastAt()));
+    Map<String, AttributeValue> item = new HashMap<>(into == null ? Map.of() : into);
+    item.putAll(key(knownId, COUNT_PREFIX + type));
+    item.putAll(statsAttributes(sum));
+    from.forEach((name, value) -> {
+      String target = name.equals(SEQ) ? seqAttribute(knownId, anonymousContactId)
+          : name.startsWith(SEQ + "@") ? name : null;
+      if (target != null && (!item.containsKey(target) || item.get(target).s().compareTo(value.s()) < 0)) {
+        item.put(target, value);
+      }
+    });
+    Put.Builder put = Put.builder().tableName(table).item(item);
+    if (into == null) {
+      put.conditionExpression("attribute_not_exists(pk)");
+    } else {
+      put.conditionExpression("#count = :expected")
+          .expressionAttributeNames(Map.of("#count", "count"))
+          .expressionAttributeValues(Map.of(":expected", into.get("count")));
+    }
+    return List.of(TransactWriteItem.builder().put(put.build()).build(),
+        TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+            .key(key(anonymousContactId, COUNT_PREFIX + type))
+            .conditionExpression("#count = :expected")
+            .expressionAttributeNames(Map.of("#count", "count"))
+            .expressionAttributeValues(Map.of(":expected", from.get("count")))
+            .build()).build());
+  }
+
+  /**
+   * Folds into the known contact the anonymous counters a merge's transaction did not see: a
+   * contact's first event of a type counted by the stream consumer between the merge's read and
+   * its commit (that creation checks the profile is not merged, so none can appear after the
+   * commit). Each is its own transaction, retried while a concurrent count changes what was read.
+   */
+  void foldLeftoverCounters(String anonymousContactId, String knownId) {
+    for (int attempt = 1; ; attempt++) {
+      Map<String, Map<String, AttributeValue>> left = counterItems(anonymousContactId);
+      if (left.isEmpty()) {
+        return;
+      }
+      Map<String, Map<String, AttributeValue>> known = counterItems(knownId);
+      boolean conflicted = false;
+      for (var from : left.entrySet()) {
+        var writes = fold(anonymousContactId, knownId, from.getKey(), from.getValue(), known.get(from.getKey()));
+        try {
+          ddb.transactWriteItems(b -> b.transactItems(writes));
+        } catch (TransactionCanceledException changed) {
+          conflicted = true;
+        }
+      }
+      if (!conflicted) {
+        return;
+      }
+      if (attempt == TRANSACTION_ATTEMPTS) {
+        throw new ConcurrentMergeException(anonymousContactId, knownId);
+      }
+      pause(attempt);
+    }
+  }
+
+  /** The contact's counter items as stored (with their sequence numbers), by event type. */
+  private Map<String, Map<String, AttributeValue>> counterItems(String contactId) {
+    Map<String, Map<String, AttributeValue>> counters = new LinkedHashMap<>();
+    for (var item : partitionItems(contactId, null)) {
+      if (item.get("sk").s().startsWith(COUNT_PREFIX)) {
+        counters.put(item.get("type").s(), item);
+      }
+    }
+    return counters;
   }
 
   /** Thrown when a merge lost a race with another write to the same contacts; retrying is safe. */
@@ -824,7 +1021,7 @@ public final class ContactRepository {
         item.containsKey("leadScoreHalfLife") ? java.time.Duration.parse(item.get("leadScoreHalfLife").s()) : null);
   }
 
-  private static AttributeValue location(Location location) {
+  static AttributeValue location(Location location) {
     Map<String, AttributeValue> m = new HashMap<>();
     if (location.country() != null) {
       m.put("country", AttributeValue.fromS(location.country()));
@@ -842,7 +1039,7 @@ public final class ContactRepository {
     return AttributeValue.fromM(m);
   }
 
-  private static Location location(Map<String, AttributeValue> m) {
+  static Location location(Map<String, AttributeValue> m) {
     boolean coordinates = m.containsKey("lat") && m.containsKey("lon");
     return new Location(text(m, "country"), text(m, "region"), text(m, "city"),
         coordinates ? Double.valueOf(m.get("lat").n()) : null, coordinates ? Double.valueOf(m.get("lon").n()) : null);

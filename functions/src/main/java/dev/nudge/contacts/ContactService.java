@@ -87,9 +87,10 @@ public final class ContactService {
 
   /**
    * As {@link #resolve}, except that a caller's own contact id is taken as is, without reading:
-   * such an id is never merged away, so the only question is whether its profile exists, and
-   * tracking answers that after the fact (a first event of its type creates the profile if
-   * missing). That keeps an event for a known contact id at two writes and no read.
+   * such an id is never merged away, so the only question is whether its profile exists, and the
+   * events stream's consumers answer that after the fact (the first to find it missing creates it,
+   * see {@link EventCounters#ensureProfile}). That keeps an event for a known contact id at one
+   * write and no read.
    */
   public Resolved resolveForTracking(Identity identity) {
     if (identity.contactId() != null) {
@@ -275,10 +276,9 @@ public final class ContactService {
 
   private void recordListChange(String contactId, String type, String list, Instant now) {
     ObjectNode properties = Json.object().put("list", list);
-    if (events.putIfAbsent(new TrackedEvent(contactId, type + ":" + list + ":" + now.toEpochMilli(), type, properties, now,
-        now, "identify"), now.plus(eventRetention))) {
-      contacts.countEvent(contactId, type, now);
-    }
+    // Counted by the events stream's contact-state consumer, like every stored event.
+    events.putIfAbsent(new TrackedEvent(contactId, type + ":" + list + ":" + now.toEpochMilli(), type, properties, now,
+        now, "identify"), now.plus(eventRetention));
   }
 
   /**
@@ -346,10 +346,9 @@ public final class ContactService {
   }
 
   private void recordEvent(String contactId, String eventId, ObjectNode properties, String source, Instant now) {
-    TrackedEvent event = new TrackedEvent(contactId, eventId, CONSENT_EVENT, properties, now, now, source);
-    if (events.putIfAbsent(event, now.plus(eventRetention))) {
-      contacts.countEvent(contactId, CONSENT_EVENT, now);
-    }
+    // Both events are counted by the events stream's contact-state consumer, like every stored event.
+    events.putIfAbsent(new TrackedEvent(contactId, eventId, CONSENT_EVENT, properties, now, now, source),
+        now.plus(eventRetention));
     // The lifecycle events workflows are written against (a welcome series triggers on
     // contact.subscribed, every series exits on contact.unsubscribed): a subscription without double
     // opt-in at once, one with double opt-in when it is confirmed; pending writes neither.
@@ -362,10 +361,8 @@ public final class ContactService {
       ObjectNode lifecycleProperties = Json.object();
       lifecycleProperties.put("channel", properties.path("channel").asText());
       lifecycleProperties.put("source", properties.path("source").asText());
-      if (events.putIfAbsent(new TrackedEvent(contactId, lifecycle + ":" + eventId, lifecycle, lifecycleProperties, now, now,
-          source), now.plus(eventRetention))) {
-        contacts.countEvent(contactId, lifecycle, now);
-      }
+      events.putIfAbsent(new TrackedEvent(contactId, lifecycle + ":" + eventId, lifecycle, lifecycleProperties, now, now,
+          source), now.plus(eventRetention));
     }
   }
 

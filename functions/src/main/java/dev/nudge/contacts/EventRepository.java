@@ -36,7 +36,19 @@ public final class EventRepository {
    * @return true if stored, false if it was a duplicate
    */
   public boolean putIfAbsent(TrackedEvent event, Instant expiresAt) {
+    return putIfAbsent(event, expiresAt, null);
+  }
+
+  /**
+   * As {@link #putIfAbsent(TrackedEvent, Instant)}, with where the contact was first seen
+   * ({@code firstSeenAt}, may be null): tracking by an unchecked contact id does not create the
+   * profile itself, and whichever stream consumer first finds it missing creates it with this.
+   */
+  public boolean putIfAbsent(TrackedEvent event, Instant expiresAt, Location firstSeenAt) {
     Map<String, AttributeValue> item = new HashMap<>();
+    if (firstSeenAt != null && !firstSeenAt.isEmpty()) {
+      item.put("firstSeenAt", ContactRepository.location(firstSeenAt));
+    }
     item.put("contactId", AttributeValue.fromS(event.contactId()));
     item.put("eventId", AttributeValue.fromS(event.eventId()));
     item.put("type", AttributeValue.fromS(event.type()));
@@ -55,6 +67,21 @@ public final class EventRepository {
     } catch (ConditionalCheckFailedException duplicate) {
       return false;
     }
+  }
+
+  /** What a stored event says about its contact's first sighting: when it arrived, and where from (may be null). */
+  public record Sighting(Instant receivedAt, Location firstSeenAt) {}
+
+  /** The event's sighting, read strongly consistently; empty if the event is not stored (never, or erased). */
+  public java.util.Optional<Sighting> sighting(String contactId, String eventId) {
+    var item = ddb.getItem(b -> b.tableName(table).consistentRead(true)
+        .key(Map.of("contactId", AttributeValue.fromS(contactId), "eventId", AttributeValue.fromS(eventId)))
+        .projectionExpression("receivedAt, firstSeenAt")).item();
+    if (item == null || !item.containsKey("receivedAt")) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new Sighting(Times.parse(item.get("receivedAt").s()),
+        item.containsKey("firstSeenAt") ? ContactRepository.location(item.get("firstSeenAt").m()) : null));
   }
 
   /** The contact's events across the given ids (a contact and the anonymous ids merged into it), newest first. */

@@ -72,15 +72,29 @@ public final class JourneyEntry {
    * @param trigger the document passed to the journey as {@code $.trigger}
    */
   public Result enter(PublishedWorkflows.Live live, String contactId, String triggerId, JsonNode trigger) {
-    return attempt(live, contactId, triggerId, trigger).result();
+    return attempt(live, contactId, triggerId, trigger, null).result();
+  }
+
+  /**
+   * As {@link #enter(PublishedWorkflows.Live, String, String, JsonNode)}, the audience seeing the
+   * contact's counters as of {@code including} (the triggering event, counted or not yet; null: as stored).
+   */
+  public Result enter(PublishedWorkflows.Live live, String contactId, String triggerId, JsonNode trigger,
+      ContactRepository.Including including) {
+    return attempt(live, contactId, triggerId, trigger, including).result();
   }
 
   /** As {@link #enter}, telling which journeys refused the entry. */
   public Attempt attempt(PublishedWorkflows.Live live, String contactId, String triggerId, JsonNode trigger) {
+    return attempt(live, contactId, triggerId, trigger, null);
+  }
+
+  private Attempt attempt(PublishedWorkflows.Live live, String contactId, String triggerId, JsonNode trigger,
+      ContactRepository.Including including) {
     if (!live.takesEntries()) {
       return Attempt.of(Result.NOT_TAKING_ENTRIES);
     }
-    Optional<Contact> found = resolve(contactId);
+    Optional<Contact> found = resolve(contactId, including);
     if (found.isEmpty()) {
       return Attempt.of(Result.NO_CONTACT);
     }
@@ -149,9 +163,13 @@ public final class JourneyEntry {
 
   /** The profile, following a merge of an anonymous contact into a known one. */
   public Optional<Contact> resolve(String contactId) {
-    Optional<Contact> contact = contacts.find(contactId);
+    return resolve(contactId, null);
+  }
+
+  private Optional<Contact> resolve(String contactId, ContactRepository.Including including) {
+    Optional<Contact> contact = contacts.find(contactId, including);
     if (contact.isPresent() && contact.get().mergedInto() != null) {
-      return contacts.find(contact.get().mergedInto());
+      return contacts.find(contact.get().mergedInto(), including);
     }
     return contact;
   }

@@ -383,10 +383,9 @@ public final class StepActions {
   }
 
   private void listEvent(Call call, String type, String list, String entry, Instant now) {
-    if (events.putIfAbsent(new dev.nudge.contacts.TrackedEvent(call.contactId(), type + ":" + list + ":" + entry, type,
-        Json.object().put("list", list).put("workflow", call.workflowId()), now, now, "workflow"), now.plus(eventRetention))) {
-      contacts.countEvent(call.contactId(), type, now);
-    }
+    // Counted by the events stream's contact-state consumer, like every stored event.
+    events.putIfAbsent(new dev.nudge.contacts.TrackedEvent(call.contactId(), type + ":" + list + ":" + entry, type,
+        Json.object().put("list", list).put("workflow", call.workflowId()), now, now, "workflow"), now.plus(eventRetention));
   }
 
   private static Attribute attribute(JsonNode value) {

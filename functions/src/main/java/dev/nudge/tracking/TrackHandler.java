@@ -51,7 +51,7 @@ public final class TrackHandler extends HttpApiHandler {
     ContactRepository contactRepository = new ContactRepository(ddb, config.contactsTable());
     EventRepository events = new EventRepository(ddb, config.eventsTable());
     this.contacts = new ContactService(contactRepository, events, clock, config.eventRetention());
-    this.tracking = new TrackService(contacts, contactRepository, events, config.eventRetention());
+    this.tracking = new TrackService(contacts, events, config.eventRetention());
     this.authenticator = new RequestAuthenticator(secrets, config.signingKeysParameter(), config.publicWriteKeys(),
         config.allowedOrigins(), clock);
     this.tokens = new ConsentTokens(secrets, config.tokenSecretParameter(), clock);

@@ -1,6 +1,5 @@
 package dev.nudge.tracking;
 
-import dev.nudge.contacts.ContactRepository;
 import dev.nudge.contacts.ContactService;
 import dev.nudge.contacts.EventRepository;
 import dev.nudge.contacts.Identity;
@@ -16,22 +15,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Ingests validated events. For an event of a known contact that is two writes: the conditional
- * put of the event (the idempotency check and the stream record in one) and the update of the
- * small per-type counter item. A contact seen for the first time is created first.
+ * Ingests validated events: one write per new event, the conditional put of the event (the
+ * idempotency check and the stream record in one). What derives from events (the per-type
+ * counters, the lead score, segments) is kept by the events stream's contact-state consumer.
+ * A contact named by an e-mail, a phone or an anonymous id is resolved (read) and, when new,
+ * created before its first event; a caller's own contact id is taken as is, and if it has no
+ * profile yet, the stream's consumers create it from its event (docs/data-model.md).
  */
 public final class TrackService {
   public record Result(String eventId, String contactId, boolean duplicate) {}
 
   private final ContactService contacts;
-  private final ContactRepository contactRepository;
   private final EventRepository events;
   private final Duration retention;
 
-  public TrackService(ContactService contacts, ContactRepository contactRepository, EventRepository events,
-      Duration retention) {
+  public TrackService(ContactService contacts, EventRepository events, Duration retention) {
     this.contacts = contacts;
-    this.contactRepository = contactRepository;
     this.events = events;
     this.retention = retention;
   }
@@ -42,7 +41,8 @@ public final class TrackService {
 
   /**
    * {@code firstSeenAt}: where the request came from (a browser's CloudFront viewer location), given
-   * to the contacts this call creates; an existing profile is left as it is (no write per event).
+   * to the contacts this call creates (for an unchecked contact id it travels on the event item to
+   * whoever creates the profile); an existing profile is left as it is (no write per event).
    */
   public List<Result> ingest(List<TrackCommand> commands, String source, Instant receivedAt, Location firstSeenAt) {
     // Resolve every identity before the first write, so a failing lookup leaves nothing behind.
@@ -63,13 +63,8 @@ public final class TrackService {
       }
       TrackedEvent event = new TrackedEvent(target.contactId(), command.eventId(), command.type(),
           command.properties(), command.occurredAt(), receivedAt, source);
-      boolean stored = events.putIfAbsent(event, command.occurredAt().plus(retention));
-      boolean firstOfType = stored && contactRepository.countEvent(target.contactId(), command.type(), command.occurredAt());
-      // An unchecked contact id gets its profile with its first event of a type; a duplicate (a
-      // retry, possibly after a crash between the writes) makes sure as well.
-      if (!target.checked() && (firstOfType || !stored) && ensured.add(target.contactId())) {
-        contacts.ensureExists(target, receivedAt, firstSeenAt);
-      }
+      boolean stored = events.putIfAbsent(event, command.occurredAt().plus(retention),
+          target.checked() ? null : firstSeenAt);
       results.add(new Result(command.eventId(), target.contactId(), !stored));
     }
     return results;

@@ -43,9 +43,10 @@ class SegmentsTest {
     events.putIfAbsent(new TrackedEvent(contactId, id, "order.completed", Json.object().put("total", total),
         stack.clock.instant(),
         stack.clock.instant(), "test"), stack.clock.instant().plus(Duration.ofDays(400)));
-    // As the track path does: the per-type counter answers "ever" conditions.
-    stack.runtime.contacts().countEvent(contactId, "order.completed", stack.clock.instant());
-    // As the events-stream consumer does before it evaluates: the day's bucket.
+    // As the contact-state consumer does before evaluating segments: the per-type counter answers "ever" conditions,
+    stack.runtime.contacts().countEvent(contactId, contactId, "order.completed", stack.clock.instant(),
+        dev.nudge.contacts.EventCounters.padded(Integer.toString(sequence)));
+    // and the day's bucket the windows.
     windows.record(Json.object().put("id", id).put("type", "order.completed").put("contactId", contactId)
         .put("occurredAt", dev.nudge.platform.Times.format(stack.clock.instant()))
         .set("properties", Json.object().put("total", total)), Integer.toString(sequence));

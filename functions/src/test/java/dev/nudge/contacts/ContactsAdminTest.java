@@ -39,6 +39,7 @@ class ContactsAdminTest {
   @Test
   void returnsTheProfileAndTheTimelineNewestFirst() {
     seedKnownContactWithAnonymousHistory();
+    stack.countStoredEvents();
 
     Response response = admin("GET", "cust-1", null);
 

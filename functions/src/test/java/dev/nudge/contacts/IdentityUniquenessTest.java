@@ -218,6 +218,7 @@ class IdentityUniquenessTest {
       }
     }
     long tracked = java.util.stream.IntStream.range(0, CALLS).filter(i -> call(i, field, address).route().endsWith("track")).count();
+    stack.countStoredEvents();
     assertThat(stack.contacts.find(ownerId).orElseThrow().events().get("page.viewed").count()).isEqualTo(tracked);
   }
 

@@ -80,15 +80,23 @@ class JourneyLeastPrivilegeTest {
     stack.publish(CART);
     stack.contact("c1");
     Router router = new Router(counted.workflows(), counted.entry(), counted.journeys(), counted.waits(),
-        stack.executions, stack.clock, new dev.nudge.stats.StepStats(calls.client(), stack.variables.get("STATS_TABLE")));
+        stack.executions, stack.clock, new dev.nudge.stats.StepStats(calls.client(), stack.variables.get("STATS_TABLE")),
+        null, new dev.nudge.contacts.EventCounters(counted.contacts(),
+            new dev.nudge.contacts.EventRepository(calls.client(), stack.variables.get("EVENTS_TABLE"))));
     router.refreshWorkflows(); // the per-batch revision check
-    router.route(stack.event("e1", "c1", "cart.updated", "{}"));
+    router.route(stack.event("e1", "c1", "cart.updated", "{}"), "1001");
+    // A contact id tracked before it has a profile: the router creates it from the stored event.
+    new dev.nudge.contacts.EventRepository(stack.ddb, stack.variables.get("EVENTS_TABLE")).putIfAbsent(
+        new dev.nudge.contacts.TrackedEvent("c2", "e0", "cart.updated", dev.nudge.platform.Json.object(),
+            stack.clock.instant(), stack.clock.instant(), "test"), stack.clock.instant().plus(Duration.ofDays(1)));
+    router.route(stack.event("e0", "c2", "cart.updated", "{}"), "1002");
     String arn = stack.executions.started.get(0).executionArn();
     stack.runtime.waits().register(new WaitRegistrations.Wait("c1", "page.viewed", arn, "s", "cart", "t", null, null,
         stack.clock.instant().plus(Duration.ofDays(1))));
     router.route(stack.event("e2", "c1", "page.viewed", "{}"));
     router.route(stack.event("e3", "c1", "order.completed", "{}"));
 
+    assertThat(stack.executions.started).hasSize(2);
     assertThat(stack.executions.resumed).hasSize(1);
     assertThat(stack.executions.stopped).hasSize(1);
     assertGranted("RouterFunction");
@@ -245,23 +253,29 @@ class JourneyLeastPrivilegeTest {
             new dev.nudge.audiences.ContactTimers(calls.client(), stack.variables.get("TIMERS_TABLE")), stack.clock,
             Duration.ofDays(400), new dev.nudge.contacts.WindowCounters(calls.client(), stack.variables.get("CONTACTS_TABLE"),
                 Duration.ofDays(400), stack.clock)),
+        new dev.nudge.contacts.EventCounters(
+            new dev.nudge.contacts.ContactRepository(calls.client(), stack.variables.get("CONTACTS_TABLE")),
+            new dev.nudge.contacts.EventRepository(calls.client(), stack.variables.get("EVENTS_TABLE"))),
         new dev.nudge.contacts.WindowCounters(calls.client(), stack.variables.get("CONTACTS_TABLE"), Duration.ofDays(400),
             stack.clock));
-    var record = dev.nudge.platform.Json.object().put("eventName", "INSERT");
-    var dynamodb = record.putObject("dynamodb").put("SequenceNumber", "1001");
-    var image = dynamodb.putObject("NewImage");
-    image.putObject("contactId").put("S", "lead");
-    image.putObject("eventId").put("S", "w1");
-    image.putObject("type").put("S", "webinar.attended");
-    image.putObject("occurredAt").put("S", dev.nudge.platform.Times.format(stack.clock.instant()));
     var batch = dev.nudge.platform.Json.object();
-    batch.putArray("Records").add(record);
-    // The consumer sees the event once it is stored (the stream's NewImage).
-    new dev.nudge.contacts.EventRepository(stack.ddb, stack.variables.get("EVENTS_TABLE")).putIfAbsent(
-        new dev.nudge.contacts.TrackedEvent("lead", "w1", "webinar.attended", dev.nudge.platform.Json.object(),
-            stack.clock.instant(), stack.clock.instant(), "test"), stack.clock.instant().plus(Duration.ofDays(1)));
+    // A known contact's event, and the first event of a contact id tracked without a profile.
+    for (String[] e : new String[][] {{"lead", "w1", "1001"}, {"visitor", "v1", "1002"}}) {
+      var record = batch.withArray("Records").addObject().put("eventName", "INSERT");
+      var dynamodb = record.putObject("dynamodb").put("SequenceNumber", e[2]);
+      var image = dynamodb.putObject("NewImage");
+      image.putObject("contactId").put("S", e[0]);
+      image.putObject("eventId").put("S", e[1]);
+      image.putObject("type").put("S", "webinar.attended");
+      image.putObject("occurredAt").put("S", dev.nudge.platform.Times.format(stack.clock.instant()));
+      // The consumer sees the event once it is stored (the stream's NewImage).
+      new dev.nudge.contacts.EventRepository(stack.ddb, stack.variables.get("EVENTS_TABLE")).putIfAbsent(
+          new dev.nudge.contacts.TrackedEvent(e[0], e[1], "webinar.attended", dev.nudge.platform.Json.object(),
+              stack.clock.instant(), stack.clock.instant(), "test"), stack.clock.instant().plus(Duration.ofDays(1)));
+    }
     assertThat(handler.handle(batch).path("batchItemFailures")).isEmpty();
     assertThat(stack.runtime.contacts().find("lead").orElseThrow().leadScore()).isEqualTo(20);
+    assertThat(stack.runtime.contacts().find("visitor").orElseThrow().events()).containsKey("webinar.attended");
     assertThat(new dev.nudge.audiences.SegmentMembers(stack.ddb, stack.variables.get("SEGMENTS_TABLE"))
         .isMember("engaged", "lead")).isTrue();
     assertGranted("ContactStateFunction");

@@ -383,7 +383,7 @@ class StepActionsTest {
       assertThat(e.properties().path("list").asText()).isEqualTo("leads");
       assertThat(e.properties().path("workflow").asText()).isEqualTo("lead-nurturing");
     });
-    assertThat(contacts.find("lead").orElseThrow().events().get("list.joined").count()).isEqualTo(1);
+    // Counting it is the contact-state consumer's, once per stored event (EventCountersTest).
   }
 
   @Test

@@ -49,6 +49,7 @@ class DefaultWiringTest {
   void anAdminHandlerBuiltFromItsEnvironmentReadsItsTables() {
     TrackingStack stack = new TrackingStack();
     stack.signed("POST /v1/track", "{\"id\":\"e\",\"type\":\"page.viewed\",\"contactId\":\"wired-user\"}");
+    stack.countStoredEvents();
     ContactsAdminHandler handler = Environment.with(stack.env, ContactsAdminHandler::new);
 
     var event = TrackingStack.fixture("contacts-admin-get.json");

@@ -6,9 +6,11 @@ import dev.nudge.contacts.ConsentTokens;
 import dev.nudge.contacts.ContactRepository;
 import dev.nudge.contacts.ContactService;
 import dev.nudge.contacts.ContactsAdminHandler;
+import dev.nudge.contacts.EventCounters;
 import dev.nudge.contacts.EventRepository;
 import dev.nudge.platform.Environment;
 import dev.nudge.platform.Json;
+import dev.nudge.platform.Times;
 import dev.nudge.tracking.ConsentHandler;
 import dev.nudge.tracking.RequestAuthenticator;
 import dev.nudge.tracking.TrackHandler;
@@ -21,9 +23,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.OperationType;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 
 /**
  * The tracking slice as deployed, in one JVM: the tables of template.yaml in DynamoDB Local, the
@@ -140,6 +145,54 @@ public final class TrackingStack {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  public final EventCounters counters = new EventCounters(contacts, events);
+  /** Per stream shard, the sequence number of the last record {@link #countStoredEvents} read. */
+  private final Map<String, String> streamPositions = new HashMap<>();
+
+  /**
+   * What the events stream's contact-state consumer does, for every event stored since the last
+   * call, in stream order: counts it (creating the profile of a contact id tracked without one).
+   * Tracking writes only the event; tests that read counters afterwards call this first, as the
+   * local cloud's tests let the stream settle. Returns how many new events it read.
+   */
+  public int countStoredEvents() {
+    var streams = LocalDynamoDb.streamsClient();
+    String streamArn = ddb.describeTable(b -> b.tableName(eventsTable)).table().latestStreamArn();
+    int read = 0;
+    for (var shard : streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards()) {
+      String after = streamPositions.get(shard.shardId());
+      String iterator = streams.getShardIterator(b -> {
+        b.streamArn(streamArn).shardId(shard.shardId());
+        if (after == null) {
+          b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+        } else {
+          b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(after);
+        }
+      }).shardIterator();
+      while (iterator != null) {
+        String current = iterator;
+        var response = streams.getRecords(b -> b.shardIterator(current));
+        for (var record : response.records()) {
+          streamPositions.put(shard.shardId(), record.dynamodb().sequenceNumber());
+          if (record.eventName() == OperationType.INSERT) {
+            var image = record.dynamodb().newImage();
+            counters.count(image.get("contactId").s(), image.get("eventId").s(), image.get("type").s(),
+                Times.parse(image.get("occurredAt").s()), record.dynamodb().sequenceNumber());
+            read++;
+          }
+        }
+        iterator = response.records().isEmpty() ? null : response.nextShardIterator();
+      }
+    }
+    return read;
+  }
+
+  /** The stream delivering every record again from its start (a redelivered batch, at scale): returns how many. */
+  public int replayStream() {
+    streamPositions.clear();
+    return countStoredEvents();
   }
 
   /** Every item of the events table, for asserting that nothing (or exactly something) was written. */

@@ -104,6 +104,7 @@ class IdentifyEndpointTest {
     stack.browser("POST /v1/track", "{\"id\":\"v1\",\"type\":\"page.viewed\",\"anonymousId\":\"visitor-9\"}");
     stack.browser("POST /v1/track", "{\"id\":\"v2\",\"type\":\"page.viewed\",\"anonymousId\":\"visitor-9\"}");
     stack.signed("POST /v1/track", "{\"id\":\"k1\",\"type\":\"page.viewed\",\"contactId\":\"user-9\"}");
+    stack.countStoredEvents();
 
     Response response = stack.signed("POST /v1/identify", "{\"contactId\":\"user-9\",\"anonymousId\":\"visitor-9\"}");
 
@@ -126,7 +127,26 @@ class IdentifyEndpointTest {
 
     String knownId = stack.contacts.idByEmail("bo@example.com").orElseThrow();
     assertThat(later.json().path("contactId").asText()).isEqualTo(knownId);
+    stack.countStoredEvents();
     assertThat(contact(knownId).events()).containsKeys("page.viewed", "form.submitted");
+  }
+
+  @Test
+  void anonymousEventsCountedAfterTheMergeLandOnTheKnownContactOnce() {
+    stack.browser("POST /v1/track", "{\"id\":\"v1\",\"type\":\"page.viewed\",\"anonymousId\":\"visitor-6\"}");
+    stack.countStoredEvents();
+    // Stored before the merge, counted by the stream consumer only after it.
+    stack.browser("POST /v1/track", "{\"id\":\"v2\",\"type\":\"page.viewed\",\"anonymousId\":\"visitor-6\"}");
+    stack.browser("POST /v1/track", "{\"id\":\"v3\",\"type\":\"form.submitted\",\"anonymousId\":\"visitor-6\"}");
+    stack.signed("POST /v1/identify", "{\"contactId\":\"user-6\",\"anonymousId\":\"visitor-6\"}");
+
+    stack.countStoredEvents();
+    stack.replayStream();
+
+    Contact known = contact("user-6");
+    assertThat(known.events().get("page.viewed").count()).isEqualTo(2);
+    assertThat(known.events().get("form.submitted").count()).isEqualTo(1);
+    assertThat(contact("anon:visitor-6").events()).isEmpty();
   }
 
   @Test
@@ -141,6 +161,7 @@ class IdentifyEndpointTest {
   @Test
   void identifyingTheSameAnonymousIdTwiceMergesOnce() {
     stack.browser("POST /v1/track", "{\"id\":\"v1\",\"type\":\"page.viewed\",\"anonymousId\":\"visitor-4\"}");
+    stack.countStoredEvents();
     stack.signed("POST /v1/identify", "{\"contactId\":\"user-4\",\"anonymousId\":\"visitor-4\"}");
 
     Response again = stack.signed("POST /v1/identify", "{\"contactId\":\"user-4\",\"anonymousId\":\"visitor-4\"}");

@@ -2,6 +2,8 @@ package dev.nudge.journeys.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nudge.contacts.Contact;
+import dev.nudge.contacts.ContactRepository;
+import dev.nudge.contacts.EventCounters;
 import dev.nudge.journeys.Executions;
 import dev.nudge.journeys.JourneyEntry;
 import dev.nudge.journeys.JourneyRecord;
@@ -44,6 +46,23 @@ public final class Router {
   private final Clock clock;
   private final StepStats stats;
   private final dev.nudge.messaging.ConfirmationMailer confirmations;
+  private final EventCounters counters;
+  /**
+   * The events this router routed lately, per (contact, type): padded stream sequence number →
+   * occurredAt. The stream is ordered per contact, so these are all of the contact's events of the
+   * type since the instance started; the audience check counts those the consumer has not (the
+   * counter's own sequence number tells which). Bounded: a contact quiet for longer than the
+   * consumer's lag has nothing here that matters.
+   */
+  private final Map<String, java.util.NavigableMap<String, Instant>> seen =
+      new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, java.util.NavigableMap<String, Instant>> eldest) {
+          return size() > SEEN_CONTACT_TYPES;
+        }
+      };
+  private static final int SEEN_CONTACT_TYPES = 10_000;
+  private static final int SEEN_PER_CONTACT_TYPE = 100;
   private final Log log = new Log("router");
 
   public Router(PublishedWorkflows workflows, JourneyEntry entry, JourneyRecords journeys, WaitRegistrations waits,
@@ -60,6 +79,17 @@ public final class Router {
   /** {@code confirmations}: sends double opt-in confirmations for pending subscriptions; null sends none. */
   public Router(PublishedWorkflows workflows, JourneyEntry entry, JourneyRecords journeys, WaitRegistrations waits,
       Executions executions, Clock clock, StepStats stats, dev.nudge.messaging.ConfirmationMailer confirmations) {
+    this(workflows, entry, journeys, waits, executions, clock, stats, confirmations, null);
+  }
+
+  /**
+   * {@code counters}: creates the profile of a contact id tracked without one when its event comes
+   * before the contact-state consumer has created it; null routes such an event to nothing.
+   */
+  public Router(PublishedWorkflows workflows, JourneyEntry entry, JourneyRecords journeys, WaitRegistrations waits,
+      Executions executions, Clock clock, StepStats stats, dev.nudge.messaging.ConfirmationMailer confirmations,
+      EventCounters counters) {
+    this.counters = counters;
     this.confirmations = confirmations;
     this.stats = stats;
     this.workflows = workflows;
@@ -79,13 +109,33 @@ public final class Router {
     workflows.checkRevision();
   }
 
+  /** Routes an event that came without a stream record: audiences see the counters as stored. */
   public Routed route(JsonNode event) {
+    return route(event, null);
+  }
+
+  /**
+   * Routes the event of the stream record {@code sequence}. The audience of a workflow it triggers
+   * sees the contact's counters including this event, whether or not the contact-state consumer
+   * (the stream's other reader) has counted it yet: a trigger's audience may ask for the first
+   * order ({@code events.order.completed.count: 1}). So do the earlier events of the type this
+   * router routed (it remembers the recent ones, see {@link #seen}) that the consumer has not
+   * counted yet either: a second order arriving before the first is counted is not a first.
+   */
+  public Routed route(JsonNode event, String sequence) {
     String type = event.path("type").asText();
     String eventId = event.path("id").asText();
-    Optional<Contact> contact = entry.resolve(event.path("contactId").asText());
+    String source = event.path("contactId").asText();
+    Optional<Contact> contact = entry.resolve(source);
+    if (contact.isEmpty() && counters != null && counters.ensureProfile(source, eventId)) {
+      // A contact id tracked before it had a profile: created here if the other consumer has not yet.
+      contact = entry.resolve(source);
+    }
     if (contact.isEmpty()) {
       return new Routed(List.of(), List.of(), Map.of());
     }
+    ContactRepository.Including including = sequence == null ? null
+        : new ContactRepository.Including(source, type, seen(source, type, EventCounters.padded(sequence), occurredAt(event)));
     String contactId = contact.get().id();
     if (confirmations != null && type.equals(dev.nudge.contacts.ContactService.CONSENT_EVENT)
         && event.path("properties").path("status").asText().equals("pending")
@@ -98,7 +148,7 @@ public final class Router {
     Map<String, JourneyEntry.Result> entries = new java.util.LinkedHashMap<>();
     for (PublishedWorkflows.Live w : live) {
       if (triggers(w.workflow().trigger(), type, event)) {
-        JourneyEntry.Result result = entry.enter(w, contactId, "event:" + eventId, event);
+        JourneyEntry.Result result = entry.enter(w, contactId, "event:" + eventId, event, including);
         entries.put(w.id(), result);
         if (result == JourneyEntry.Result.STARTED) {
           Metrics.count(Metric.JOURNEYS_STARTED, clock.instant(), Metrics.dims("Workflow", w.id()));
@@ -197,6 +247,16 @@ public final class Router {
       waits.delete(wait);
     }
     return resumed;
+  }
+
+  /** Remembers the event and returns the contact's events of the type seen so far, this one the newest. */
+  private synchronized java.util.NavigableMap<String, Instant> seen(String contactId, String type, String seq, Instant at) {
+    var events = seen.computeIfAbsent(contactId + "\n" + type, k -> new java.util.TreeMap<>());
+    events.put(seq, at);
+    while (events.size() > SEEN_PER_CONTACT_TYPE) {
+      events.pollFirstEntry();
+    }
+    return events.headMap(seq, true);
   }
 
   /** An event trigger, or a list trigger on the {@code list.joined} event naming the list. */

@@ -49,14 +49,15 @@ public final class RouterHandler implements RequestStreamHandler {
   }
 
   private RouterHandler(Environment env) {
-    this(router(JourneyRuntime.of(env, AwsClients.dynamoDb(), new SfnExecutions(StepFunctionsClient.get())),
+    this(router(env, JourneyRuntime.of(env, AwsClients.dynamoDb(), new SfnExecutions(StepFunctionsClient.get())),
         env.optional("STATS_TABLE").map(table -> new StepStats(AwsClients.dynamoDb(), table)).orElse(null),
         confirmations(env)));
   }
 
-  private static Router router(JourneyRuntime runtime, StepStats stats, ConfirmationMailer confirmations) {
+  private static Router router(Environment env, JourneyRuntime runtime, StepStats stats, ConfirmationMailer confirmations) {
     return new Router(runtime.workflows(), runtime.entry(), runtime.journeys(), runtime.waits(), runtime.executions(),
-        runtime.clock(), stats, confirmations);
+        runtime.clock(), stats, confirmations, new dev.nudge.contacts.EventCounters(runtime.contacts(),
+            new dev.nudge.contacts.EventRepository(AwsClients.dynamoDb(), env.require("EVENTS_TABLE"))));
   }
 
   /** Double opt-in confirmations, when the stack gives the router a sender and the token secret. */
@@ -98,6 +99,6 @@ public final class RouterHandler implements RequestStreamHandler {
       // Before routing, so a workflow published or paused a moment ago applies to this batch.
       router.refreshWorkflows();
     }
-    return StreamRecords.eachInsert(streamEvent, log, "route failed", (event, sequence) -> router.route(event));
+    return StreamRecords.eachInsert(streamEvent, log, "route failed", (event, sequence) -> router.route(event, sequence));
   }
 }

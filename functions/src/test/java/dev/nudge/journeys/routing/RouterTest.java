@@ -201,6 +201,78 @@ class RouterTest {
     assertThat(joined.entries()).containsEntry("newsletter-welcome", JourneyEntry.Result.STARTED);
   }
 
+  private static final String FIRST_ORDER = """
+      id: first-order
+      name: First order
+      trigger: { event: order.completed }
+      reentry: always
+      audience:
+        where:
+          events.order.completed.count: 1
+      steps:
+        - id: thanks
+          email: { template: cart-reminder }
+      """;
+
+  private Router freshRouter() {
+    return new Router(stack.runtime.workflows(), stack.runtime.entry(), stack.runtime.journeys(), stack.runtime.waits(),
+        stack.executions, stack.clock);
+  }
+
+  /** What the contact-state consumer does with the record: count the event, exactly once. */
+  private void consumerCounts(String contactId, ObjectNode event, long sequence) {
+    stack.runtime.contacts().countEvent(contactId, contactId, event.path("type").asText(),
+        dev.nudge.platform.Times.parse(event.path("occurredAt").asText()),
+        dev.nudge.contacts.EventCounters.padded(Long.toString(sequence)));
+  }
+
+  @Test
+  void aTriggerAudienceOnTheCountSeesTheFirstOrderBeforeTheConsumerCountedIt() {
+    stack.publish(FIRST_ORDER);
+    stack.contact("c1");
+
+    var first = router.route(stack.event("o-1", "c1", "order.completed", "{}"), "101");
+
+    assertThat(first.entries()).containsEntry("first-order", JourneyEntry.Result.STARTED);
+  }
+
+  @Test
+  void aSecondOrderIsNotAFirstWhenTheConsumerHasCountedNeither() {
+    stack.publish(FIRST_ORDER);
+    stack.contact("c1");
+    router.route(stack.event("o-1", "c1", "order.completed", "{}"), "101");
+
+    var second = router.route(stack.event("o-2", "c1", "order.completed", "{}"), "102");
+
+    assertThat(second.entries()).containsEntry("first-order", JourneyEntry.Result.NOT_IN_AUDIENCE);
+    assertThat(stack.executions.started).hasSize(1);
+  }
+
+  @Test
+  void aSecondOrderIsNotAFirstWhenTheConsumerCountedOnlyTheFirstAndTheRouterRestarted() {
+    stack.publish(FIRST_ORDER);
+    stack.contact("c1");
+    ObjectNode first = stack.event("o-1", "c1", "order.completed", "{}");
+    router.route(first, "101");
+    consumerCounts("c1", first, 101);
+
+    var second = freshRouter().route(stack.event("o-2", "c1", "order.completed", "{}"), "102");
+
+    assertThat(second.entries()).containsEntry("first-order", JourneyEntry.Result.NOT_IN_AUDIENCE);
+  }
+
+  @Test
+  void anOrderTheConsumerCountedAlreadyIsNotCountedTwice() {
+    stack.publish(FIRST_ORDER);
+    stack.contact("c1");
+    ObjectNode first = stack.event("o-1", "c1", "order.completed", "{}");
+    consumerCounts("c1", first, 101);
+
+    var routed = freshRouter().route(first, "101");
+
+    assertThat(routed.entries()).containsEntry("first-order", JourneyEntry.Result.STARTED);
+  }
+
   @Test
   void aContactOutsideTheAudienceDoesNotEnter() {
     stack.publish(cart("always"));

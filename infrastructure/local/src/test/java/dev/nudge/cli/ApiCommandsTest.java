@@ -249,6 +249,8 @@ class ApiCommandsTest {
     void aPropertyValueThatIsJsonIsSentAsJson() throws IOException, InterruptedException {
       cli.run("track", "cli.cart", "--contact", "cli-json", "--id", "cli-json-1", "-p", "items=[{\"sku\":\"A1\"}]",
           "-p", "total=59.9", "-p", "note=hello", "-p", "day=2026-01-05");
+      // A contact named by its own id gets its profile from the events stream: let it settle.
+      cloud.awaitIdle(java.time.Duration.ofMinutes(1));
 
       HttpResponse<String> contact = api.admin("GET", "/v1/contacts/cli-json", "", "application/json");
       JsonNode properties = JSON.readTree(contact.body()).path("timeline").path(0).path("properties");

@@ -54,7 +54,8 @@ class CampaignMutationsTest {
           "unsubscribing on day 3 ends the series before the feedback request"),
       // Both guards of "first purchase only" (re-entry and the order counter), since either alone holds.
       new Mutation("first-purchase", "reentry: never", "reentry: always",
-          "only the first purchase counts, the second one starts nothing", "count: { gte: 2 }", "count: { gte: 3 }"),
+          "only the first purchase counts, the second one starts nothing", "events.order.completed.count: 1",
+          "events.order.completed.count: { lte: 2 }"),
       new Mutation("first-purchase", "properties.score: { lte: 6 }", "properties.score: { lte: 2 }",
           "an unhappy survey answer stops the suggestions"),
       new Mutation("birthday", "goal:\n  event: order.completed\n  where:\n    properties.coupon: BDAY15\n  within: P7D\n", "",
