@@ -244,6 +244,56 @@ public final class WindowCounters {
   }
 
   /**
+   * As {@link #reader(List)}, also counting {@code trigger} (a journey's triggering event, with
+   * {@code sequence}: its stream position, padded as the buckets keep it) where its day's bucket of
+   * its contact id has not applied it yet: a branch that runs before the contact-state consumer
+   * has counted the trigger still sees it. Nothing is written.
+   */
+  public Reader reader(List<String> contactIds, JsonNode trigger) {
+    Instant at = trigger == null || !trigger.path("sequence").isTextual() || !trigger.hasNonNull("occurredAt") ? null
+        : Times.parse(trigger.get("occurredAt").asText());
+    if (at == null || !trigger.path("type").isTextual() || !trigger.path("contactId").isTextual()) {
+      return reader(contactIds);
+    }
+    List<String> ids = List.copyOf(contactIds);
+    String source = trigger.get("contactId").asText();
+    String type = trigger.get("type").asText();
+    LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
+    String seq = trigger.get("sequence").asText();
+    return new Reader() {
+      @Override
+      public List<Day> days(String wanted, LocalDate first) {
+        List<Day> stored = WindowCounters.this.days(ids, wanted, first);
+        if (!wanted.equals(type) || first != null && day.isBefore(first) || applied(source, type, day, seq)) {
+          return stored;
+        }
+        Map<String, BigDecimal> sums = new HashMap<>();
+        trigger.path("properties").fields().forEachRemaining(p -> {
+          if (p.getValue().isNumber() && sums.size() < MAX_SUMS) {
+            sums.put(p.getKey(), p.getValue().decimalValue());
+          }
+        });
+        TreeMap<LocalDate, Day> days = new TreeMap<>();
+        stored.forEach(d -> days.put(d.day(), d));
+        days.merge(day, new Day(day, 1, sums, false, at, at), WindowCounters::plus);
+        return List.copyOf(days.values());
+      }
+
+      @Override
+      public Optional<Instant> since() {
+        return WindowCounters.this.since();
+      }
+    };
+  }
+
+  /** Whether the bucket of the contact id's {@code type} on {@code day} has applied the record at {@code seq}. */
+  private boolean applied(String contactId, String type, LocalDate day, String seq) {
+    Map<String, AttributeValue> item = ddb.getItem(b -> b.tableName(table).key(key(contactId, type, day))
+        .consistentRead(true).projectionExpression("seq")).item();
+    return item != null && item.containsKey("seq") && item.get("seq").s().compareTo(seq) >= 0;
+  }
+
+  /**
    * The buckets of {@code type} from {@code first} on (null: all of them, as far back as the
    * retention keeps), across the given ids (a contact and the anonymous ids merged into it, whose
    * buckets stay under their own id like their events), added up per day, oldest first. One
@@ -352,9 +402,6 @@ public final class WindowCounters {
 
   /** Stream sequence numbers are decimal strings of up to 40 digits; padded, they compare as text. */
   static String padded(String sequence) {
-    if (sequence == null || !sequence.matches("\\d{1,40}")) {
-      throw new IllegalArgumentException("a stream sequence number of digits is required");
-    }
-    return "0".repeat(40 - sequence.length()) + sequence;
+    return EventCounters.padded(sequence);
   }
 }

@@ -321,9 +321,28 @@ public final class StepActions {
     }
   }
 
+  /**
+   * The triggering event as a branch must count it: the router stamps the event's stream position
+   * on {@code $.trigger} ({@code sequence}), and a counter that has not applied it yet (the
+   * contact-state consumer may lag the journey's first steps) gets it added, nothing written. Null
+   * for journeys not started by an event.
+   */
+  static ContactRepository.Including triggeringEvent(JsonNode trigger) {
+    if (!trigger.path("sequence").isTextual() || !trigger.path("type").isTextual() || !trigger.path("contactId").isTextual()) {
+      return null;
+    }
+    Instant at = parseOrNull(trigger.path("occurredAt").asText(""));
+    if (at == null) {
+      return null;
+    }
+    return new ContactRepository.Including(trigger.get("contactId").asText(), trigger.get("type").asText(),
+        new java.util.TreeMap<>(Map.of(trigger.get("sequence").asText(), at)));
+  }
+
   private int branch(Call call, Instant now) {
     Step.Branch b = (Step.Branch) call.step().action();
-    Optional<Contact> contact = contact(call);
+    ContactRepository.Including trigger = triggeringEvent(call.payload().path("trigger"));
+    Optional<Contact> contact = trigger == null ? contact(call) : contacts.find(call.contactId(), trigger);
     if (contact.isEmpty()) {
       return -1;
     }
@@ -332,7 +351,7 @@ public final class StepActions {
     ids.add(0, call.contactId());
     ConditionEvaluator evaluator = new ConditionEvaluator(contact.get(),
         () -> events.timeline(ids, 1000), now, segment -> memberOf.test(segment, contact.get().id()),
-        windows == null ? null : windows.reader(ids));
+        windows == null ? null : windows.reader(ids, call.payload().path("trigger")));
     for (int i = 0; i < b.cases().size(); i++) {
       if (evaluator.matches(b.cases().get(i).when())) {
         return i;

@@ -137,6 +137,12 @@ public final class Router {
     ContactRepository.Including including = sequence == null ? null
         : new ContactRepository.Including(source, type, seen(source, type, EventCounters.padded(sequence), occurredAt(event)));
     String contactId = contact.get().id();
+    // The journey's $.trigger carries the event's stream position, so a branch run before the
+    // contact-state consumer counts it still sees it in the counters (StepActions.branch).
+    JsonNode trigger = event;
+    if (sequence != null && event.isObject()) {
+      trigger = ((com.fasterxml.jackson.databind.node.ObjectNode) event.deepCopy()).put("sequence", EventCounters.padded(sequence));
+    }
     if (confirmations != null && type.equals(dev.nudge.contacts.ContactService.CONSENT_EVENT)
         && event.path("properties").path("status").asText().equals("pending")
         && event.path("properties").path("channel").asText().equals("email")) {
@@ -148,7 +154,7 @@ public final class Router {
     Map<String, JourneyEntry.Result> entries = new java.util.LinkedHashMap<>();
     for (PublishedWorkflows.Live w : live) {
       if (triggers(w.workflow().trigger(), type, event)) {
-        JourneyEntry.Result result = entry.enter(w, contactId, "event:" + eventId, event, including);
+        JourneyEntry.Result result = entry.enter(w, contactId, "event:" + eventId, trigger, including);
         entries.put(w.id(), result);
         if (result == JourneyEntry.Result.STARTED) {
           Metrics.count(Metric.JOURNEYS_STARTED, clock.instant(), Metrics.dims("Workflow", w.id()));

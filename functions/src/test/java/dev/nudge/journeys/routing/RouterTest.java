@@ -237,6 +237,18 @@ class RouterTest {
   }
 
   @Test
+  void theJourneysTriggerCarriesTheEventsStreamPositionForItsBranches() {
+    stack.publish(FIRST_ORDER);
+    stack.contact("c1");
+
+    router.route(stack.event("o-1", "c1", "order.completed", "{}"), "101");
+
+    assertThat(stack.executions.started).singleElement().satisfies(start ->
+        assertThat(start.input().path("trigger").path("sequence").asText())
+            .isEqualTo(dev.nudge.contacts.EventCounters.padded("101")));
+  }
+
+  @Test
   void aSecondOrderIsNotAFirstWhenTheConsumerHasCountedNeither() {
     stack.publish(FIRST_ORDER);
     stack.contact("c1");
