@@ -45,12 +45,7 @@ class DecayedScoreTest {
   }
 
   private static Condition when(String yaml) {
-    try {
-      return WorkflowParser.parseCondition(new com.fasterxml.jackson.databind.ObjectMapper(
-          new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml), "/when").condition();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return dev.nudge.testing.Conditions.when(yaml);
   }
 
   private boolean holds(String contactId, String condition) {

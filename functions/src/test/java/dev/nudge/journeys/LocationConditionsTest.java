@@ -38,15 +38,7 @@ class LocationConditionsTest {
   }
 
   private static Condition when(String yaml) {
-    try {
-      WorkflowParser.ConditionParse parsed = WorkflowParser.parseCondition(
-          new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-              .readTree(yaml), "/when");
-      assertThat(parsed.problems()).isEmpty();
-      return parsed.condition();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return dev.nudge.testing.Conditions.when(yaml);
   }
 
   private static boolean branch(String yaml, Location location) {

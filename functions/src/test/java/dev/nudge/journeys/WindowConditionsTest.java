@@ -94,15 +94,7 @@ class WindowConditionsTest {
   }
 
   private static Condition when(String yaml) {
-    try {
-      WorkflowParser.ConditionParse parsed = WorkflowParser.parseCondition(
-          new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-              .readTree(yaml), "/when");
-      assertThat(parsed.problems()).isEmpty();
-      return parsed.condition();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return dev.nudge.testing.Conditions.when(yaml);
   }
 
   private static Condition.Events window(String yaml) {
