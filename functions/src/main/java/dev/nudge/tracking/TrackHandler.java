@@ -43,10 +43,21 @@ public final class TrackHandler extends HttpApiHandler {
 
   /** Wires the handler from {@code env} with the given DynamoDB client and secret source (tests, the local cloud). */
   public TrackHandler(Environment env, DynamoDbClient ddb, SecretSource secrets) {
-    this(TrackingConfig.from(env), env.clock(), ddb, secrets);
+    this(TrackingConfig.from(env), env.clock(), ddb, secrets, initOffTheRequestPath(env));
   }
 
-  private TrackHandler(TrackingConfig config, Clock clock, DynamoDbClient ddb, SecretSource secrets) {
+  /**
+   * Whether this init is off the request path: Lambda says so in {@code AWS_LAMBDA_INITIALIZATION_TYPE}
+   * ({@code snap-start}: the snapshot is taken after init; {@code provisioned-concurrency}: init
+   * runs ahead of traffic). Only then is priming worth it; an on-demand cold start (no SnapStart,
+   * or the local cloud) would pay it before its first event for parsers that event may not need.
+   */
+  static boolean initOffTheRequestPath(Environment env) {
+    String type = env.optional("AWS_LAMBDA_INITIALIZATION_TYPE").orElse("");
+    return type.equals("snap-start") || type.equals("provisioned-concurrency");
+  }
+
+  private TrackHandler(TrackingConfig config, Clock clock, DynamoDbClient ddb, SecretSource secrets, boolean prime) {
     super("track");
     ContactRepository contactRepository = new ContactRepository(ddb, config.contactsTable());
     EventRepository events = new EventRepository(ddb, config.eventsTable());
@@ -60,7 +71,9 @@ public final class TrackHandler extends HttpApiHandler {
     this.publicBaseUrl = config.publicBaseUrl();
     route("POST /v1/track", this::track);
     route("POST /v1/identify", this::identify);
-    prime(clock);
+    if (prime) {
+      prime(clock);
+    }
   }
 
   /**
