@@ -20,6 +20,15 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--in-memory", description = "Measure tracking against an in-memory cloud.")
   boolean inMemory;
 
+  @Option(names = "--no-starts", description = "Skip the command-to-ready measurements (cold and warm start).")
+  boolean noStarts;
+
+  @Option(names = "--emails", paramLabel = "N", description = "Event-to-first-e-mail samples to take (default: the benchmark's).")
+  Integer emails;
+
+  @Option(names = "--jfr", paramLabel = "FILE", description = "Record the measured cloud with Java Flight Recorder into FILE.")
+  String jfr;
+
   @Override
   public Integer call() throws Exception {
     dev.nudge.local.Benchmark.main(benchmarkArguments().toArray(String[]::new));
@@ -33,6 +42,18 @@ final class BenchCommand implements Callable<Integer> {
     List<String> args = new ArrayList<>(List.of("--seconds", Integer.toString(seconds), "--clients", Integer.toString(clients)));
     if (inMemory) {
       args.add("--in-memory");
+    }
+    if (noStarts) {
+      args.add("--no-starts");
+    }
+    if (emails != null) {
+      if (emails < 0) {
+        throw CliException.usage("--emails must be 0 or more");
+      }
+      args.addAll(List.of("--emails", Integer.toString(emails)));
+    }
+    if (jfr != null) {
+      args.addAll(List.of("--jfr", jfr));
     }
     return args;
   }

@@ -140,6 +140,14 @@ class OfflineCommandsTest {
     }
 
     @Test
+    void handsTheLatencyOptionsTheBenchmarksDocumentationUsesToTheBenchmark() {
+      BenchCommand bench = parse(new BenchCommand(), "--no-starts", "--seconds", "20", "--emails", "30", "--jfr", "/tmp/c.jfr");
+
+      assertThat(bench.benchmarkArguments()).containsExactly("--seconds", "20", "--clients", "8", "--no-starts",
+          "--emails", "30", "--jfr", "/tmp/c.jfr");
+    }
+
+    @Test
     void anUnknownOptionIsAUsageError() {
       Cli.Result result = cli.run("bench", "--rounds", "3");
 
