@@ -104,7 +104,11 @@ final class EngineLoop {
   }
 
   void awaitQuiescence() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    awaitQuiescence(java.time.Duration.ofSeconds(30));
+  }
+
+  void awaitQuiescence(java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       boolean quiet = call(() -> {
         fireDue();
@@ -112,7 +116,7 @@ final class EngineLoop {
       });
       if (quiet) return;
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the Step Functions engine did not settle within 30 s");
+        throw new IllegalStateException("the Step Functions engine did not settle within " + timeout);
       }
       Thread.onSpinWait();
       try {

@@ -465,6 +465,11 @@ public final class StatesEngine implements AutoCloseable {
     loop.awaitQuiescence();
   }
 
+  /** As {@link #awaitQuiescence()}, giving up after {@code timeout} (a large run under faults keeps it busy longer). */
+  public void awaitQuiescence(java.time.Duration timeout) {
+    loop.awaitQuiescence(timeout);
+  }
+
   /**
    * When the engine next has something to do on its own: the earliest timer (a Wait, a task timeout,
    * a retry), empty when none. A timer may be stale (its execution moved on): it then fires and does

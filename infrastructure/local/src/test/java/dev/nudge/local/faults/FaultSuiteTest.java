@@ -401,7 +401,9 @@ class FaultSuiteTest {
   private static void settleOnce(List<String> contacts, String phase) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60 + 2L * contacts.size()).toNanos();
     while (true) {
-      cloud.engine().awaitQuiescence();
+      // The engine's own patience is the run's: 200 journeys retrying under a fault keep it busy
+      // for longer than its default 30 s.
+      cloud.engine().awaitQuiescence(Duration.ofNanos(Math.max(Duration.ofSeconds(30).toNanos(), deadline - System.nanoTime())));
       Map<String, List<StatesModel.ExecutionListItem>> journeys = journeys();
       List<String> unsettled = new ArrayList<>();
       for (String contact : contacts) {
