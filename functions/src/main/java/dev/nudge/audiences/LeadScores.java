@@ -75,7 +75,7 @@ public final class LeadScores {
     }
     String contactId = event.path("contactId").asText();
     String eventId = event.path("id").asText();
-    String seq = padded(sequence);
+    String seq = dev.nudge.contacts.EventCounters.padded(sequence);
     for (int attempt = 0; attempt < 5; attempt++) {
       Instant now = clock.instant();
       Map<String, AttributeValue> profile = ddb.getItem(b -> b.tableName(contactsTable).consistentRead(true)
@@ -296,13 +296,6 @@ public final class LeadScores {
     return Optional.ofNullable(item.get(name)).map(AttributeValue::s).orElse(null);
   }
 
-  /** Stream sequence numbers are decimal strings of up to 40 digits; padded, they compare as text. */
-  static String padded(String sequence) {
-    if (sequence == null || !sequence.matches("\\d{1,40}")) {
-      throw new IllegalArgumentException("a stream sequence number of digits is required");
-    }
-    return "0".repeat(40 - sequence.length()) + sequence;
-  }
 
   private static Map<String, AttributeValue> key(String contactId) {
     return Map.of("pk", AttributeValue.fromS(ContactRepository.partition(contactId)), "sk", AttributeValue.fromS("PROFILE"));

@@ -114,7 +114,7 @@ public final class WindowCounters {
       // Every stored event has them; failing would hold the contact's stream back for nothing.
       return Result.NOT_COUNTED;
     }
-    String seq = padded(sequence);
+    String seq = EventCounters.padded(sequence);
     markSince();
     LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
     long expires = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plus(retention).getEpochSecond();
@@ -244,31 +244,39 @@ public final class WindowCounters {
   }
 
   /**
-   * As {@link #reader(List)}, also counting {@code trigger} (a journey's triggering event, with
-   * {@code sequence}: its stream position, padded as the buckets keep it) where its day's bucket of
-   * its contact id has not applied it yet: a branch that runs before the contact-state consumer
-   * has counted the trigger still sees it. Nothing is written.
+   * As {@link #reader(List)}, also counting {@code trigger} (a journey's triggering event, as
+   * {@link ContactRepository.Including} holds it: its source contact id, type and stream position;
+   * {@code properties}: its properties, for the sums) where its day's bucket of its contact id has
+   * not applied it yet: a branch that runs before the contact-state consumer has counted the
+   * trigger still sees it. Nothing is written; whether the bucket applied it is read once.
    */
-  public Reader reader(List<String> contactIds, JsonNode trigger) {
-    Instant at = trigger == null || !trigger.path("sequence").isTextual() || !trigger.hasNonNull("occurredAt") ? null
-        : Times.parse(trigger.get("occurredAt").asText());
-    if (at == null || !trigger.path("type").isTextual() || !trigger.path("contactId").isTextual()) {
+  public Reader reader(List<String> contactIds, ContactRepository.Including trigger, JsonNode properties) {
+    if (trigger == null || trigger.pending().isEmpty()) {
       return reader(contactIds);
     }
     List<String> ids = List.copyOf(contactIds);
-    String source = trigger.get("contactId").asText();
-    String type = trigger.get("type").asText();
+    String source = trigger.sourceId();
+    String type = trigger.type();
+    String seq = trigger.pending().lastKey();
+    Instant at = trigger.pending().lastEntry().getValue();
     LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
-    String seq = trigger.get("sequence").asText();
     return new Reader() {
+      private Boolean applied;
+
       @Override
       public List<Day> days(String wanted, LocalDate first) {
         List<Day> stored = WindowCounters.this.days(ids, wanted, first);
-        if (!wanted.equals(type) || first != null && day.isBefore(first) || applied(source, type, day, seq)) {
+        if (!wanted.equals(type) || first != null && day.isBefore(first)) {
+          return stored;
+        }
+        if (applied == null) {
+          applied = applied(source, type, day, seq);
+        }
+        if (applied) {
           return stored;
         }
         Map<String, BigDecimal> sums = new HashMap<>();
-        trigger.path("properties").fields().forEachRemaining(p -> {
+        properties.fields().forEachRemaining(p -> {
           if (p.getValue().isNumber() && sums.size() < MAX_SUMS) {
             sums.put(p.getKey(), p.getValue().decimalValue());
           }
@@ -398,10 +406,5 @@ public final class WindowCounters {
 
   private static Map<String, AttributeValue> key(String contactId, String type, LocalDate day) {
     return Map.of("pk", AttributeValue.fromS(partition(contactId)), "sk", AttributeValue.fromS(type + "#" + day));
-  }
-
-  /** Stream sequence numbers are decimal strings of up to 40 digits; padded, they compare as text. */
-  static String padded(String sequence) {
-    return EventCounters.padded(sequence);
   }
 }

@@ -351,7 +351,7 @@ public final class StepActions {
     ids.add(0, call.contactId());
     ConditionEvaluator evaluator = new ConditionEvaluator(contact.get(),
         () -> events.timeline(ids, 1000), now, segment -> memberOf.test(segment, contact.get().id()),
-        windows == null ? null : windows.reader(ids, call.payload().path("trigger")));
+        windows == null ? null : windows.reader(ids, trigger, call.payload().path("trigger").path("properties")));
     for (int i = 0; i < b.cases().size(); i++) {
       if (evaluator.matches(b.cases().get(i).when())) {
         return i;

@@ -55,7 +55,8 @@ class BranchSeesTheTriggerTest {
   }
 
   private long inBuckets(ObjectNode trigger) {
-    return windows.reader(List.of("shopper"), trigger).days("order.completed", LocalDate.parse("2026-03-01")).stream()
+    return windows.reader(List.of("shopper"), StepActions.triggeringEvent(trigger), trigger.path("properties"))
+        .days("order.completed", LocalDate.parse("2026-03-01")).stream()
         .mapToLong(WindowCounters.Day::count).sum();
   }
 
@@ -85,7 +86,8 @@ class BranchSeesTheTriggerTest {
     consumerCounts(order("o1", "1001", clock.instant(), 40), "1001");
     ObjectNode second = order("o2", "1002", clock.instant(), 60);
 
-    List<WindowCounters.Day> days = windows.reader(List.of("shopper"), second).days("order.completed", null);
+    List<WindowCounters.Day> days = windows.reader(List.of("shopper"), StepActions.triggeringEvent(second),
+        second.path("properties")).days("order.completed", null);
 
     assertThat(days).singleElement().satisfies(day -> {
       assertThat(day.count()).isEqualTo(2);
