@@ -134,15 +134,11 @@ public final class Router {
     if (contact.isEmpty()) {
       return new Routed(List.of(), List.of(), Map.of());
     }
-    ContactRepository.Including including = sequence == null ? null
-        : new ContactRepository.Including(source, type, seen(source, type, EventCounters.padded(sequence), occurredAt(event)));
+    String position = sequence == null ? null : EventCounters.padded(sequence);
+    ContactRepository.Including including = position == null ? null
+        : new ContactRepository.Including(source, type, seen(source, type, position, occurredAt(event)));
     String contactId = contact.get().id();
-    // The journey's $.trigger carries the event's stream position, so a branch run before the
-    // contact-state consumer counts it still sees it in the counters (StepActions.branch).
-    JsonNode trigger = event;
-    if (sequence != null && event.isObject()) {
-      trigger = ((com.fasterxml.jackson.databind.node.ObjectNode) event.deepCopy()).put("sequence", EventCounters.padded(sequence));
-    }
+    JsonNode trigger = null; // made for the first workflow the event starts
     if (confirmations != null && type.equals(dev.nudge.contacts.ContactService.CONSENT_EVENT)
         && event.path("properties").path("status").asText().equals("pending")
         && event.path("properties").path("channel").asText().equals("email")) {
@@ -154,6 +150,9 @@ public final class Router {
     Map<String, JourneyEntry.Result> entries = new java.util.LinkedHashMap<>();
     for (PublishedWorkflows.Live w : live) {
       if (triggers(w.workflow().trigger(), type, event)) {
+        if (trigger == null) {
+          trigger = asTrigger(event, position);
+        }
         JourneyEntry.Result result = entry.enter(w, contactId, "event:" + eventId, trigger, including);
         entries.put(w.id(), result);
         if (result == JourneyEntry.Result.STARTED) {
@@ -167,6 +166,17 @@ public final class Router {
       }
     }
     return new Routed(ended, resumed, entries);
+  }
+
+  /**
+   * The journey's {@code $.trigger}: the event with its stream position ({@code sequence}), so a
+   * branch run before the contact-state consumer counts it still sees it (StepActions.branch).
+   */
+  private static JsonNode asTrigger(JsonNode event, String position) {
+    if (position == null || !event.isObject()) {
+      return event;
+    }
+    return ((com.fasterxml.jackson.databind.node.ObjectNode) event.deepCopy()).put("sequence", position);
   }
 
   private List<String> end(List<PublishedWorkflows.Live> live, String contactId, JsonNode event, String type) {
