@@ -2,6 +2,7 @@ package dev.nudge.journeys;
 
 import dev.nudge.workflows.Workflow;
 import dev.nudge.workflows.admin.WorkflowStore;
+import dev.nudge.workflows.WorkflowParser;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,7 @@ public final class PublishedWorkflows {
   private final Clock clock;
   private final Duration ttl;
   private List<Live> cached;
+  private java.util.Set<String> waited;
   private Instant readAt;
   private Long seenRevision;
 
@@ -67,8 +69,31 @@ public final class PublishedWorkflows {
         }
       }
       cached = List.copyOf(live);
+      waited = waitedEvents(cached);
       readAt = now;
     }
     return cached;
+  }
+
+  /**
+   * The event types a journey of any published, unarchived workflow may be waiting for, whatever
+   * the version it runs (archiving stops a workflow's journeys). A workflow whose META does not
+   * know its versions' waits (published before it kept them) has its versions read, once per load.
+   */
+  public synchronized java.util.Set<String> waitedEvents() {
+    current();
+    return waited;
+  }
+
+  private java.util.Set<String> waitedEvents(List<Live> live) {
+    java.util.Set<String> events = new java.util.HashSet<>();
+    for (Live w : live) {
+      if (w.meta().waitedEvents() != null) {
+        events.addAll(w.meta().waitedEvents());
+      } else {
+        store.versions(w.id()).forEach(v -> events.addAll(WorkflowParser.parse(v.definition()).workflow().waitedEvents()));
+      }
+    }
+    return java.util.Set.copyOf(events);
   }
 }

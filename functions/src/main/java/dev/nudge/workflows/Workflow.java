@@ -27,6 +27,17 @@ public record Workflow(
     steps = List.copyOf(steps);
   }
 
+  /** The event types this workflow's {@code waitFor} steps wait for: the router resumes journeys on these. */
+  public java.util.Set<String> waitedEvents() {
+    java.util.Set<String> events = new java.util.TreeSet<>();
+    for (Step step : steps) {
+      if (step.action() instanceof Step.WaitFor w && w.event() != null) {
+        events.add(w.event());
+      }
+    }
+    return events;
+  }
+
   public Optional<Step> step(String stepId) {
     return steps.stream().filter(s -> s.id() != null && s.id().equals(stepId)).findFirst();
   }

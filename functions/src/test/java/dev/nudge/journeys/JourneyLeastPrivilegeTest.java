@@ -78,6 +78,7 @@ class JourneyLeastPrivilegeTest {
   @Test
   void theRoutersPolicyCoversStartingResumingAndEnding() {
     stack.publish(CART);
+    stack.publish(JourneyStack.PRICING_VISIT); // journeys that wait for page views
     stack.contact("c1");
     Router router = new Router(counted.workflows(), counted.entry(), counted.journeys(), counted.waits(),
         stack.executions, stack.clock, new dev.nudge.stats.StepStats(calls.client(), stack.variables.get("STATS_TABLE")),
@@ -147,8 +148,9 @@ class JourneyLeastPrivilegeTest {
   }
 
   @Test
-  void anEventNoJourneyCaresAboutCostsTwoQueriesAndNoWrite() {
+  void anEventAWorkflowWaitsForCostsTwoQueriesAndNoWrite() {
     stack.publish(CART);
+    stack.publish(JourneyStack.PRICING_VISIT);
     stack.contact("c1");
     Router router = new Router(counted.workflows(), counted.entry(), counted.journeys(), counted.waits(),
         stack.executions, stack.clock);
@@ -168,6 +170,25 @@ class JourneyLeastPrivilegeTest {
     // Resolve the contact (its partition) and look for waits; the workflow list comes from the cache.
     assertThat(perEvent.operations().subList(afterFirst, perEvent.operations().size())).containsExactly("Query", "Query");
     assertThat(perEvent.writeUnits()).isZero();
+  }
+
+  @Test
+  void anEventNoWorkflowTriggersEndsOrWaitsForCostsNoCall() {
+    stack.publish(CART);
+    stack.contact("c1");
+    CountingDynamoDb perEvent = new CountingDynamoDb();
+    JourneyRuntime measured = JourneyRuntime.of(new dev.nudge.platform.Environment(
+        Map.of("CONTACTS_TABLE", stack.variables.get("CONTACTS_TABLE"), "JOURNEYS_TABLE", stack.variables.get("JOURNEYS_TABLE"),
+            "WORKFLOWS_TABLE", stack.variables.get("WORKFLOWS_TABLE"), "WORKFLOW_CACHE_SECONDS", "30"), stack.clock),
+        perEvent.client(), stack.executions);
+    Router cached = new Router(measured.workflows(), measured.entry(), measured.journeys(), measured.waits(),
+        stack.executions, stack.clock);
+    cached.route(stack.event("first", "c1", "page.viewed", "{}")); // loads the workflows
+    int afterFirst = perEvent.operations().size();
+
+    cached.route(stack.event("second", "c1", "page.viewed", "{}"));
+
+    assertThat(perEvent.operations().subList(afterFirst, perEvent.operations().size())).isEmpty();
   }
 
   @Test

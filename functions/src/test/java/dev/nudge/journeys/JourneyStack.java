@@ -30,6 +30,16 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class JourneyStack {
   public static final String REGION_ACCOUNT = "us-east-1:123456789012";
 
+  /** A workflow whose journeys wait for a page view: the router looks for waits on page views. */
+  public static final String PRICING_VISIT = """
+      id: pricing-visit
+      name: Pricing visit
+      trigger: { event: trial.started }
+      steps:
+        - id: visited
+          waitFor: { event: page.viewed, timeout: P2D }
+      """;
+
   public final DynamoDbClient ddb = LocalDynamoDb.client();
   public final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T10:00:00Z"));
   public final RecordingExecutions executions = new RecordingExecutions();

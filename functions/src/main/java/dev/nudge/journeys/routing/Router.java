@@ -38,6 +38,8 @@ public final class Router {
   /** What the router did with one event; tests and logs read it. */
   public record Routed(List<String> ended, List<String> resumed, Map<String, JourneyEntry.Result> entries) {}
 
+  private static final Routed NOTHING = new Routed(List.of(), List.of(), Map.of());
+
   private final PublishedWorkflows workflows;
   private final JourneyEntry entry;
   private final JourneyRecords journeys;
@@ -126,25 +128,30 @@ public final class Router {
     String type = event.path("type").asText();
     String eventId = event.path("id").asText();
     String source = event.path("contactId").asText();
+    boolean confirmation = confirmations != null && type.equals(dev.nudge.contacts.ContactService.CONSENT_EVENT)
+        && event.path("properties").path("status").asText().equals("pending")
+        && event.path("properties").path("channel").asText().equals("email");
+    List<PublishedWorkflows.Live> live = workflows.current();
+    if (!confirmation && !actsOn(live, type)) {
+      // Most events (page views...) start, end and resume nothing: no read at all for them.
+      return NOTHING;
+    }
     Optional<Contact> contact = entry.resolve(source);
     if (contact.isEmpty() && counters != null && counters.ensureProfile(source, eventId)) {
       // A contact id tracked before it had a profile: created here if the other consumer has not yet.
       contact = entry.resolve(source);
     }
     if (contact.isEmpty()) {
-      return new Routed(List.of(), List.of(), Map.of());
+      return NOTHING;
     }
     String position = sequence == null ? null : EventCounters.padded(sequence);
     ContactRepository.Including including = position == null ? null
         : new ContactRepository.Including(source, type, seen(source, type, position, occurredAt(event)));
     String contactId = contact.get().id();
     JsonNode trigger = null; // made for the first workflow the event starts
-    if (confirmations != null && type.equals(dev.nudge.contacts.ContactService.CONSENT_EVENT)
-        && event.path("properties").path("status").asText().equals("pending")
-        && event.path("properties").path("channel").asText().equals("email")) {
+    if (confirmation) {
       confirmations.sendIfPending(contactId);
     }
-    List<PublishedWorkflows.Live> live = workflows.current();
     List<String> ended = end(live, contactId, event, type);
     List<String> resumed = resume(contactId, event, type);
     Map<String, JourneyEntry.Result> entries = new java.util.LinkedHashMap<>();
@@ -273,6 +280,26 @@ public final class Router {
       events.pollFirstEntry();
     }
     return events.headMap(seq, true);
+  }
+
+  /**
+   * Whether an event of {@code type} can start, end or resume a journey: it is a published
+   * workflow's trigger, goal or exit, or a {@code waitFor} of any of their versions waits for it.
+   */
+  private boolean actsOn(List<PublishedWorkflows.Live> live, String type) {
+    if (workflows.waitedEvents().contains(type)) {
+      return true;
+    }
+    for (PublishedWorkflows.Live w : live) {
+      Workflow workflow = w.workflow();
+      if (workflow.trigger() instanceof Workflow.EventTrigger t && t.event().equals(type)
+          || workflow.trigger() instanceof Workflow.ListTrigger && LIST_JOINED.equals(type)
+          || workflow.goal() != null && workflow.goal().event().equals(type)
+          || workflow.exits().stream().anyMatch(x -> x.event().equals(type))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** An event trigger, or a list trigger on the {@code list.joined} event naming the list. */

@@ -40,9 +40,21 @@ public final class WorkflowStore {
     }
   }
 
-  /** A workflow's META item. {@code liveVersion} is 0 and the ARNs null until it is published. */
+  /**
+   * A workflow's META item. {@code liveVersion} is 0 and the ARNs null until it is published.
+   * {@code waitedEvents}: the event types any of its published versions waits for ({@code waitFor}
+   * steps), so journeys of an older version may be waiting for them; null when not known (versions
+   * published before META kept them: see {@link #recordPublished}).
+   */
   public record Meta(String id, Status status, String draft, Instant draftUpdatedAt, int liveVersion,
-      String liveDefinition, String stateMachineArn, String aliasArn, Instant createdAt, Instant updatedAt) {
+      String liveDefinition, String stateMachineArn, String aliasArn, Instant createdAt, Instant updatedAt,
+      java.util.Set<String> waitedEvents) {
+
+    public Meta(String id, Status status, String draft, Instant draftUpdatedAt, int liveVersion, String liveDefinition,
+        String stateMachineArn, String aliasArn, Instant createdAt, Instant updatedAt) {
+      this(id, status, draft, draftUpdatedAt, liveVersion, liveDefinition, stateMachineArn, aliasArn, createdAt, updatedAt,
+          null);
+    }
 
     /** The published definition (valid: it passed validation when published). */
     public Workflow live() {
@@ -124,13 +136,21 @@ public final class WorkflowStore {
     values.put(":alias", AttributeValue.fromS(aliasArn));
     values.put(":now", AttributeValue.fromS(Times.format(version.publishedAt())));
     values.put(":status", AttributeValue.fromS((keepPaused ? Status.PAUSED : Status.ACTIVE).wireName()));
+    // The union of every version's waited event types, from the first version this code published
+    // (waitsFrom): the router skips an event no version can be waiting for without a Query.
+    java.util.Set<String> waited = WorkflowParser.parse(version.definition()).workflow().waitedEvents();
+    values.put(":first", AttributeValue.fromN(Integer.toString(version.version())));
+    if (!waited.isEmpty()) {
+      values.put(":waited", AttributeValue.fromSs(List.copyOf(waited)));
+    }
+    String addWaited = waited.isEmpty() ? "" : " ADD waitedEvents :waited";
     try {
       ddb.transactWriteItems(b -> b.transactItems(
           TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
               .conditionExpression("attribute_not_exists(sk)").build()).build(),
           TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(id, META))
               .updateExpression("SET liveVersion = :v, liveDefinition = :def, stateMachineArn = :sm, aliasArn = :alias, "
-                  + "updatedAt = :now, #st = :status")
+                  + "updatedAt = :now, #st = :status, waitsFrom = if_not_exists(waitsFrom, :first)" + addWaited)
               .conditionExpression(expectedLive == 0
                   ? "attribute_exists(sk) AND attribute_not_exists(liveVersion)"
                   : "attribute_exists(sk) AND liveVersion = :expected")
@@ -217,7 +237,18 @@ public final class WorkflowStore {
         text(item, "stateMachineArn"),
         text(item, "aliasArn"),
         instant(item, "createdAt"),
-        instant(item, "updatedAt"));
+        instant(item, "updatedAt"),
+        waitedEvents(item));
+  }
+
+  /** Known only when this code recorded every published version (from version 1 on). */
+  private static java.util.Set<String> waitedEvents(Map<String, AttributeValue> item) {
+    AttributeValue from = item.get("waitsFrom");
+    if (from == null || !from.n().equals("1")) {
+      return null;
+    }
+    AttributeValue waited = item.get("waitedEvents");
+    return waited == null ? java.util.Set.of() : java.util.Set.copyOf(waited.ss());
   }
 
 }

@@ -389,9 +389,67 @@ class RouterTest {
     assertThat(stack.runtime.waits().waitingFor("c2", "email.opened")).hasSize(1);
   }
 
+  private static final String PRICING_VISIT_WITHOUT_WAIT = """
+      id: pricing-visit
+      name: Pricing visit
+      trigger: { event: trial.started }
+      steps:
+        - id: hello
+          email: { template: cart-reminder }
+      """;
+
+  private String waitForPageView(String contactId) {
+    router.route(stack.event("t-" + contactId, contactId, "trial.started", "{}"));
+    String arn = stack.executions.started.get(stack.executions.started.size() - 1).executionArn();
+    stack.runtime.waits().register(new WaitRegistrations.Wait(contactId, "page.viewed", arn, "visited", "pricing-visit",
+        "token-" + contactId, null, null, stack.clock.instant().plus(Duration.ofDays(2))));
+    return arn;
+  }
+
+  @Test
+  void anEventNoWorkflowTriggersEndsOrWaitsForIsNotRouted() {
+    stack.publish(cart("always"));
+    stack.contact("c1");
+
+    var routed = router.route(stack.event("p-1", "c1", "page.viewed", "{}"), "1001");
+
+    assertThat(routed.ended()).isEmpty();
+    assertThat(routed.resumed()).isEmpty();
+    assertThat(routed.entries()).isEmpty();
+  }
+
+  @Test
+  void aJourneyOfAnOlderVersionIsResumedByTheEventItWaitsForAfterANewerVersionStoppedWaitingForIt() {
+    stack.publish(JourneyStack.PRICING_VISIT);
+    stack.contact("c1");
+    String arn = waitForPageView("c1");
+    stack.publish(PRICING_VISIT_WITHOUT_WAIT); // version 2 waits for nothing
+
+    var routed = router.route(stack.event("p-1", "c1", "page.viewed", "{}"));
+
+    assertThat(routed.resumed()).containsExactly(arn);
+  }
+
+  @Test
+  void aWorkflowPublishedBeforeItsWaitsWereRecordedHasItsVersionsReadToFindThem() {
+    stack.publish(JourneyStack.PRICING_VISIT);
+    stack.contact("c1");
+    String arn = waitForPageView("c1");
+    // The META item as the previous release wrote it: no record of its versions' waits.
+    stack.ddb.updateItem(u -> u.tableName(stack.variables.get("WORKFLOWS_TABLE"))
+        .key(java.util.Map.of("id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("pricing-visit"),
+            "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("META")))
+        .updateExpression("REMOVE waitsFrom, waitedEvents"));
+
+    var routed = router.route(stack.event("p-1", "c1", "page.viewed", "{}"));
+
+    assertThat(routed.resumed()).containsExactly(arn);
+  }
+
   @Test
   void aWaitWithAFilterResumesOnlyOnAMatchingEvent() {
     stack.publish(cart("always"));
+    stack.publish(JourneyStack.PRICING_VISIT);
     stack.contact("c1");
     router.route(stack.event("ev-1", "c1", "cart.updated", "{\"items\":2}"));
     String arn = stack.executions.started.get(0).executionArn();
