@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * is, by the events table's key), exactly once per event (the counter and the score each remember
  * the sequence number they applied last), a failed record reported as the batch's failure so the
  * stream retries from it. Every event is counted first, so the score rules and segments read
- * counters that include it. The rules are read once per batch.
+ * counters that include it. The rules are read once per batch; segments are evaluated once per
+ * contact and batch, after the contact's last event in it.
  */
 public final class ContactStateHandler implements RequestStreamHandler {
   private static final Log LOG = new Log("contact-state");
@@ -128,10 +129,15 @@ public final class ContactStateHandler implements RequestStreamHandler {
     if (counters == null && windows == null && current.rules().isEmpty() && definitions.isEmpty()) {
       return Json.object().set("batchItemFailures", Json.MAPPER.createArrayNode());
     }
-    return StreamRecords.eachInsert(streamEvent, LOG, "contact state failed", (event, sequence) -> {
+    // Segments are evaluated once per contact and batch, after all of the contact's events in it
+    // are counted: a burst of page views costs one evaluation (profile, memberships, timer), not one each.
+    Map<String, String> lastEvent = new java.util.LinkedHashMap<>();
+    Map<String, String> firstSequence = new java.util.HashMap<>();
+    ObjectNode response = StreamRecords.eachInsert(streamEvent, LOG, "contact state failed", (event, sequence) -> {
+      String contactId = event.path("contactId").asText();
       // First, so the scoring and the segments evaluated below see this event in its counter and its day's bucket.
       if (counters != null) {
-        counters.count(event.path("contactId").asText(), event.path("id").asText(), event.path("type").asText(),
+        counters.count(contactId, event.path("id").asText(), event.path("type").asText(),
             Times.parse(event.path("occurredAt").asText()), sequence);
       }
       if (windows != null) {
@@ -143,8 +149,38 @@ public final class ContactStateHandler implements RequestStreamHandler {
       // Segment events do not change membership; every other event may (its type, a profile
       // change it reflects, a score it moved), so every segment is evaluated.
       if (!definitions.isEmpty() && !event.path("type").asText().startsWith("segment.")) {
-        segments.evaluate(definitions, event.path("contactId").asText(), event.path("id").asText());
+        lastEvent.remove(contactId); // evaluated in the order of each contact's last event
+        lastEvent.put(contactId, event.path("id").asText());
+        firstSequence.putIfAbsent(contactId, sequence);
       }
     });
+    // Also after a failed record: the records before it are done and will not come again.
+    for (Map.Entry<String, String> contact : lastEvent.entrySet()) {
+      try {
+        segments.evaluate(definitions, contact.getKey(), contact.getValue());
+      } catch (RuntimeException e) {
+        String sequence = firstSequence.get(contact.getKey());
+        LOG.error("segment evaluation failed", Map.of("sequence", sequence, "exception", e.getClass().getName(),
+            "eventId", contact.getValue()));
+        // The stream retries from the contact's first event of the batch (the counters skip what
+        // they applied), unless an earlier record failed already.
+        reportFrom(response, sequence);
+      }
+    }
+    return response;
+  }
+
+  /** Keeps the batch's one reported failure at the lowest sequence number. */
+  private static void reportFrom(ObjectNode response, String sequence) {
+    var failures = (com.fasterxml.jackson.databind.node.ArrayNode) response.get("batchItemFailures");
+    if (failures.isEmpty()) {
+      failures.addObject().put("itemIdentifier", sequence);
+      return;
+    }
+    String reported = failures.get(0).path("itemIdentifier").asText();
+    if (new java.math.BigInteger(sequence).compareTo(new java.math.BigInteger(reported)) < 0) {
+      failures.removeAll();
+      failures.addObject().put("itemIdentifier", sequence);
+    }
   }
 }
