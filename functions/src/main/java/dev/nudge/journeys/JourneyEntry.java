@@ -25,7 +25,18 @@ import java.util.Optional;
  * per contact, one batch at a time per shard); the scheduler's triggers have their own ids.
  */
 public final class JourneyEntry {
-  public enum Result { STARTED, DUPLICATE, NOT_TAKING_ENTRIES, NO_CONTACT, NOT_IN_AUDIENCE, ALREADY_ACTIVE, REENTRY_REFUSED }
+  public enum Result { STARTED, DUPLICATE, NOT_TAKING_ENTRIES, NO_CONTACT, NOT_IN_AUDIENCE, ALREADY_ACTIVE, REENTRY_REFUSED,
+    /** Refused by the caller's own check of the profile ({@link PreEntryCheck}); the reason is in the attempt. */
+    REFUSED_BY_CALLER }
+
+  /**
+   * A caller's own condition on the profile the entry reads anyway (a broadcast's list and filter),
+   * so the profile is read once: the reason to refuse, or null to go on. {@code requestedId} is the
+   * id asked for; {@code contact} the profile it resolved to (another id after a merge).
+   */
+  public interface PreEntryCheck {
+    String refusal(String requestedId, Contact contact);
+  }
 
   /**
    * An entry's result and, when the contact's journeys in the workflow refused it
@@ -33,9 +44,13 @@ public final class JourneyEntry {
    * that entered the contact before under a trigger id of its own (a broadcast page running again)
    * tells its own journey from another without reading them again.
    */
-  public record Attempt(Result result, List<String> refusedBy) {
+  public record Attempt(Result result, List<String> refusedBy, String reason) {
     public Attempt {
       refusedBy = List.copyOf(refusedBy);
+    }
+
+    public Attempt(Result result, List<String> refusedBy) {
+      this(result, refusedBy, null);
     }
 
     static Attempt of(Result result) {
@@ -72,7 +87,7 @@ public final class JourneyEntry {
    * @param trigger the document passed to the journey as {@code $.trigger}
    */
   public Result enter(PublishedWorkflows.Live live, String contactId, String triggerId, JsonNode trigger) {
-    return attempt(live, contactId, triggerId, trigger, null).result();
+    return attempt(live, contactId, triggerId, trigger, (ContactRepository.Including) null).result();
   }
 
   /**
@@ -86,11 +101,22 @@ public final class JourneyEntry {
 
   /** As {@link #enter}, telling which journeys refused the entry. */
   public Attempt attempt(PublishedWorkflows.Live live, String contactId, String triggerId, JsonNode trigger) {
-    return attempt(live, contactId, triggerId, trigger, null);
+    return attempt(live, contactId, triggerId, trigger, null, null);
+  }
+
+  /** As {@link #attempt(PublishedWorkflows.Live, String, String, JsonNode)}, refused first by {@code check}. */
+  public Attempt attempt(PublishedWorkflows.Live live, String contactId, String triggerId, JsonNode trigger,
+      PreEntryCheck check) {
+    return attempt(live, contactId, triggerId, trigger, null, check);
   }
 
   private Attempt attempt(PublishedWorkflows.Live live, String contactId, String triggerId, JsonNode trigger,
       ContactRepository.Including including) {
+    return attempt(live, contactId, triggerId, trigger, including, null);
+  }
+
+  private Attempt attempt(PublishedWorkflows.Live live, String contactId, String triggerId, JsonNode trigger,
+      ContactRepository.Including including, PreEntryCheck check) {
     if (!live.takesEntries()) {
       return Attempt.of(Result.NOT_TAKING_ENTRIES);
     }
@@ -99,6 +125,10 @@ public final class JourneyEntry {
       return Attempt.of(Result.NO_CONTACT);
     }
     Contact contact = found.get();
+    String refusal = check == null ? null : check.refusal(contactId, contact);
+    if (refusal != null) {
+      return new Attempt(Result.REFUSED_BY_CALLER, List.of(), refusal);
+    }
     Workflow workflow = live.workflow();
     Instant now = clock.instant();
     if (!inAudience(workflow.audience(), contact, now)

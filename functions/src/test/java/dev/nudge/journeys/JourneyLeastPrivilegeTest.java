@@ -402,7 +402,7 @@ class JourneyLeastPrivilegeTest {
         dev.nudge.platform.Json.object().put("consent.email.status", "subscribed")), stack.clock.instant());
     var broadcasts = new dev.nudge.journeys.broadcast.Broadcasts(counted.store(),
         new dev.nudge.audiences.SegmentMembers(calls.client(), stack.variables.get("SEGMENTS_TABLE")),
-        new dev.nudge.contacts.ListIndex(calls.client(), stack.variables.get("CONTACTS_TABLE")), counted.contacts(),
+        new dev.nudge.contacts.ListIndex(calls.client(), stack.variables.get("CONTACTS_TABLE")),
         counted.entry(), runs, stack.clock, 100, 14);
     var state = dev.nudge.platform.Json.object().put("workflow", "product-news").put("run", "launch")
         .put("segment", "readers").put("page", 0);

@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  */
 public final class CountingDynamoDb {
   private final List<String> operations = new CopyOnWriteArrayList<>();
+  private final List<String> calls = new CopyOnWriteArrayList<>();
   private final java.util.Set<String> permissions = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final DoubleAdder writeUnits = new DoubleAdder();
   private final DoubleAdder readUnits = new DoubleAdder();
@@ -51,6 +52,11 @@ public final class CountingDynamoDb {
 
   public List<String> operations() {
     return List.copyOf(operations);
+  }
+
+  /** Each single-table call as "&lt;Operation&gt; &lt;table&gt;[/index/&lt;index&gt;]", in order (transactions and batches left out). */
+  public List<String> calls() {
+    return List.copyOf(calls);
   }
 
   /**
@@ -86,6 +92,7 @@ public final class CountingDynamoDb {
     String table = request.getValueForField("TableName", String.class).orElse("?");
     String index = request.getValueForField("IndexName", String.class).map(i -> "/index/" + i).orElse("");
     permissions.add("dynamodb:" + operation + " " + table + index);
+    calls.add(operation + " " + table + index);
   }
 
   public double writeUnits() {

@@ -28,7 +28,7 @@ public final class BroadcastHandler implements RequestStreamHandler {
 
   private static Broadcasts wire(Environment env, JourneyRuntime runtime) {
     return new Broadcasts(runtime.store(), new SegmentMembers(AwsClients.dynamoDb(), env.require("SEGMENTS_TABLE")),
-        new ListIndex(AwsClients.dynamoDb(), env.require("CONTACTS_TABLE")), runtime.contacts(),
+        new ListIndex(AwsClients.dynamoDb(), env.require("CONTACTS_TABLE")),
         runtime.entry(), new BroadcastRuns(AwsClients.dynamoDb(), env.require("WORKFLOWS_TABLE")), env.clock(),
         Integer.parseInt(env.optional("BROADCAST_PAGE_SIZE").orElse("100")),
         Double.parseDouble(env.optional("BROADCAST_RATE_PER_SECOND").orElse("14")));

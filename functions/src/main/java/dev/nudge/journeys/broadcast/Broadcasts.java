@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nudge.audiences.SegmentMembers;
 import dev.nudge.contacts.Contact;
 import dev.nudge.contacts.ContactJson;
-import dev.nudge.contacts.ContactRepository;
 import dev.nudge.contacts.ListIndex;
 import dev.nudge.journeys.JourneyEntry;
 import dev.nudge.journeys.PublishedWorkflows;
@@ -35,24 +34,21 @@ public final class Broadcasts {
   static final String FILTERED = "filtered";
   static final String NOT_IN_LIST = "not_in_list";
   static final String MERGED = "merged";
-  static final String NO_CONTACT = "no_contact";
 
   private final WorkflowStore workflows;
   private final SegmentMembers segments;
   private final ListIndex lists;
-  private final ContactRepository contacts;
   private final JourneyEntry entry;
   private final BroadcastRuns runs;
   private final Clock clock;
   private final int pageSize;
   private final double ratePerSecond;
 
-  public Broadcasts(WorkflowStore workflows, SegmentMembers segments, ListIndex lists, ContactRepository contacts,
-      JourneyEntry entry, BroadcastRuns runs, Clock clock, int pageSize, double ratePerSecond) {
+  public Broadcasts(WorkflowStore workflows, SegmentMembers segments, ListIndex lists, JourneyEntry entry, BroadcastRuns runs,
+      Clock clock, int pageSize, double ratePerSecond) {
     this.workflows = workflows;
     this.segments = segments;
     this.lists = lists;
-    this.contacts = contacts;
     this.entry = entry;
     this.runs = runs;
     this.clock = clock;
@@ -86,14 +82,15 @@ public final class Broadcasts {
     String triggerId = "broadcast-" + run;
     long reached = 0;
     Map<String, Long> skipped = new TreeMap<>();
+    JourneyEntry.PreEntryCheck check = audience.list() == null && where.isEmpty() ? null
+        : (requested, contact) -> refusal(audience, where, requested, contact);
     for (String contactId : members.contactIds()) {
-      String refused = refusal(audience, where, contactId);
-      if (refused != null) {
-        skipped.merge(refused, 1L, Long::sum);
+      JourneyEntry.Attempt attempt = entry.attempt(live, contactId, triggerId, trigger, check);
+      JourneyEntry.Result result = attempt.result();
+      if (result == JourneyEntry.Result.REFUSED_BY_CALLER) {
+        skipped.merge(attempt.reason(), 1L, Long::sum);
         continue;
       }
-      JourneyEntry.Attempt attempt = entry.attempt(live, contactId, triggerId, trigger);
-      JourneyEntry.Result result = attempt.result();
       // DUPLICATE, or refused by a journey this run started: reached already, in an earlier
       // attempt of this page (a Task retry, or after a restart; the journey may have ended since).
       if (result == JourneyEntry.Result.STARTED || result == JourneyEntry.Result.DUPLICATE
@@ -132,28 +129,14 @@ public final class Broadcasts {
   }
 
   /**
-   * Why a member does not enter before trying (null: it may). A list member is read to check the
-   * profile still holds the list (its index item is written after the profile, so a crash between
-   * a removal's two writes may leave it) and that it was not merged into another contact (who is
-   * reached under their own id); a filter is read from the same profile, as audiences read it.
-   * A segment's member with no filter is not read here: the entry reads it.
+   * Why a member does not enter (null: it may), checked on the profile the entry reads: a list
+   * member's profile must still hold the list (its index item is written after the profile, so a
+   * crash between a removal's two writes may leave it) and must not have been merged into another
+   * contact (who is reached under their own id); a filter is matched as audiences match it.
    */
-  private String refusal(BroadcastAudience audience, Filter where, String contactId) {
-    if (audience.list() == null && where.isEmpty()) {
-      return null;
-    }
-    Contact contact = contacts.find(contactId).orElse(null);
-    if (contact == null) {
-      return NO_CONTACT;
-    }
-    if (contact.mergedInto() != null) {
-      if (audience.list() != null) {
-        return MERGED;
-      }
-      contact = contacts.find(contact.mergedInto()).orElse(null);
-      if (contact == null) {
-        return NO_CONTACT;
-      }
+  private String refusal(BroadcastAudience audience, Filter where, String requestedId, Contact contact) {
+    if (audience.list() != null && !contact.id().equals(requestedId)) {
+      return MERGED;
     }
     if (audience.list() != null && !contact.lists().contains(audience.list())) {
       return NOT_IN_LIST;

@@ -32,7 +32,7 @@ class BroadcastsTest {
   private final SegmentMembers members = new SegmentMembers(stack.ddb, stack.variables.get("SEGMENTS_TABLE"));
   private final BroadcastRuns runs = new BroadcastRuns(stack.ddb, stack.variables.get("WORKFLOWS_TABLE"));
   private final ListIndex lists = new ListIndex(stack.ddb, stack.variables.get("CONTACTS_TABLE"));
-  private final Broadcasts broadcasts = new Broadcasts(stack.runtime.store(), members, lists, stack.runtime.contacts(),
+  private final Broadcasts broadcasts = new Broadcasts(stack.runtime.store(), members, lists,
       stack.runtime.entry(), runs, stack.clock, 100, 50);
   private final BroadcastAdmin admin = new BroadcastAdmin(stack.runtime.store(),
       new SegmentStore(stack.ddb, stack.variables.get("WORKFLOWS_TABLE")), runs, stack.executions,
@@ -194,7 +194,7 @@ class BroadcastsTest {
   }
 
   /** Pages of ten: several pages from a few contacts, so the tests stay fast. */
-  private final Broadcasts smallPages = new Broadcasts(stack.runtime.store(), members, lists, stack.runtime.contacts(),
+  private final Broadcasts smallPages = new Broadcasts(stack.runtime.store(), members, lists,
       stack.runtime.entry(), runs, stack.clock, 10, 50);
 
   private static int pageAll(Broadcasts broadcasts, ObjectNode state) {
@@ -352,7 +352,7 @@ class BroadcastsTest {
     var counted = dev.nudge.journeys.JourneyRuntime.of(stack.env(), otherCalls.client(), stack.executions);
     var countedBroadcasts = new Broadcasts(counted.store(), new SegmentMembers(otherCalls.client(),
         stack.variables.get("SEGMENTS_TABLE")), new ListIndex(indexCalls.client(), stack.variables.get("CONTACTS_TABLE")),
-        counted.contacts(), counted.entry(), new BroadcastRuns(otherCalls.client(), stack.variables.get("WORKFLOWS_TABLE")),
+        counted.entry(), new BroadcastRuns(otherCalls.client(), stack.variables.get("WORKFLOWS_TABLE")),
         stack.clock, 10, 50);
     runs.create("product-news", "pro", new BroadcastAudience(null, "customers",
         Json.MAPPER.readTree("{\"attributes.plan\": \"pro\"}")), stack.clock.instant());
@@ -370,5 +370,26 @@ class BroadcastsTest {
         + "/index/byList");
     assertThat(otherCalls.operations()).doesNotContain("Scan");
     assertThat(runs.find("product-news", "pro").orElseThrow().reached()).isEqualTo(9);
+  }
+
+  @Test
+  void aFilteredListRunReadsEachMembersProfileOnce() throws Exception {
+    stack.publish(NEWS);
+    customers(25);
+    var calls = new dev.nudge.testing.CountingDynamoDb();
+    var counted = dev.nudge.journeys.JourneyRuntime.of(stack.env(), calls.client(), stack.executions);
+    var countedBroadcasts = new Broadcasts(counted.store(), members, lists, counted.entry(),
+        new BroadcastRuns(calls.client(), stack.variables.get("WORKFLOWS_TABLE")), stack.clock, 100, 50);
+    runs.create("product-news", "pro-once", new BroadcastAudience(null, "customers",
+        Json.MAPPER.readTree("{\"attributes.plan\": \"pro\"}")), stack.clock.instant());
+
+    ObjectNode state = countedBroadcasts.page(listState("pro-once", "{\"attributes.plan\": \"pro\"}"));
+
+    assertThat(state.path("done").asBoolean()).isTrue();
+    String contacts = stack.variables.get("CONTACTS_TABLE");
+    // The list and the filter are checked on the profile the entry reads: one read per member.
+    assertThat(calls.calls().stream().filter(c -> c.equals("Query " + contacts) || c.equals("GetItem " + contacts)))
+        .hasSize(25);
+    assertThat(runs.find("product-news", "pro-once").orElseThrow().reached()).isEqualTo(9);
   }
 }
