@@ -9,7 +9,7 @@ import dev.nudge.contacts.EventStats;
 import dev.nudge.contacts.WindowCounters;
 import dev.nudge.journeys.JourneyStack;
 import dev.nudge.platform.Json;
-import dev.nudge.platform.Times;
+import dev.nudge.journeys.routing.StreamEvents;
 import dev.nudge.testing.CountingDynamoDb;
 import java.time.Duration;
 import java.util.List;
@@ -31,30 +31,24 @@ class ContactStateSegmentsTest {
         new EventCounters(stack.runtime.contacts(), events), windows);
   }
 
-  /** The events, stored, and their stream batch as Lambda delivers it: one INSERT record per (contact, id, type, sequence). */
-  private ObjectNode batch(String[]... records) {
-    ObjectNode batch = Json.object();
+  /** The events, stored, and their stream batch as Lambda delivers it, sequence numbers from {@code first}. */
+  private ObjectNode batch(long first, String[]... records) {
+    List<ObjectNode> documents = new java.util.ArrayList<>();
     for (String[] e : records) {
       events.putIfAbsent(new dev.nudge.contacts.TrackedEvent(e[0], e[1], e[2], Json.object(), stack.clock.instant(),
           stack.clock.instant(), "test"), stack.clock.instant().plus(Duration.ofDays(400)));
-      ObjectNode dynamodb = batch.withArray("Records").addObject().put("eventName", "INSERT").putObject("dynamodb");
-      dynamodb.put("SequenceNumber", e[3]);
-      ObjectNode image = dynamodb.putObject("NewImage");
-      image.putObject("contactId").put("S", e[0]);
-      image.putObject("eventId").put("S", e[1]);
-      image.putObject("type").put("S", e[2]);
-      image.putObject("occurredAt").put("S", Times.format(stack.clock.instant()));
+      documents.add(stack.event(e[1], e[0], e[2], "{}"));
     }
-    return batch;
+    return StreamEvents.inserts(first, documents);
   }
 
   @Test
   void threeOrdersOfOneContactInABatchEvaluateItsSegmentsOnceAndEnterItOnce() {
     stack.contact("buyer");
 
-    var response = handler(stack.variables.get("SEGMENTS_TABLE")).handle(batch(
-        new String[] {"buyer", "o1", "order.completed", "101"}, new String[] {"buyer", "o2", "order.completed", "102"},
-        new String[] {"buyer", "o3", "order.completed", "103"}));
+    var response = handler(stack.variables.get("SEGMENTS_TABLE")).handle(batch(101,
+        new String[] {"buyer", "o1", "order.completed"}, new String[] {"buyer", "o2", "order.completed"},
+        new String[] {"buyer", "o3", "order.completed"}));
 
     assertThat(response.path("batchItemFailures")).isEmpty();
     // One membership read for the one segment: one evaluation, after the third order was counted.
@@ -71,8 +65,8 @@ class ContactStateSegmentsTest {
     stack.contact("c2");
 
     // A segments table that does not exist: the evaluation fails as it would against a broken table.
-    var response = handler("no-such-table").handle(batch(new String[] {"c2", "p1", "page.viewed", "201"},
-        new String[] {"c1", "p2", "page.viewed", "202"}, new String[] {"c2", "p3", "page.viewed", "203"}));
+    var response = handler("no-such-table").handle(batch(201, new String[] {"c2", "p1", "page.viewed"},
+        new String[] {"c1", "p2", "page.viewed"}, new String[] {"c2", "p3", "page.viewed"}));
 
     assertThat(response.path("batchItemFailures")).singleElement()
         .satisfies(f -> assertThat(f.path("itemIdentifier").asText()).isEqualTo("201"));

@@ -147,6 +147,16 @@ class JourneyLeastPrivilegeTest {
     assertGranted("WorkflowsAdminFunction");
   }
 
+  /** A router as the template wires it (workflows cached 30 s) whose every DynamoDB call {@code calls} records. */
+  private Router cachedRouter(CountingDynamoDb calls) {
+    JourneyRuntime measured = JourneyRuntime.of(new dev.nudge.platform.Environment(
+        Map.of("CONTACTS_TABLE", stack.variables.get("CONTACTS_TABLE"), "JOURNEYS_TABLE", stack.variables.get("JOURNEYS_TABLE"),
+            "WORKFLOWS_TABLE", stack.variables.get("WORKFLOWS_TABLE"), "WORKFLOW_CACHE_SECONDS", "30"), stack.clock),
+        calls.client(), stack.executions);
+    return new Router(measured.workflows(), measured.entry(), measured.journeys(), measured.waits(),
+        stack.executions, stack.clock);
+  }
+
   @Test
   void anEventAWorkflowWaitsForCostsTwoQueriesAndNoWrite() {
     stack.publish(CART);
@@ -156,12 +166,7 @@ class JourneyLeastPrivilegeTest {
         stack.executions, stack.clock);
     router.route(stack.event("warm", "c1", "page.viewed", "{}"));
     CountingDynamoDb perEvent = new CountingDynamoDb();
-    JourneyRuntime measured = JourneyRuntime.of(new dev.nudge.platform.Environment(
-        Map.of("CONTACTS_TABLE", stack.variables.get("CONTACTS_TABLE"), "JOURNEYS_TABLE", stack.variables.get("JOURNEYS_TABLE"),
-            "WORKFLOWS_TABLE", stack.variables.get("WORKFLOWS_TABLE"), "WORKFLOW_CACHE_SECONDS", "30"), stack.clock),
-        perEvent.client(), stack.executions);
-    Router cached = new Router(measured.workflows(), measured.entry(), measured.journeys(), measured.waits(),
-        stack.executions, stack.clock);
+    Router cached = cachedRouter(perEvent);
     cached.route(stack.event("first", "c1", "page.viewed", "{}"));
     int afterFirst = perEvent.operations().size();
 
@@ -177,12 +182,7 @@ class JourneyLeastPrivilegeTest {
     stack.publish(CART);
     stack.contact("c1");
     CountingDynamoDb perEvent = new CountingDynamoDb();
-    JourneyRuntime measured = JourneyRuntime.of(new dev.nudge.platform.Environment(
-        Map.of("CONTACTS_TABLE", stack.variables.get("CONTACTS_TABLE"), "JOURNEYS_TABLE", stack.variables.get("JOURNEYS_TABLE"),
-            "WORKFLOWS_TABLE", stack.variables.get("WORKFLOWS_TABLE"), "WORKFLOW_CACHE_SECONDS", "30"), stack.clock),
-        perEvent.client(), stack.executions);
-    Router cached = new Router(measured.workflows(), measured.entry(), measured.journeys(), measured.waits(),
-        stack.executions, stack.clock);
+    Router cached = cachedRouter(perEvent);
     cached.route(stack.event("first", "c1", "page.viewed", "{}")); // loads the workflows
     int afterFirst = perEvent.operations().size();
 

@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /** Builds the JSON Lambda delivers for the events table's stream (INSERT records, NEW_IMAGE). */
-final class StreamEvents {
+public final class StreamEvents {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   private StreamEvents() {}
 
   /** One INSERT record per event document, sequence numbers from {@code firstSequence}. */
-  static ObjectNode inserts(long firstSequence, List<ObjectNode> events) {
+  public static ObjectNode inserts(long firstSequence, List<ObjectNode> events) {
     ObjectNode root = F.objectNode();
     ArrayNode records = root.putArray("Records");
     long sequence = firstSequence;
