@@ -115,18 +115,18 @@ public final class ContactStateHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    Json.MAPPER.writeValue(output, handle(Json.MAPPER.readTree(input)));
+    Json.mapper().writeValue(output, handle(Json.mapper().readTree(input)));
   }
 
   /** The partial-batch response: {@code {"batchItemFailures": [{"itemIdentifier": <sequence number>}]}}. */
   public ObjectNode handle(JsonNode streamEvent) {
     if (streamEvent.path("Records").isEmpty()) {
-      return Json.object().set("batchItemFailures", Json.MAPPER.createArrayNode());
+      return Json.object().set("batchItemFailures", Json.mapper().createArrayNode());
     }
     ScoringRules current = rules.get();
     List<Segment> definitions = segments == null ? List.of() : segmentDefinitions.get();
     if (counters == null && windows == null && current.rules().isEmpty() && definitions.isEmpty()) {
-      return Json.object().set("batchItemFailures", Json.MAPPER.createArrayNode());
+      return Json.object().set("batchItemFailures", Json.mapper().createArrayNode());
     }
     return StreamRecords.eachInsert(streamEvent, LOG, "contact state failed", (event, sequence) -> {
       // First, so the scoring and the segments evaluated below see this event in its counter and its day's bucket.

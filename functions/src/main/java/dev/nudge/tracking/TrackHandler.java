@@ -83,10 +83,10 @@ public final class TrackHandler extends HttpApiHandler {
    */
   private void prime(Clock clock) {
     try {
-      JsonNode sample = Json.MAPPER.readTree("{\"id\":\"prime\",\"type\":\"page.viewed\",\"email\":\"prime@example.com\","
+      JsonNode sample = Json.read("{\"id\":\"prime\",\"type\":\"page.viewed\",\"email\":\"prime@example.com\","
           + "\"phone\":\"+34612345678\",\"occurredAt\":\"2026-01-01T00:00:00Z\",\"properties\":{\"a\":[1,{\"b\":true}]}}");
       TrackCommand.parse(sample, new Caller.Server("prime"), java.time.Instant.parse("2026-01-01T00:00:00Z"), retention);
-      IdentifyRequest.parse(Json.MAPPER.readTree("{\"contactId\":\"prime\",\"timezone\":\"Europe/Madrid\","
+      IdentifyRequest.parse(Json.read("{\"contactId\":\"prime\",\"timezone\":\"Europe/Madrid\","
           + "\"locale\":\"es-ES\",\"attributes\":{\"n\":1},\"location\":{\"country\":\"ES\",\"lat\":40.4,\"lon\":-3.7}}"),
           new Caller.Server("prime"));
     } catch (java.io.IOException | RuntimeException e) {
