@@ -42,9 +42,14 @@ public final class FirstEventProbe {
       System.out.println("DONE 200");
       System.exit(0);
     }
-    Environment env = new Environment(Map.of("CONTACTS_TABLE", contacts, "EVENTS_TABLE", events,
-        "TOKEN_SECRET_PARAMETER", "/nudge/token-secret", "SIGNING_KEYS_PARAMETER", "/nudge/signing-keys"),
-        Clock.systemUTC());
+    Map<String, String> variables = new java.util.HashMap<>(Map.of("CONTACTS_TABLE", contacts, "EVENTS_TABLE", events,
+        "TOKEN_SECRET_PARAMETER", "/nudge/token-secret", "SIGNING_KEYS_PARAMETER", "/nudge/signing-keys"));
+    // -Dnudge.probe.initType=snap-start: construct as a SnapStart init does, priming included.
+    String initType = System.getProperty("nudge.probe.initType");
+    if (initType != null) {
+      variables.put("AWS_LAMBDA_INITIALIZATION_TYPE", initType);
+    }
+    Environment env = new Environment(variables, Clock.systemUTC());
     InMemorySecrets secrets = new InMemorySecrets()
         .put("/nudge/signing-keys", "{\"" + TrackingStack.KEY_ID + "\":\"" + TrackingStack.KEY_SECRET + "\"}")
         .put("/nudge/token-secret", "probe");
