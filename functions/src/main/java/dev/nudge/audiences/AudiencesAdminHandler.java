@@ -306,7 +306,7 @@ public final class AudiencesAdminHandler extends HttpApiHandler {
   }
 
   private static ArrayNode problems(List<Problem> problems) {
-    ArrayNode out = Json.MAPPER.createArrayNode();
+    ArrayNode out = Json.mapper().createArrayNode();
     problems.forEach(p -> out.addObject().put("path", p.path()).put("message", p.message()));
     return out;
   }

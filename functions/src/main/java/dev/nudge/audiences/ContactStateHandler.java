@@ -116,18 +116,18 @@ public final class ContactStateHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    Json.MAPPER.writeValue(output, handle(Json.MAPPER.readTree(input)));
+    Json.mapper().writeValue(output, handle(Json.mapper().readTree(input)));
   }
 
   /** The partial-batch response: {@code {"batchItemFailures": [{"itemIdentifier": <sequence number>}]}}. */
   public ObjectNode handle(JsonNode streamEvent) {
     if (streamEvent.path("Records").isEmpty()) {
-      return Json.object().set("batchItemFailures", Json.MAPPER.createArrayNode());
+      return Json.object().set("batchItemFailures", Json.mapper().createArrayNode());
     }
     ScoringRules current = rules.get();
     List<Segment> definitions = segments == null ? List.of() : segmentDefinitions.get();
     if (counters == null && windows == null && current.rules().isEmpty() && definitions.isEmpty()) {
-      return Json.object().set("batchItemFailures", Json.MAPPER.createArrayNode());
+      return Json.object().set("batchItemFailures", Json.mapper().createArrayNode());
     }
     // Segments are evaluated once per contact and batch, after all of the contact's events in it
     // are counted: a burst of page views costs one evaluation (profile, memberships, timer), not one each.

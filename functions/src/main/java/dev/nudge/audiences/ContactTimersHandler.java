@@ -83,6 +83,6 @@ public final class ContactTimersHandler implements RequestStreamHandler {
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     input.readAllBytes();
-    Json.MAPPER.writeValue(output, run());
+    Json.mapper().writeValue(output, run());
   }
 }

@@ -35,6 +35,6 @@ public final class SegmentEvaluationHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    Json.MAPPER.writeValue(output, evaluation.page(Json.MAPPER.readTree(input)));
+    Json.mapper().writeValue(output, evaluation.page(Json.mapper().readTree(input)));
   }
 }

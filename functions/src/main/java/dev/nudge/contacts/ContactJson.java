@@ -80,7 +80,7 @@ public final class ContactJson {
   }
 
   public static ArrayNode timeline(List<TrackedEvent> events) {
-    ArrayNode out = Json.MAPPER.createArrayNode();
+    ArrayNode out = Json.array();
     for (TrackedEvent e : events) {
       ObjectNode o = out.addObject();
       o.put("id", e.eventId());

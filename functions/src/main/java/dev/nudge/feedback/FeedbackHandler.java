@@ -55,26 +55,26 @@ public final class FeedbackHandler implements RequestStreamHandler {
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     JsonNode event;
     try {
-      event = Json.MAPPER.readTree(input);
+      event = Json.mapper().readTree(input);
     } catch (IOException e) {
       // Not JSON at all: nothing to store, and a retry would not make it JSON.
       event = Json.object();
     }
     if (event != null && replies != null && event.path("Records").path(0).path("EventSource").asText().equals("aws:sns")) {
-      var results = Json.MAPPER.createArrayNode();
+      var results = Json.mapper().createArrayNode();
       for (JsonNode record : event.path("Records")) {
         JsonNode message;
         try {
-          message = Json.MAPPER.readTree(record.path("Sns").path("Message").asText(""));
+          message = Json.mapper().readTree(record.path("Sns").path("Message").asText(""));
         } catch (IOException e) {
           message = Json.object();
         }
         results.add(replies.handle(message == null ? Json.object() : message).name().toLowerCase(java.util.Locale.ROOT));
       }
-      Json.MAPPER.writeValue(output, Json.object().set("results", results));
+      Json.mapper().writeValue(output, Json.object().set("results", results));
       return;
     }
     FeedbackService.Result result = service.handle(event == null ? Json.object() : event);
-    Json.MAPPER.writeValue(output, Json.object().put("result", result.name().toLowerCase(java.util.Locale.ROOT)));
+    Json.mapper().writeValue(output, Json.object().put("result", result.name().toLowerCase(java.util.Locale.ROOT)));
   }
 }

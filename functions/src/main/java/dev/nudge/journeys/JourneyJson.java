@@ -13,7 +13,7 @@ public final class JourneyJson {
   private JourneyJson() {}
 
   public static ArrayNode journeys(List<JourneyRecord> journeys) {
-    ArrayNode out = Json.MAPPER.createArrayNode();
+    ArrayNode out = Json.mapper().createArrayNode();
     journeys.stream().sorted(Comparator.comparing(JourneyRecord::startedAt).reversed()).forEach(j -> {
       ObjectNode o = out.addObject();
       o.put("workflowId", j.workflowId());

@@ -100,7 +100,7 @@ public final class StepActionsHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    var payload = Json.MAPPER.readTree(input);
+    var payload = Json.mapper().readTree(input);
     output.write(Json.write(actions.handle(payload)).getBytes(StandardCharsets.UTF_8));
   }
 }

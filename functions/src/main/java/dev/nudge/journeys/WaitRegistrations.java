@@ -69,7 +69,7 @@ public final class WaitRegistrations {
       step.put("id", "wait");
       ObjectNode waitFor = step.putObject("waitFor");
       waitFor.put("event", "x");
-      waitFor.set("where", Json.MAPPER.readTree(where));
+      waitFor.set("where", Json.mapper().readTree(where));
       waitFor.put("timeout", "PT1M");
       return ((Step.WaitFor) WorkflowParser.parseStep(step).action()).where();
     } catch (IOException e) {

@@ -156,7 +156,7 @@ public final class TemplateStore implements TemplateSource {
   private static Stored toStored(Map<String, AttributeValue> item) {
     JsonNode content;
     try {
-      content = Json.MAPPER.readTree(item.get("content").s());
+      content = Json.mapper().readTree(item.get("content").s());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

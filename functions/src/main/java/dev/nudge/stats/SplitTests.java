@@ -21,7 +21,7 @@ public final class SplitTests {
   private SplitTests() {}
 
   static ArrayNode report(Workflow workflow, Map<String, Map<String, StepStats.Counter>> steps) {
-    ArrayNode splits = Json.MAPPER.createArrayNode();
+    ArrayNode splits = Json.mapper().createArrayNode();
     for (Step step : workflow.steps()) {
       if (!(step.action() instanceof Step.Split split)) {
         continue;
@@ -89,7 +89,7 @@ public final class SplitTests {
   }
 
   private static com.fasterxml.jackson.databind.JsonNode rate(long n, long d) {
-    return d == 0 ? Json.MAPPER.nullNode() : Json.MAPPER.getNodeFactory().numberNode(round((double) n / d));
+    return d == 0 ? Json.mapper().nullNode() : Json.mapper().getNodeFactory().numberNode(round((double) n / d));
   }
 
   private static double round(double value) {

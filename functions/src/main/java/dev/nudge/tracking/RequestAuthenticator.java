@@ -109,7 +109,7 @@ public final class RequestAuthenticator {
     String value = secrets.get(signingKeysName)
         .orElseThrow(() -> new IllegalStateException("signing keys secret " + signingKeysName + " is not set"));
     try {
-      JsonNode keys = Json.MAPPER.readTree(value);
+      JsonNode keys = Json.read(value);
       if (keys == null || !keys.isObject()) {
         throw new IllegalStateException("signing keys secret must be a JSON object {\"key id\": \"secret\"}");
       }

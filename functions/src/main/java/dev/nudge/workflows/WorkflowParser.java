@@ -37,7 +37,7 @@ public final class WorkflowParser {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
   // The strict request mapper: trailing content, duplicate keys and NaN are problems, not ignored.
-  private static final ObjectMapper JSON = dev.nudge.platform.Json.MAPPER;
+  private static final ObjectMapper JSON = dev.nudge.platform.Json.mapper();
   static final List<String> ACTIONS =
       List.of("email", "sms", "wait", "waitFor", "branch", "split", "update", "enroll", "webhook", "exit");
 

@@ -98,7 +98,7 @@ public class AudiencesAdminTest {
   }
 
   private static JsonNode json(TrackingStack.Response response) throws Exception {
-    return Json.MAPPER.readTree(response.body());
+    return Json.mapper().readTree(response.body());
   }
 
   @Test

@@ -72,7 +72,7 @@ class SegmentEvaluationTest {
 
   private static JsonNode read(String body) {
     try {
-      return Json.MAPPER.readTree(body);
+      return Json.mapper().readTree(body);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

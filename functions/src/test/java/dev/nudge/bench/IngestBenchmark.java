@@ -8,17 +8,13 @@ import dev.nudge.testing.TemplateTables;
 import dev.nudge.testing.TrackingStack;
 import dev.nudge.tracking.RequestAuthenticator;
 import dev.nudge.tracking.TrackHandler;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -72,13 +68,18 @@ public final class IngestBenchmark {
 
     String endpoint = LocalDynamoDb.endpoint().toString();
     long[] nudge = new long[launches];
+    long[] identify = new long[launches];
     long[] minimal = new long[launches];
     for (int i = 0; i < launches; i++) {
       nudge[i] = launch("track", endpoint, contacts, eventsTable, "cold-" + i);
+      identify[i] = launch("identify", endpoint, contacts, eventsTable, "cold-" + i);
       minimal[i] = launch("minimal", endpoint, contacts, eventsTable, "cold-" + i);
     }
     System.out.printf("fresh JVM to first event, TrackHandler:       median %d ms (runs %s)%n", median(nudge), Arrays.toString(nudge));
+    System.out.printf("fresh JVM to first event, identify:           median %d ms (runs %s)%n", median(identify), Arrays.toString(identify));
     System.out.printf("fresh JVM to first event, one-PutItem handler: median %d ms (runs %s)%n", median(minimal), Arrays.toString(minimal));
+    System.out.printf("cold start ratio: track %.2fx, identify %.2fx of the one-PutItem handler (goal: track <= 1.2x)%n",
+        (double) median(nudge) / median(minimal), (double) median(identify) / median(minimal));
   }
 
   private static double rawPuts(DynamoDbClient ddb, String table, String prefix, int n) {
@@ -125,7 +126,11 @@ public final class IngestBenchmark {
   }
 
   static ObjectNode signedEvent(String body) {
-    ObjectNode event = TrackingStack.event("track-signed.json", "POST /v1/track", body);
+    return signedEvent("POST /v1/track", body);
+  }
+
+  static ObjectNode signedEvent(String route, String body) {
+    ObjectNode event = TrackingStack.event("track-signed.json", route, body);
     String ts = Long.toString(System.currentTimeMillis() / 1000);
     ((ObjectNode) event.get("headers")).put("x-nudge-key-id", TrackingStack.KEY_ID).put("x-nudge-timestamp", ts)
         .put("x-nudge-signature", "v1=" + HexFormat.of().formatHex(RequestAuthenticator.sign(
@@ -141,40 +146,12 @@ public final class IngestBenchmark {
   }
 
   private static long launch(String mode, String endpoint, String contacts, String events, String id) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.javaExecutable(), "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"),
-        "-Daws.endpointUrl=" + endpoint, "-Daws.region=us-east-1",
-        "-Daws.accessKeyId=local", "-Daws.secretAccessKey=local",
-        FirstEventProbe.class.getName(), mode, contacts, events, id));
-    long start = System.nanoTime();
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String last = null;
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = out.readLine()) != null; ) {
-        if (line.startsWith("DONE")) {
-          last = line;
-          break;
-        }
-      }
-    }
-    long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    process.waitFor(30, TimeUnit.SECONDS);
-    if (last == null || !last.equals("DONE 200")) {
-      throw new IllegalStateException(mode + " probe failed: " + last);
-    }
-    return elapsed;
+    return FirstEventProbe.launch(mode, endpoint, contacts, events, id, List.of()).millis();
   }
 
   private static long median(long[] values) {
     long[] sorted = values.clone();
     Arrays.sort(sorted);
     return sorted[sorted.length / 2];
-  }
-
-  private static final class Path {
-    static String javaExecutable() {
-      return java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
   }
 }

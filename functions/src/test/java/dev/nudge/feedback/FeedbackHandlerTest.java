@@ -30,7 +30,7 @@ class FeedbackHandlerTest {
   private String invoke(String payload) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handler.handleRequest(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out, null);
-    return Json.MAPPER.readTree(out.toByteArray()).path("result").asText();
+    return Json.mapper().readTree(out.toByteArray()).path("result").asText();
   }
 
   @Test

@@ -55,7 +55,7 @@ public class FeedbackServiceTest {
       tags.forEach((k, v) -> tagNode.putArray(k).add(v));
       tagNode.putArray("ses:configuration-set").add("nudge");
       if (typedDetail != null) {
-        detail.set(Character.toLowerCase(eventType.charAt(0)) + eventType.substring(1), Json.MAPPER.readTree(typedDetail));
+        detail.set(Character.toLowerCase(eventType.charAt(0)) + eventType.substring(1), Json.mapper().readTree(typedDetail));
       }
       return event;
     } catch (IOException e) {
@@ -227,7 +227,7 @@ public class FeedbackServiceTest {
 
   @Test
   void anSmsVoiceEventOfAnotherKindWritesNothing() throws Exception {
-    JsonNode registration = Json.MAPPER.readTree("{\"source\":\"aws.sms-voice\",\"detail-type\":"
+    JsonNode registration = Json.mapper().readTree("{\"source\":\"aws.sms-voice\",\"detail-type\":"
         + "\"Registration Status Change\",\"detail\":{\"registrationId\":\"r-1\",\"status\":\"COMPLETE\"}}");
     assertThat(service.handle(registration)).isEqualTo(FeedbackService.Result.UNMATCHED);
     assertThat(stored()).isEmpty();
@@ -272,7 +272,7 @@ public class FeedbackServiceTest {
 
   @Test
   void anEventOfUnknownShapeWritesNothingAndDoesNotFail() throws Exception {
-    JsonNode odd = Json.MAPPER.readTree("{\"source\":\"aws.ses\",\"detail\":{\"something\":\"else\"}}");
+    JsonNode odd = Json.mapper().readTree("{\"source\":\"aws.ses\",\"detail\":{\"something\":\"else\"}}");
     assertThat(service.handle(odd)).isEqualTo(FeedbackService.Result.UNMATCHED);
     assertThat(stored()).isEmpty();
   }

@@ -125,7 +125,7 @@ public final class JourneyStack {
     event.put("type", type);
     event.put("contactId", contactId);
     try {
-      event.set("properties", Json.MAPPER.readTree(propertiesJson));
+      event.set("properties", Json.mapper().readTree(propertiesJson));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

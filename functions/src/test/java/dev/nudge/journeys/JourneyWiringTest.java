@@ -64,7 +64,7 @@ class JourneyWiringTest {
 
     String out = invoke(router, "{\"Records\":[]}");
 
-    assertThat(Json.MAPPER.readTree(out).path("batchItemFailures").isArray()).isTrue();
+    assertThat(Json.mapper().readTree(out).path("batchItemFailures").isArray()).isTrue();
   }
 
   @Test
@@ -73,7 +73,7 @@ class JourneyWiringTest {
 
     String out = invoke(scheduler, "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\",\"detail\":{}}");
 
-    assertThat(Json.MAPPER.readTree(out).path("results").isObject()).isTrue();
+    assertThat(Json.mapper().readTree(out).path("results").isObject()).isTrue();
   }
 
   @Test

@@ -128,7 +128,7 @@ class StepActionsTest {
   private JsonNode invoke(ObjectNode payload) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handler.handleRequest(new ByteArrayInputStream(Json.write(payload).getBytes(StandardCharsets.UTF_8)), out, null);
-    return Json.MAPPER.readTree(out.toByteArray());
+    return Json.mapper().readTree(out.toByteArray());
   }
 
   @Test
@@ -171,7 +171,7 @@ class StepActionsTest {
 
   private static JsonNode jsonLine(String line) {
     try {
-      return dev.nudge.platform.Json.MAPPER.readTree(line);
+      return dev.nudge.platform.Json.mapper().readTree(line);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -528,7 +528,7 @@ class StepActionsTest {
     ObjectNode body = Json.object().put("workflow", "lead-nurturing");
     body.putObject("contact").put("id", "lead");
     webhooks.call(hook, body, "key-1");
-    assertThat(Json.MAPPER.readTree(bodies.get(0)).path("contact").path("id").asText()).isEqualTo("lead");
+    assertThat(Json.mapper().readTree(bodies.get(0)).path("contact").path("id").asText()).isEqualTo("lead");
     long t = clock.instant().getEpochSecond();
     assertThat(signatures.get(0)).isEqualTo("t=" + t + ",v1=" + webhooks.sign(t + "." + bodies.get(0)));
     status.set(503);
@@ -542,7 +542,7 @@ class StepActionsTest {
     contact("c1", "Europe/Madrid", true);
     ObjectNode enroll = payload("welcome-series", "welcome", "c1", "t0");
     enroll.put("action", "enroll");
-    enroll.set("step", Json.MAPPER.readTree("{\"id\":\"go\",\"enroll\":{\"workflow\":\"birthday\"}}"));
+    enroll.set("step", Json.mapper().readTree("{\"id\":\"go\",\"enroll\":{\"workflow\":\"birthday\"}}"));
     invoke(enroll);
     invoke(enroll);
     assertThat(enrolled).hasSize(2).allSatisfy(e -> assertThat(e).startsWith("birthday/c1/enroll-"));

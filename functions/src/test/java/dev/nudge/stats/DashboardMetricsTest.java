@@ -37,7 +37,7 @@ class DashboardMetricsTest {
   }
 
   private static List<String> dashboardReferences() throws Exception {
-    JsonNode body = Json.MAPPER.readTree(TEMPLATE.resource("NudgeDashboard").path("Properties").path("DashboardBody").asText());
+    JsonNode body = Json.mapper().readTree(TEMPLATE.resource("NudgeDashboard").path("Properties").path("DashboardBody").asText());
     List<String> refs = new ArrayList<>();
     for (JsonNode widget : body.path("widgets")) {
       for (JsonNode metric : widget.path("properties").path("metrics")) {

@@ -61,7 +61,7 @@ public final class ContactImportHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    JsonNode event = Json.MAPPER.readTree(input);
+    JsonNode event = Json.mapper().readTree(input);
     // Lambda's remaining time is wall-clock time, whatever clock the importer is given.
     long remaining = context == null ? Duration.ofMinutes(15).toMillis() : context.getRemainingTimeInMillis();
     long stopAt = System.nanoTime() + Duration.ofMillis(remaining).minus(margin).toNanos();

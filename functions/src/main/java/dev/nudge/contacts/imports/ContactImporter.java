@@ -66,7 +66,6 @@ public final class ContactImporter implements AutoCloseable {
   private final Clock clock;
   private final ExecutorService workers;
   private final int batchSize;
-  private final String owner = UUID.randomUUID().toString();
   private final Log log = new Log("contact-import");
 
   public ContactImporter(ContactService contacts, ImportRecords records, S3Client s3, String bucket, Clock clock,
@@ -105,6 +104,10 @@ public final class ContactImporter implements AutoCloseable {
     if (known.isEmpty()) {
       records.create(importId, key, now);
     }
+    // The lease owner is drawn per call, not per instance: an instance built at init is in the
+    // SnapStart snapshot, and every environment restored from it would share one owner and so
+    // pass each other's lease check (docs/architecture.md, SnapStart).
+    String owner = UUID.randomUUID().toString();
     if (!records.lease(importId, owner, now, now.plus(leaseFor).plus(LEASE_SLACK))) {
       log.info("import held by another invocation", Map.of("importId", importId));
       return new Outcome(records.find(importId).orElseThrow(), true);

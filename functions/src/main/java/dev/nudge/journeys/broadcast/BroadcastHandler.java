@@ -40,6 +40,6 @@ public final class BroadcastHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    Json.MAPPER.writeValue(output, broadcasts.page(Json.MAPPER.readTree(input)));
+    Json.mapper().writeValue(output, broadcasts.page(Json.mapper().readTree(input)));
   }
 }

@@ -117,7 +117,7 @@ public final class BroadcastRuns {
 
   private static JsonNode readTree(String text) {
     try {
-      return Json.MAPPER.readTree(text);
+      return Json.mapper().readTree(text);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("a stored broadcast filter that is not JSON", e);
     }

@@ -45,6 +45,6 @@ public final class ScheduledBroadcastsHandler implements RequestStreamHandler {
     var runs = out.putArray("runs");
     schedules.run().forEach(s -> runs.addObject().put("workflow", s.workflow()).put("run", s.run())
         .put("created", s.created()));
-    Json.MAPPER.writeValue(output, out);
+    Json.mapper().writeValue(output, out);
   }
 }

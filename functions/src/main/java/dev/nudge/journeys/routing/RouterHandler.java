@@ -90,7 +90,7 @@ public final class RouterHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    Json.MAPPER.writeValue(output, handle(Json.MAPPER.readTree(input)));
+    Json.mapper().writeValue(output, handle(Json.mapper().readTree(input)));
   }
 
   /** The partial-batch response: {@code {"batchItemFailures": [{"itemIdentifier": <sequence number>}]}}. */

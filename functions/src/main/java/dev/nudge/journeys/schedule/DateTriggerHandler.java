@@ -45,7 +45,7 @@ public final class DateTriggerHandler implements RequestStreamHandler {
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     input.readAllBytes();
-    Json.MAPPER.writeValue(output, run());
+    Json.mapper().writeValue(output, run());
   }
 
   /** {@code {"results": {"STARTED": n, ...}}}: how many contacts each entry rule answer applied to. */

@@ -265,7 +265,7 @@ public final class WorkflowsAdminHandler extends HttpApiHandler {
   }
 
   private static ArrayNode problems(List<Problem> problems) {
-    ArrayNode out = Json.MAPPER.createArrayNode();
+    ArrayNode out = Json.mapper().createArrayNode();
     for (Problem p : problems) {
       ObjectNode o = out.addObject();
       o.put("step", p.step());

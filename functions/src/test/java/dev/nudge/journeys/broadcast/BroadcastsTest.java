@@ -188,7 +188,7 @@ class BroadcastsTest {
     ObjectNode state = Json.object().put("workflow", "product-news").put("run", run).put("list", "customers").put("page", 0);
     state.putNull("cursor");
     if (whereJson != null) {
-      state.set("where", Json.MAPPER.readTree(whereJson));
+      state.set("where", Json.mapper().readTree(whereJson));
     }
     return state;
   }
@@ -237,7 +237,7 @@ class BroadcastsTest {
     stack.publish(NEWS);
     customers(30);
     String where = "{\"attributes.plan\": \"pro\"}";
-    runs.create("product-news", "pro", new BroadcastAudience(null, "customers", Json.MAPPER.readTree(where)),
+    runs.create("product-news", "pro", new BroadcastAudience(null, "customers", Json.mapper().readTree(where)),
         stack.clock.instant());
 
     runAllPages(listState("pro", where));
@@ -257,7 +257,7 @@ class BroadcastsTest {
         Map.of("vip", Optional.of(new Attribute.Flag(true))), null, null, Set.of(), Set.of(), null, Map.of()),
         stack.clock.instant());
     ObjectNode state = firstState();
-    state.set("where", Json.MAPPER.readTree("{\"attributes.vip\": true}"));
+    state.set("where", Json.mapper().readTree("{\"attributes.vip\": true}"));
     runs.create("product-news", "launch", new BroadcastAudience("readers", null, state.get("where")), stack.clock.instant());
 
     runAllPages(state);
@@ -321,7 +321,7 @@ class BroadcastsTest {
   @Test
   void startingARunToAListPassesTheListAndFilterToTheStateMachine() throws Exception {
     stack.publish(NEWS);
-    var audience = new BroadcastAudience(null, "customers", Json.MAPPER.readTree("{\"attributes.plan\": \"pro\"}"));
+    var audience = new BroadcastAudience(null, "customers", Json.mapper().readTree("{\"attributes.plan\": \"pro\"}"));
 
     admin.start("product-news", "pro", audience, null);
 
@@ -355,7 +355,7 @@ class BroadcastsTest {
         counted.entry(), new BroadcastRuns(otherCalls.client(), stack.variables.get("WORKFLOWS_TABLE")),
         stack.clock, 10, 50);
     runs.create("product-news", "pro", new BroadcastAudience(null, "customers",
-        Json.MAPPER.readTree("{\"attributes.plan\": \"pro\"}")), stack.clock.instant());
+        Json.mapper().readTree("{\"attributes.plan\": \"pro\"}")), stack.clock.instant());
 
     ObjectNode state = listState("pro", "{\"attributes.plan\": \"pro\"}");
     int pages = 0;

@@ -388,7 +388,7 @@ class TemplatesAdminTest {
 
   @Test
   void aStoredTemplateRoundTripsThroughItsJsonForm() {
-    MessageTemplate t = MessageTemplate.fromJson("x", Json.MAPPER.valueToTree(Json.MAPPER.createObjectNode()
+    MessageTemplate t = MessageTemplate.fromJson("x", Json.mapper().valueToTree(Json.mapper().createObjectNode()
         .put("channel", "sms").set("locales", Json.object().set("en", Json.object().put("body", "Hi")))), 3);
     assertThat(MessageTemplate.fromJson("x", t.toJson(), 3)).isEqualTo(t);
   }
