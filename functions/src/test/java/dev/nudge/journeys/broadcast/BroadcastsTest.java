@@ -381,7 +381,7 @@ class BroadcastsTest {
     var countedBroadcasts = new Broadcasts(counted.store(), members, lists, counted.entry(),
         new BroadcastRuns(calls.client(), stack.variables.get("WORKFLOWS_TABLE")), stack.clock, 100, 50);
     runs.create("product-news", "pro-once", new BroadcastAudience(null, "customers",
-        Json.MAPPER.readTree("{\"attributes.plan\": \"pro\"}")), stack.clock.instant());
+        Json.mapper().readTree("{\"attributes.plan\": \"pro\"}")), stack.clock.instant());
 
     ObjectNode state = countedBroadcasts.page(listState("pro-once", "{\"attributes.plan\": \"pro\"}"));
 
