@@ -22,16 +22,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * {@code ./nudge bench [--seconds N] [--clients N] [--in-memory] [--emails N] [--no-starts] [--jfr FILE]
+ * {@code ./nudge bench [--seconds N] [--clients N] [--rate N] [--in-memory] [--emails N] [--no-starts] [--jfr FILE]
  * [--cloud-opts "JVM OPTIONS"] [--classes DIR]}: starts {@code ./nudge local} as a separate process on a
  * fresh data folder and measures
  * <ol>
  *   <li>the time from the command to a ready HTTP port, cold (tables created) and warm (restart on
  *       the persisted data), unless {@code --no-starts};
  *   <li>signed {@code POST /v1/track} requests per second through the local HTTP API from N client
- *       threads, with the data persisted, and the stream's lag behind the writes when the load stops:
- *       how many records each stream consumer (the router, the contact-state function) still had to
- *       read, and how long it took them to catch up;
+ *       threads, with the data persisted, and the stream's lag behind the writes every 5 s during the
+ *       load and when it stops: how many records each stream consumer (the router, the contact-state
+ *       function) still had to read, and how long it took them to catch up. With {@code --rate N} the
+ *       clients together send at most N requests a second, each at its scheduled time, and a
+ *       request's latency counts from that time (a request sent late because the cloud was slow
+ *       counts its wait: no coordinated omission); without it they send as fast as answers come;
  *   <li>event to first e-mail, warm: a published workflow whose first step sends an e-mail, a
  *       subscribed contact, then its trigger event; the time from the track request to the message
  *       in the outbox, one event at a time after a few warm-up events.
@@ -50,7 +53,7 @@ public final class Benchmark {
   private Benchmark() {}
 
   private record Options(int seconds, int clients, boolean inMemory, String jfr, boolean starts, String cloudOpts,
-      String classes, int emails) {}
+      String classes, int emails, int rate) {}
 
   public static void main(String[] args) throws Exception {
     int seconds = 20;
@@ -61,6 +64,7 @@ public final class Benchmark {
     String cloudOpts = null;
     String classes = null;
     int emails = 60;
+    int rate = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--in-memory" -> inMemory = true;
@@ -71,10 +75,14 @@ public final class Benchmark {
         case "--cloud-opts" -> cloudOpts = args[++i];
         case "--classes" -> classes = args[++i];
         case "--emails" -> emails = Integer.parseInt(args[++i]);
+        case "--rate" -> rate = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    Options options = new Options(seconds, clients, inMemory, jfr, starts, cloudOpts, classes, emails);
+    if (rate < 0) {
+      throw new IllegalArgumentException("--rate must be 0 (unpaced) or more");
+    }
+    Options options = new Options(seconds, clients, inMemory, jfr, starts, cloudOpts, classes, emails, rate);
     Path data = Files.createTempDirectory("nudge-bench");
     int port = 18900 + (int) (ProcessHandle.current().pid() % 50);
     System.out.println("Local cloud benchmark: data " + data + ", port " + port + ", " + Runtime.getRuntime().availableProcessors()
@@ -96,9 +104,11 @@ public final class Benchmark {
       System.out.printf("command to ready, measured start:          %d ms%n", ready);
       String[] key = signingKey(data);
       URI base = URI.create("http://127.0.0.1:" + port);
-      track(base, key, clients, seconds, inMemory, cloud);
+      String streamArn = inMemory ? null : dynamo(base, "DynamoDB_20120810.DescribeTable",
+          Json.object().put("TableName", "nudge-EventsTable")).path("Table").path("LatestStreamArn").asText();
+      track(base, key, clients, rate, seconds, inMemory, cloud, data, streamArn);
       if (!inMemory) {
-        streamLag(base, data);
+        streamLag(base, data, streamArn);
       }
       if (emails > 0) {
         firstEmail(base, key, data, emails, inMemory);
@@ -190,8 +200,8 @@ public final class Benchmark {
     return process.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
   }
 
-  private static void track(URI base, String[] key, int clients, int seconds, boolean inMemoryRun, Process cloud)
-      throws Exception {
+  private static void track(URI base, String[] key, int clients, int rate, int seconds, boolean inMemoryRun, Process cloud,
+      Path data, String streamArn) throws Exception {
     URI uri = base.resolve("/v1/track");
     AtomicLong sequence = new AtomicLong();
     AtomicLong errors = new AtomicLong();
@@ -199,39 +209,122 @@ public final class Benchmark {
     // Warm-up: the first request constructs the handler (a cold start), then a few seconds of the
     // same load so the JIT has compiled the hot path before the measured part.
     send(uri, key, trackBody("warmup-" + System.nanoTime(), "page.viewed", "bench-0"), errors);
-    load(uri, key, clients, WARM_UP_SECONDS, "warmup-", new AtomicLong(), new AtomicLong(),
+    // Paced like the measured part (when --rate is given), so the warm-up leaves no backlog behind.
+    load(uri, key, clients, rate, WARM_UP_SECONDS, "warmup-", new AtomicLong(), new AtomicLong(),
         Collections.synchronizedList(new ArrayList<>()));
     long cpuBefore = cpuMillis(cloud);
     long started = System.nanoTime();
-    load(uri, key, clients, seconds, "bench-", sequence, errors, latencies);
+    LagSampler sampler = streamArn == null ? null : LagSampler.start(base, data, streamArn, started);
+    try {
+      load(uri, key, clients, rate, seconds, "bench-", sequence, errors, latencies);
+    } finally {
+      if (sampler != null) {
+        sampler.stop();
+      }
+    }
     double elapsed = (System.nanoTime() - started) / 1e9;
     long cpu = cpuMillis(cloud) - cpuBefore;
     List<Long> sorted = new ArrayList<>(latencies);
     Collections.sort(sorted);
-    System.out.printf("POST /v1/track (signed, " + (inMemoryRun ? "in memory" : "persisted") + ", %d clients, %d s): %d requests, %.0f req/s, p50 %.1f ms, "
-            + "p99 %.1f ms, errors %d; the cloud's CPU time %.1f ms per request (%.0f%% of the machine's CPUs)%n", clients, seconds,
+    System.out.printf("POST /v1/track (signed, " + (inMemoryRun ? "in memory" : "persisted") + ", %d clients, "
+            + (rate > 0 ? "paced at %d req/s, ".formatted(rate) : "") + "%d s): %d requests, %.0f req/s, p50 %.1f ms, "
+            + "p99 %.1f ms" + (rate > 0 ? " (from each request's scheduled time)" : "") + ", errors %d; "
+            + "the cloud's CPU time %.1f ms per request (%.0f%% of the machine's CPUs)%n", clients, seconds,
         sorted.size(), sorted.size() / elapsed, sorted.get(sorted.size() / 2) / 1000.0,
         sorted.get((int) (sorted.size() * 0.99)) / 1000.0, errors.get(), (double) cpu / sorted.size(),
         100.0 * cpu / 1000.0 / elapsed / Runtime.getRuntime().availableProcessors());
+    if (sampler != null) {
+      sampler.print();
+    }
+  }
+
+  /**
+   * Each stream consumer's lag every 5 s while the load runs (on its own thread, so the clients'
+   * pace does not wait for it): a lag that keeps growing means the consumer cannot keep up.
+   */
+  private static final class LagSampler {
+    private static final long EVERY_NANOS = Duration.ofSeconds(5).toNanos();
+    private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    private LagSampler(URI base, Path data, String streamArn, long started) {
+      thread = new Thread(() -> {
+        for (long next = started + EVERY_NANOS; !stopped; next += EVERY_NANOS) {
+          long wait = next - System.nanoTime();
+          if (wait > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          }
+          if (stopped) {
+            return;
+          }
+          try {
+            Map<String, Long> lag = lag(base, data, streamArn);
+            StringBuilder line = new StringBuilder(String.format("  %5.1f s", (System.nanoTime() - started) / 1e9));
+            lag.forEach((consumer, behind) -> line.append(String.format("  %s %d", consumer, behind)));
+            lines.add(line.toString());
+          } catch (Exception e) {
+            lines.add(String.format("  %5.1f s  (lag not read: %s)", (System.nanoTime() - started) / 1e9, e.getMessage()));
+          }
+        }
+      }, "bench-lag-sampler");
+      thread.setDaemon(true);
+    }
+
+    static LagSampler start(URI base, Path data, String streamArn, long started) {
+      LagSampler sampler = new LagSampler(base, data, streamArn, started);
+      sampler.thread.start();
+      return sampler;
+    }
+
+    void stop() throws InterruptedException {
+      stopped = true;
+      thread.interrupt();
+      thread.join();
+    }
+
+    void print() {
+      System.out.println("stream lag during the load (records after each consumer's checkpoint, every 5 s):");
+      lines.forEach(System.out::println);
+    }
   }
 
   private static final int WARM_UP_SECONDS = 5;
 
-  /** {@code clients} threads sending distinct page views over 1,024 contacts for {@code seconds}. */
-  private static void load(URI uri, String[] key, int clients, int seconds, String prefix, AtomicLong sequence,
+  /**
+   * {@code clients} threads sending distinct page views over 1,024 contacts for {@code seconds}: as
+   * fast as answers come, or with {@code rate} above 0 request k at start + k / rate seconds, taken
+   * by whichever client is free (late when all were busy: the latency then counts the wait).
+   */
+  private static void load(URI uri, String[] key, int clients, int rate, int seconds, String prefix, AtomicLong sequence,
       AtomicLong errors, List<Long> latencies) throws Exception {
-    long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    long start = System.nanoTime();
+    long end = start + Duration.ofSeconds(seconds).toNanos();
+    AtomicLong scheduled = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     List<Future<?>> futures = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       futures.add(pool.submit(() -> {
-        while (System.nanoTime() < end) {
-          long t = System.nanoTime();
+        while (true) {
+          long t;
+          if (rate > 0) {
+            t = start + scheduled.getAndIncrement() * 1_000_000_000L / rate;
+            if (t >= end) {
+              return null;
+            }
+            for (long wait = t - System.nanoTime(); wait > 0; wait = t - System.nanoTime()) {
+              java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+          } else {
+            t = System.nanoTime();
+            if (t >= end) {
+              return null;
+            }
+          }
           String id = prefix + sequence.incrementAndGet();
           send(uri, key, trackBody(id, "page.viewed", "bench-" + (id.hashCode() & 1023)), errors);
           latencies.add((System.nanoTime() - t) / 1000);
         }
-        return null;
       }));
     }
     for (Future<?> f : futures) {
@@ -262,9 +355,7 @@ public final class Benchmark {
    * long until it caught up: the records after its checkpoint (the position the local event source
    * mapping keeps in {@code checkpoints/}), read through the DynamoDB Streams API.
    */
-  private static void streamLag(URI base, Path data) throws Exception {
-    String streamArn = dynamo(base, "DynamoDB_20120810.DescribeTable", Json.object().put("TableName", "nudge-EventsTable"))
-        .path("Table").path("LatestStreamArn").asText();
+  private static void streamLag(URI base, Path data, String streamArn) throws Exception {
     long stopped = System.nanoTime();
     Map<String, Long> atStop = lag(base, data, streamArn);
     Map<String, Long> caughtUp = new LinkedHashMap<>();
