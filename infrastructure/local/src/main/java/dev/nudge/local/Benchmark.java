@@ -3,6 +3,7 @@ package dev.nudge.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -258,13 +259,20 @@ public final class Benchmark {
           if (stopped) {
             return;
           }
+          long at = System.nanoTime();
           try {
             Map<String, Long> lag = lag(base, data, streamArn);
-            StringBuilder line = new StringBuilder(String.format("  %5.1f s", (System.nanoTime() - started) / 1e9));
+            if (stopped) {
+              return;
+            }
+            StringBuilder line = new StringBuilder(String.format("  %5.1f s", (at - started) / 1e9));
             lag.forEach((consumer, behind) -> line.append(String.format("  %s %d", consumer, behind)));
             lines.add(line.toString());
           } catch (Exception e) {
-            lines.add(String.format("  %5.1f s  (lag not read: %s)", (System.nanoTime() - started) / 1e9, e.getMessage()));
+            if (stopped) {
+              return;
+            }
+            lines.add(String.format("  %5.1f s  (lag not read: %s)", (at - started) / 1e9, e));
           }
         }
       }, "bench-lag-sampler");
@@ -277,14 +285,15 @@ public final class Benchmark {
       return sampler;
     }
 
-    void stop() throws InterruptedException {
+    /** Ends the series; a reading still under way finishes on its own and is not kept. */
+    void stop() {
       stopped = true;
-      thread.interrupt();
-      thread.join();
+      java.util.concurrent.locks.LockSupport.unpark(thread);
     }
 
     void print() {
-      System.out.println("stream lag during the load (records after each consumer's checkpoint, every 5 s):");
+      System.out.println("stream lag during the load (records after each consumer's checkpoint, read every 5 s; "
+          + "the time is when the reading started):");
       lines.forEach(System.out::println);
     }
   }
@@ -377,9 +386,12 @@ public final class Benchmark {
         consumer, behind, caughtUp.containsKey(consumer) ? caughtUp.get(consumer) + " ms" : "more than 5 minutes"));
   }
 
-  /** Records of the stream after each consumer's checkpoint, by consumer (its checkpoint file's name). */
+  /**
+   * Records of the stream after each consumer's checkpoint, by consumer (its checkpoint file's name).
+   * Each shard is read once, from the checkpoint furthest behind, for all consumers: the reading
+   * goes through the same DynamoDB Local as the load, so it is kept to one pass.
+   */
   private static Map<String, Long> lag(URI base, Path data, String streamArn) throws Exception {
-    Map<String, Long> lag = new LinkedHashMap<>();
     JsonNode shards = dynamo(base, "DynamoDBStreams_20120810.DescribeStream", Json.object().put("StreamArn", streamArn))
         .path("StreamDescription").path("Shards");
     Path dir = data.resolve("checkpoints");
@@ -387,35 +399,59 @@ public final class Benchmark {
     try (Stream<Path> list = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
       files = list.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
     }
+    Map<String, JsonNode> checkpoints = new LinkedHashMap<>();
     for (Path file : files) {
-      JsonNode checkpoints;
-      try {
-        checkpoints = Json.parse(Files.readAllBytes(file));
-      } catch (RuntimeException | IOException e) {
-        continue; // being rewritten: read it next time
-      }
-      long behind = 0;
-      for (JsonNode shard : shards) {
-        String shardId = shard.path("ShardId").asText();
-        ObjectNode request = Json.object().put("StreamArn", streamArn).put("ShardId", shardId);
-        if (checkpoints.hasNonNull(shardId)) {
-          request.put("ShardIteratorType", "AFTER_SEQUENCE_NUMBER").put("SequenceNumber", checkpoints.get(shardId).asText());
-        } else {
-          request.put("ShardIteratorType", "TRIM_HORIZON");
-        }
-        String iterator = dynamo(base, "DynamoDBStreams_20120810.GetShardIterator", request).path("ShardIterator").asText(null);
-        while (iterator != null) {
-          JsonNode page = dynamo(base, "DynamoDBStreams_20120810.GetRecords",
-              Json.object().put("ShardIterator", iterator).put("Limit", 1000));
-          int count = page.path("Records").size();
-          behind += count;
-          iterator = count == 0 ? null : page.path("NextShardIterator").asText(null);
-        }
-      }
       String name = file.getFileName().toString();
-      lag.put(name.substring(0, name.length() - ".json".length()), behind);
+      try {
+        checkpoints.put(name.substring(0, name.length() - ".json".length()), Json.parse(Files.readAllBytes(file)));
+      } catch (RuntimeException | IOException e) {
+        // Being rewritten: read it next time.
+      }
+    }
+    Map<String, Long> lag = new LinkedHashMap<>();
+    checkpoints.keySet().forEach(consumer -> lag.put(consumer, 0L));
+    for (JsonNode shard : shards) {
+      String shardId = shard.path("ShardId").asText();
+      // Sequence numbers are decimal strings: compared as numbers. None: the consumer has read nothing.
+      Map<String, BigInteger> after = new LinkedHashMap<>();
+      checkpoints.forEach((consumer, json) -> after.put(consumer,
+          json.hasNonNull(shardId) ? new BigInteger(json.get(shardId).asText()) : BigInteger.valueOf(-1)));
+      BigInteger from = after.values().stream().min(BigInteger::compareTo).orElse(null);
+      if (from == null) {
+        continue;
+      }
+      ObjectNode request = Json.object().put("StreamArn", streamArn).put("ShardId", shardId);
+      if (from.signum() >= 0) {
+        request.put("ShardIteratorType", "AFTER_SEQUENCE_NUMBER").put("SequenceNumber", checkpointText(checkpoints, shardId, from));
+      } else {
+        request.put("ShardIteratorType", "TRIM_HORIZON");
+      }
+      String iterator = dynamo(base, "DynamoDBStreams_20120810.GetShardIterator", request).path("ShardIterator").asText(null);
+      while (iterator != null) {
+        JsonNode page = dynamo(base, "DynamoDBStreams_20120810.GetRecords",
+            Json.object().put("ShardIterator", iterator).put("Limit", 1000));
+        for (JsonNode record : page.path("Records")) {
+          BigInteger sequence = new BigInteger(record.path("dynamodb").path("SequenceNumber").asText());
+          after.forEach((consumer, checkpoint) -> {
+            if (sequence.compareTo(checkpoint) > 0) {
+              lag.merge(consumer, 1L, Long::sum);
+            }
+          });
+        }
+        iterator = page.path("Records").isEmpty() ? null : page.path("NextShardIterator").asText(null);
+      }
     }
     return lag;
+  }
+
+  /** The checkpoint's own text (its zero padding) for the sequence number {@code value}. */
+  private static String checkpointText(Map<String, JsonNode> checkpoints, String shardId, BigInteger value) {
+    for (JsonNode json : checkpoints.values()) {
+      if (json.hasNonNull(shardId) && new BigInteger(json.get(shardId).asText()).equals(value)) {
+        return json.get(shardId).asText();
+      }
+    }
+    return value.toString();
   }
 
   private static JsonNode dynamo(URI base, String target, JsonNode body) throws Exception {
