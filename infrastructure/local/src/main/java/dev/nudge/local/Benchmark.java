@@ -248,8 +248,11 @@ public final class Benchmark {
     private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
     private final Thread thread;
     private volatile boolean stopped;
+    private volatile long readingSince;
+    private final long started;
 
     private LagSampler(URI base, Path data, String streamArn, long started) {
+      this.started = started;
       thread = new Thread(() -> {
         for (long next = started + EVERY_NANOS; !stopped; next += EVERY_NANOS) {
           long wait = next - System.nanoTime();
@@ -259,9 +262,11 @@ public final class Benchmark {
           if (stopped) {
             return;
           }
-          long at = System.nanoTime();
+          readingSince = System.nanoTime();
           try {
             Map<String, Long> lag = lag(base, data, streamArn);
+            readingSince = 0;
+            long at = System.nanoTime();
             if (stopped) {
               return;
             }
@@ -272,7 +277,7 @@ public final class Benchmark {
             if (stopped) {
               return;
             }
-            lines.add(String.format("  %5.1f s  (lag not read: %s)", (at - started) / 1e9, e));
+            lines.add(String.format("  %5.1f s  (lag not read: %s)", (System.nanoTime() - started) / 1e9, e));
           }
         }
       }, "bench-lag-sampler");
@@ -293,8 +298,13 @@ public final class Benchmark {
 
     void print() {
       System.out.println("stream lag during the load (records after each consumer's checkpoint, read every 5 s; "
-          + "the time is when the reading started):");
+          + "the time is when the reading ended):");
       lines.forEach(System.out::println);
+      long since = readingSince;
+      if (since != 0) {
+        // The reading queues behind the load at the same endpoint: a cloud that cannot keep up shows here too.
+        System.out.printf("  (a reading started at %.1f s had not finished when the load stopped)%n", (since - started) / 1e9);
+      }
     }
   }
 
@@ -387,13 +397,60 @@ public final class Benchmark {
   }
 
   /**
-   * Records of the stream after each consumer's checkpoint, by consumer (its checkpoint file's name).
-   * Each shard is read once, from the checkpoint furthest behind, for all consumers: the reading
-   * goes through the same DynamoDB Local as the load, so it is kept to one pass.
+   * Records of the stream after each consumer's checkpoint, by consumer (its checkpoint file's name),
+   * as they stand when the reading ends. Each shard is read once, from the checkpoint furthest
+   * behind, for all consumers (the reading goes through the same DynamoDB Local as the load, so it
+   * is kept to one pass); the checkpoints are read again at the end, so records written and
+   * consumed while the reading went on are not counted as lag.
    */
   private static Map<String, Long> lag(URI base, Path data, String streamArn) throws Exception {
     JsonNode shards = dynamo(base, "DynamoDBStreams_20120810.DescribeStream", Json.object().put("StreamArn", streamArn))
         .path("StreamDescription").path("Shards");
+    Map<String, JsonNode> before = checkpoints(data, Map.of());
+    Map<String, List<BigInteger>> read = new LinkedHashMap<>();
+    for (JsonNode shard : shards) {
+      String shardId = shard.path("ShardId").asText();
+      // Sequence numbers are decimal strings: compared as numbers. None: the consumer has read nothing.
+      String from = null;
+      boolean fromStart = before.isEmpty();
+      for (JsonNode json : before.values()) {
+        if (!json.hasNonNull(shardId)) {
+          fromStart = true;
+        } else if (from == null || new BigInteger(json.get(shardId).asText()).compareTo(new BigInteger(from)) < 0) {
+          from = json.get(shardId).asText();
+        }
+      }
+      ObjectNode request = Json.object().put("StreamArn", streamArn).put("ShardId", shardId);
+      if (fromStart || from == null) {
+        request.put("ShardIteratorType", "TRIM_HORIZON");
+      } else {
+        request.put("ShardIteratorType", "AFTER_SEQUENCE_NUMBER").put("SequenceNumber", from);
+      }
+      List<BigInteger> sequences = new ArrayList<>();
+      String iterator = dynamo(base, "DynamoDBStreams_20120810.GetShardIterator", request).path("ShardIterator").asText(null);
+      while (iterator != null) {
+        JsonNode page = dynamo(base, "DynamoDBStreams_20120810.GetRecords",
+            Json.object().put("ShardIterator", iterator).put("Limit", 1000));
+        page.path("Records").forEach(r -> sequences.add(new BigInteger(r.path("dynamodb").path("SequenceNumber").asText())));
+        iterator = page.path("Records").isEmpty() ? null : page.path("NextShardIterator").asText(null);
+      }
+      read.put(shardId, sequences);
+    }
+    Map<String, Long> lag = new LinkedHashMap<>();
+    checkpoints(data, before).forEach((consumer, json) -> {
+      long behind = 0;
+      for (Map.Entry<String, List<BigInteger>> shard : read.entrySet()) {
+        BigInteger checkpoint = json.hasNonNull(shard.getKey()) ? new BigInteger(json.get(shard.getKey()).asText())
+            : BigInteger.valueOf(-1);
+        behind += shard.getValue().stream().filter(sequence -> sequence.compareTo(checkpoint) > 0).count();
+      }
+      lag.put(consumer, behind);
+    });
+    return lag;
+  }
+
+  /** Each consumer's checkpoints (its file in checkpoints/), or {@code earlier}'s for a file being rewritten. */
+  private static Map<String, JsonNode> checkpoints(Path data, Map<String, JsonNode> earlier) throws IOException {
     Path dir = data.resolve("checkpoints");
     List<Path> files;
     try (Stream<Path> list = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
@@ -402,56 +459,16 @@ public final class Benchmark {
     Map<String, JsonNode> checkpoints = new LinkedHashMap<>();
     for (Path file : files) {
       String name = file.getFileName().toString();
+      String consumer = name.substring(0, name.length() - ".json".length());
       try {
-        checkpoints.put(name.substring(0, name.length() - ".json".length()), Json.parse(Files.readAllBytes(file)));
+        checkpoints.put(consumer, Json.parse(Files.readAllBytes(file)));
       } catch (RuntimeException | IOException e) {
-        // Being rewritten: read it next time.
-      }
-    }
-    Map<String, Long> lag = new LinkedHashMap<>();
-    checkpoints.keySet().forEach(consumer -> lag.put(consumer, 0L));
-    for (JsonNode shard : shards) {
-      String shardId = shard.path("ShardId").asText();
-      // Sequence numbers are decimal strings: compared as numbers. None: the consumer has read nothing.
-      Map<String, BigInteger> after = new LinkedHashMap<>();
-      checkpoints.forEach((consumer, json) -> after.put(consumer,
-          json.hasNonNull(shardId) ? new BigInteger(json.get(shardId).asText()) : BigInteger.valueOf(-1)));
-      BigInteger from = after.values().stream().min(BigInteger::compareTo).orElse(null);
-      if (from == null) {
-        continue;
-      }
-      ObjectNode request = Json.object().put("StreamArn", streamArn).put("ShardId", shardId);
-      if (from.signum() >= 0) {
-        request.put("ShardIteratorType", "AFTER_SEQUENCE_NUMBER").put("SequenceNumber", checkpointText(checkpoints, shardId, from));
-      } else {
-        request.put("ShardIteratorType", "TRIM_HORIZON");
-      }
-      String iterator = dynamo(base, "DynamoDBStreams_20120810.GetShardIterator", request).path("ShardIterator").asText(null);
-      while (iterator != null) {
-        JsonNode page = dynamo(base, "DynamoDBStreams_20120810.GetRecords",
-            Json.object().put("ShardIterator", iterator).put("Limit", 1000));
-        for (JsonNode record : page.path("Records")) {
-          BigInteger sequence = new BigInteger(record.path("dynamodb").path("SequenceNumber").asText());
-          after.forEach((consumer, checkpoint) -> {
-            if (sequence.compareTo(checkpoint) > 0) {
-              lag.merge(consumer, 1L, Long::sum);
-            }
-          });
+        if (earlier.containsKey(consumer)) {
+          checkpoints.put(consumer, earlier.get(consumer));
         }
-        iterator = page.path("Records").isEmpty() ? null : page.path("NextShardIterator").asText(null);
       }
     }
-    return lag;
-  }
-
-  /** The checkpoint's own text (its zero padding) for the sequence number {@code value}. */
-  private static String checkpointText(Map<String, JsonNode> checkpoints, String shardId, BigInteger value) {
-    for (JsonNode json : checkpoints.values()) {
-      if (json.hasNonNull(shardId) && new BigInteger(json.get(shardId).asText()).equals(value)) {
-        return json.get(shardId).asText();
-      }
-    }
-    return value.toString();
+    return checkpoints;
   }
 
   private static JsonNode dynamo(URI base, String target, JsonNode body) throws Exception {

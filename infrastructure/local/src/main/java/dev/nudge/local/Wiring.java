@@ -486,6 +486,15 @@ final class Wiring {
           }
           parallelization = Integer.parseInt(text);
         }
+        // An A/B switch for the benchmark (docs/benchmarks.md): every mapping at one factor, the
+        // template unchanged. Lambda's range still applies.
+        String override = System.getProperty("nudge.local.streamParallelization");
+        if (override != null) {
+          if (!override.matches("\\d{1,2}") || Integer.parseInt(override) < 1 || Integer.parseInt(override) > 10) {
+            throw new IllegalArgumentException("-Dnudge.local.streamParallelization must be from 1 to 10, not " + override);
+          }
+          parallelization = Integer.parseInt(override);
+        }
         String destination = p.path("DestinationConfig").path("OnFailure").path("Destination").asText(null);
         if (!p.path("Enabled").asBoolean(true)) {
           log.add("stream", function.logicalId() + "." + e.getKey() + " is disabled in the template", null);
