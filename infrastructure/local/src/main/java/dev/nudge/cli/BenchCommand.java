@@ -17,6 +17,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--clients", paramLabel = "N", defaultValue = "8", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
   int clients;
 
+  @Option(names = "--rate", paramLabel = "N", description = "Send at most N requests a second in all, each at its "
+      + "scheduled time (latency counted from it); default: as fast as the clients get answers.")
+  Integer rate;
+
   @Option(names = "--in-memory", description = "Measure tracking against an in-memory cloud.")
   boolean inMemory;
 
@@ -45,6 +49,12 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (noStarts) {
       args.add("--no-starts");
+    }
+    if (rate != null) {
+      if (rate < 1) {
+        throw CliException.usage("--rate must be at least 1");
+      }
+      args.addAll(List.of("--rate", Integer.toString(rate)));
     }
     if (emails != null) {
       if (emails < 0) {

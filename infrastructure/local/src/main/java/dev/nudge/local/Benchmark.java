@@ -3,6 +3,7 @@ package dev.nudge.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,16 +23,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * {@code ./nudge bench [--seconds N] [--clients N] [--in-memory] [--emails N] [--no-starts] [--jfr FILE]
+ * {@code ./nudge bench [--seconds N] [--clients N] [--rate N] [--in-memory] [--emails N] [--no-starts] [--jfr FILE]
  * [--cloud-opts "JVM OPTIONS"] [--classes DIR]}: starts {@code ./nudge local} as a separate process on a
  * fresh data folder and measures
  * <ol>
  *   <li>the time from the command to a ready HTTP port, cold (tables created) and warm (restart on
  *       the persisted data), unless {@code --no-starts};
  *   <li>signed {@code POST /v1/track} requests per second through the local HTTP API from N client
- *       threads, with the data persisted, and the stream's lag behind the writes when the load stops:
- *       how many records each stream consumer (the router, the contact-state function) still had to
- *       read, and how long it took them to catch up;
+ *       threads, with the data persisted, and the stream's lag behind the writes every 5 s during the
+ *       load and when it stops: how many records each stream consumer (the router, the contact-state
+ *       function) still had to read, and how long it took them to catch up. With {@code --rate N} the
+ *       clients together send at most N requests a second, each at its scheduled time, and a
+ *       request's latency counts from that time (a request sent late because the cloud was slow
+ *       counts its wait: no coordinated omission); without it they send as fast as answers come;
  *   <li>event to first e-mail, warm: a published workflow whose first step sends an e-mail, a
  *       subscribed contact, then its trigger event; the time from the track request to the message
  *       in the outbox, one event at a time after a few warm-up events.
@@ -50,7 +54,7 @@ public final class Benchmark {
   private Benchmark() {}
 
   private record Options(int seconds, int clients, boolean inMemory, String jfr, boolean starts, String cloudOpts,
-      String classes, int emails) {}
+      String classes, int emails, int rate) {}
 
   public static void main(String[] args) throws Exception {
     int seconds = 20;
@@ -61,6 +65,7 @@ public final class Benchmark {
     String cloudOpts = null;
     String classes = null;
     int emails = 60;
+    int rate = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--in-memory" -> inMemory = true;
@@ -71,10 +76,14 @@ public final class Benchmark {
         case "--cloud-opts" -> cloudOpts = args[++i];
         case "--classes" -> classes = args[++i];
         case "--emails" -> emails = Integer.parseInt(args[++i]);
+        case "--rate" -> rate = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    Options options = new Options(seconds, clients, inMemory, jfr, starts, cloudOpts, classes, emails);
+    if (rate < 0) {
+      throw new IllegalArgumentException("--rate must be 0 (unpaced) or more");
+    }
+    Options options = new Options(seconds, clients, inMemory, jfr, starts, cloudOpts, classes, emails, rate);
     Path data = Files.createTempDirectory("nudge-bench");
     int port = 18900 + (int) (ProcessHandle.current().pid() % 50);
     System.out.println("Local cloud benchmark: data " + data + ", port " + port + ", " + Runtime.getRuntime().availableProcessors()
@@ -96,9 +105,11 @@ public final class Benchmark {
       System.out.printf("command to ready, measured start:          %d ms%n", ready);
       String[] key = signingKey(data);
       URI base = URI.create("http://127.0.0.1:" + port);
-      track(base, key, clients, seconds, inMemory, cloud);
+      String streamArn = inMemory ? null : dynamo(base, "DynamoDB_20120810.DescribeTable",
+          Json.object().put("TableName", "nudge-EventsTable")).path("Table").path("LatestStreamArn").asText();
+      track(base, key, clients, rate, seconds, inMemory, cloud, data, streamArn);
       if (!inMemory) {
-        streamLag(base, data);
+        streamLag(base, data, streamArn);
       }
       if (emails > 0) {
         firstEmail(base, key, data, emails, inMemory);
@@ -190,8 +201,8 @@ public final class Benchmark {
     return process.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
   }
 
-  private static void track(URI base, String[] key, int clients, int seconds, boolean inMemoryRun, Process cloud)
-      throws Exception {
+  private static void track(URI base, String[] key, int clients, int rate, int seconds, boolean inMemoryRun, Process cloud,
+      Path data, String streamArn) throws Exception {
     URI uri = base.resolve("/v1/track");
     AtomicLong sequence = new AtomicLong();
     AtomicLong errors = new AtomicLong();
@@ -199,39 +210,140 @@ public final class Benchmark {
     // Warm-up: the first request constructs the handler (a cold start), then a few seconds of the
     // same load so the JIT has compiled the hot path before the measured part.
     send(uri, key, trackBody("warmup-" + System.nanoTime(), "page.viewed", "bench-0"), errors);
-    load(uri, key, clients, WARM_UP_SECONDS, "warmup-", new AtomicLong(), new AtomicLong(),
+    // Paced like the measured part (when --rate is given), so the warm-up leaves no backlog behind.
+    load(uri, key, clients, rate, WARM_UP_SECONDS, "warmup-", new AtomicLong(), new AtomicLong(),
         Collections.synchronizedList(new ArrayList<>()));
     long cpuBefore = cpuMillis(cloud);
     long started = System.nanoTime();
-    load(uri, key, clients, seconds, "bench-", sequence, errors, latencies);
+    LagSampler sampler = streamArn == null ? null : LagSampler.start(base, data, streamArn, started);
+    try {
+      load(uri, key, clients, rate, seconds, "bench-", sequence, errors, latencies);
+    } finally {
+      if (sampler != null) {
+        sampler.stop();
+      }
+    }
     double elapsed = (System.nanoTime() - started) / 1e9;
     long cpu = cpuMillis(cloud) - cpuBefore;
     List<Long> sorted = new ArrayList<>(latencies);
     Collections.sort(sorted);
-    System.out.printf("POST /v1/track (signed, " + (inMemoryRun ? "in memory" : "persisted") + ", %d clients, %d s): %d requests, %.0f req/s, p50 %.1f ms, "
-            + "p99 %.1f ms, errors %d; the cloud's CPU time %.1f ms per request (%.0f%% of the machine's CPUs)%n", clients, seconds,
+    System.out.printf("POST /v1/track (signed, " + (inMemoryRun ? "in memory" : "persisted") + ", %d clients, "
+            + (rate > 0 ? "paced at %d req/s, ".formatted(rate) : "") + "%d s): %d requests, %.0f req/s, p50 %.1f ms, "
+            + "p99 %.1f ms" + (rate > 0 ? " (from each request's scheduled time)" : "") + ", errors %d; "
+            + "the cloud's CPU time %.1f ms per request (%.0f%% of the machine's CPUs)%n", clients, seconds,
         sorted.size(), sorted.size() / elapsed, sorted.get(sorted.size() / 2) / 1000.0,
         sorted.get((int) (sorted.size() * 0.99)) / 1000.0, errors.get(), (double) cpu / sorted.size(),
         100.0 * cpu / 1000.0 / elapsed / Runtime.getRuntime().availableProcessors());
+    if (sampler != null) {
+      sampler.print();
+    }
+  }
+
+  /**
+   * Each stream consumer's lag every 5 s while the load runs (on its own thread, so the clients'
+   * pace does not wait for it): a lag that keeps growing means the consumer cannot keep up.
+   */
+  private static final class LagSampler {
+    private static final long EVERY_NANOS = Duration.ofSeconds(5).toNanos();
+    private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    private final Thread thread;
+    private volatile boolean stopped;
+    private volatile long readingSince;
+    private final long started;
+
+    private LagSampler(URI base, Path data, String streamArn, long started) {
+      this.started = started;
+      thread = new Thread(() -> {
+        for (long next = started + EVERY_NANOS; !stopped; next += EVERY_NANOS) {
+          long wait = next - System.nanoTime();
+          if (wait > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          }
+          if (stopped) {
+            return;
+          }
+          readingSince = System.nanoTime();
+          try {
+            Map<String, Long> lag = lag(base, data, streamArn);
+            readingSince = 0;
+            long at = System.nanoTime();
+            if (stopped) {
+              return;
+            }
+            StringBuilder line = new StringBuilder(String.format("  %5.1f s", (at - started) / 1e9));
+            lag.forEach((consumer, behind) -> line.append(String.format("  %s %d", consumer, behind)));
+            lines.add(line.toString());
+          } catch (Exception e) {
+            if (stopped) {
+              return;
+            }
+            lines.add(String.format("  %5.1f s  (lag not read: %s)", (System.nanoTime() - started) / 1e9, e));
+          }
+        }
+      }, "bench-lag-sampler");
+      thread.setDaemon(true);
+    }
+
+    static LagSampler start(URI base, Path data, String streamArn, long started) {
+      LagSampler sampler = new LagSampler(base, data, streamArn, started);
+      sampler.thread.start();
+      return sampler;
+    }
+
+    /** Ends the series; a reading still under way finishes on its own and is not kept. */
+    void stop() {
+      stopped = true;
+      java.util.concurrent.locks.LockSupport.unpark(thread);
+    }
+
+    void print() {
+      System.out.println("stream lag during the load (records after each consumer's checkpoint, read every 5 s; "
+          + "the time is when the reading ended):");
+      lines.forEach(System.out::println);
+      long since = readingSince;
+      if (since != 0) {
+        // The reading queues behind the load at the same endpoint: a cloud that cannot keep up shows here too.
+        System.out.printf("  (a reading started at %.1f s had not finished when the load stopped)%n", (since - started) / 1e9);
+      }
+    }
   }
 
   private static final int WARM_UP_SECONDS = 5;
 
-  /** {@code clients} threads sending distinct page views over 1,024 contacts for {@code seconds}. */
-  private static void load(URI uri, String[] key, int clients, int seconds, String prefix, AtomicLong sequence,
+  /**
+   * {@code clients} threads sending distinct page views over 1,024 contacts for {@code seconds}: as
+   * fast as answers come, or with {@code rate} above 0 request k at start + k / rate seconds, taken
+   * by whichever client is free (late when all were busy: the latency then counts the wait).
+   */
+  private static void load(URI uri, String[] key, int clients, int rate, int seconds, String prefix, AtomicLong sequence,
       AtomicLong errors, List<Long> latencies) throws Exception {
-    long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    long start = System.nanoTime();
+    long end = start + Duration.ofSeconds(seconds).toNanos();
+    AtomicLong scheduled = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     List<Future<?>> futures = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       futures.add(pool.submit(() -> {
-        while (System.nanoTime() < end) {
-          long t = System.nanoTime();
+        while (true) {
+          long t;
+          if (rate > 0) {
+            t = start + scheduled.getAndIncrement() * 1_000_000_000L / rate;
+            if (t >= end) {
+              return null;
+            }
+            for (long wait = t - System.nanoTime(); wait > 0; wait = t - System.nanoTime()) {
+              java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+          } else {
+            t = System.nanoTime();
+            if (t >= end) {
+              return null;
+            }
+          }
           String id = prefix + sequence.incrementAndGet();
           send(uri, key, trackBody(id, "page.viewed", "bench-" + (id.hashCode() & 1023)), errors);
           latencies.add((System.nanoTime() - t) / 1000);
         }
-        return null;
       }));
     }
     for (Future<?> f : futures) {
@@ -262,9 +374,7 @@ public final class Benchmark {
    * long until it caught up: the records after its checkpoint (the position the local event source
    * mapping keeps in {@code checkpoints/}), read through the DynamoDB Streams API.
    */
-  private static void streamLag(URI base, Path data) throws Exception {
-    String streamArn = dynamo(base, "DynamoDB_20120810.DescribeTable", Json.object().put("TableName", "nudge-EventsTable"))
-        .path("Table").path("LatestStreamArn").asText();
+  private static void streamLag(URI base, Path data, String streamArn) throws Exception {
     long stopped = System.nanoTime();
     Map<String, Long> atStop = lag(base, data, streamArn);
     Map<String, Long> caughtUp = new LinkedHashMap<>();
@@ -286,45 +396,79 @@ public final class Benchmark {
         consumer, behind, caughtUp.containsKey(consumer) ? caughtUp.get(consumer) + " ms" : "more than 5 minutes"));
   }
 
-  /** Records of the stream after each consumer's checkpoint, by consumer (its checkpoint file's name). */
+  /**
+   * Records of the stream after each consumer's checkpoint, by consumer (its checkpoint file's name),
+   * as they stand when the reading ends. Each shard is read once, from the checkpoint furthest
+   * behind, for all consumers (the reading goes through the same DynamoDB Local as the load, so it
+   * is kept to one pass); the checkpoints are read again at the end, so records written and
+   * consumed while the reading went on are not counted as lag.
+   */
   private static Map<String, Long> lag(URI base, Path data, String streamArn) throws Exception {
-    Map<String, Long> lag = new LinkedHashMap<>();
     JsonNode shards = dynamo(base, "DynamoDBStreams_20120810.DescribeStream", Json.object().put("StreamArn", streamArn))
         .path("StreamDescription").path("Shards");
+    Map<String, JsonNode> before = checkpoints(data, Map.of());
+    Map<String, List<BigInteger>> read = new LinkedHashMap<>();
+    for (JsonNode shard : shards) {
+      String shardId = shard.path("ShardId").asText();
+      // Sequence numbers are decimal strings: compared as numbers. None: the consumer has read nothing.
+      String from = null;
+      boolean fromStart = before.isEmpty();
+      for (JsonNode json : before.values()) {
+        if (!json.hasNonNull(shardId)) {
+          fromStart = true;
+        } else if (from == null || new BigInteger(json.get(shardId).asText()).compareTo(new BigInteger(from)) < 0) {
+          from = json.get(shardId).asText();
+        }
+      }
+      ObjectNode request = Json.object().put("StreamArn", streamArn).put("ShardId", shardId);
+      if (fromStart || from == null) {
+        request.put("ShardIteratorType", "TRIM_HORIZON");
+      } else {
+        request.put("ShardIteratorType", "AFTER_SEQUENCE_NUMBER").put("SequenceNumber", from);
+      }
+      List<BigInteger> sequences = new ArrayList<>();
+      String iterator = dynamo(base, "DynamoDBStreams_20120810.GetShardIterator", request).path("ShardIterator").asText(null);
+      while (iterator != null) {
+        JsonNode page = dynamo(base, "DynamoDBStreams_20120810.GetRecords",
+            Json.object().put("ShardIterator", iterator).put("Limit", 1000));
+        page.path("Records").forEach(r -> sequences.add(new BigInteger(r.path("dynamodb").path("SequenceNumber").asText())));
+        iterator = page.path("Records").isEmpty() ? null : page.path("NextShardIterator").asText(null);
+      }
+      read.put(shardId, sequences);
+    }
+    Map<String, Long> lag = new LinkedHashMap<>();
+    checkpoints(data, before).forEach((consumer, json) -> {
+      long behind = 0;
+      for (Map.Entry<String, List<BigInteger>> shard : read.entrySet()) {
+        BigInteger checkpoint = json.hasNonNull(shard.getKey()) ? new BigInteger(json.get(shard.getKey()).asText())
+            : BigInteger.valueOf(-1);
+        behind += shard.getValue().stream().filter(sequence -> sequence.compareTo(checkpoint) > 0).count();
+      }
+      lag.put(consumer, behind);
+    });
+    return lag;
+  }
+
+  /** Each consumer's checkpoints (its file in checkpoints/), or {@code earlier}'s for a file being rewritten. */
+  private static Map<String, JsonNode> checkpoints(Path data, Map<String, JsonNode> earlier) throws IOException {
     Path dir = data.resolve("checkpoints");
     List<Path> files;
     try (Stream<Path> list = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
       files = list.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
     }
+    Map<String, JsonNode> checkpoints = new LinkedHashMap<>();
     for (Path file : files) {
-      JsonNode checkpoints;
-      try {
-        checkpoints = Json.parse(Files.readAllBytes(file));
-      } catch (RuntimeException | IOException e) {
-        continue; // being rewritten: read it next time
-      }
-      long behind = 0;
-      for (JsonNode shard : shards) {
-        String shardId = shard.path("ShardId").asText();
-        ObjectNode request = Json.object().put("StreamArn", streamArn).put("ShardId", shardId);
-        if (checkpoints.hasNonNull(shardId)) {
-          request.put("ShardIteratorType", "AFTER_SEQUENCE_NUMBER").put("SequenceNumber", checkpoints.get(shardId).asText());
-        } else {
-          request.put("ShardIteratorType", "TRIM_HORIZON");
-        }
-        String iterator = dynamo(base, "DynamoDBStreams_20120810.GetShardIterator", request).path("ShardIterator").asText(null);
-        while (iterator != null) {
-          JsonNode page = dynamo(base, "DynamoDBStreams_20120810.GetRecords",
-              Json.object().put("ShardIterator", iterator).put("Limit", 1000));
-          int count = page.path("Records").size();
-          behind += count;
-          iterator = count == 0 ? null : page.path("NextShardIterator").asText(null);
-        }
-      }
       String name = file.getFileName().toString();
-      lag.put(name.substring(0, name.length() - ".json".length()), behind);
+      String consumer = name.substring(0, name.length() - ".json".length());
+      try {
+        checkpoints.put(consumer, Json.parse(Files.readAllBytes(file)));
+      } catch (RuntimeException | IOException e) {
+        if (earlier.containsKey(consumer)) {
+          checkpoints.put(consumer, earlier.get(consumer));
+        }
+      }
     }
-    return lag;
+    return checkpoints;
   }
 
   private static JsonNode dynamo(URI base, String target, JsonNode body) throws Exception {

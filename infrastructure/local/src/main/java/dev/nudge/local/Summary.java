@@ -44,7 +44,8 @@ final class Summary {
     for (StreamPoller p : cloud.pollers()) {
       StreamPoller.Config c = p.config();
       s.append("  ").append(c.tableName()).append(" → ").append(c.functionLogicalId()).append(" (batch ")
-          .append(c.batchSize()).append(", retries ").append(c.maximumRetryAttempts() < 0 ? "until expiry" : c.maximumRetryAttempts())
+          .append(c.batchSize()).append(c.parallelizationFactor() > 1 ? ", " + c.parallelizationFactor() + " batches at once" : "")
+          .append(", retries ").append(c.maximumRetryAttempts() < 0 ? "until expiry" : c.maximumRetryAttempts())
           .append(c.bisect() ? ", bisect" : "").append(c.reportItemFailures() ? ", item failures" : "")
           .append(c.onFailureDestination() == null ? "" : ", failures recorded to failures/*.jsonl").append(")\n");
     }

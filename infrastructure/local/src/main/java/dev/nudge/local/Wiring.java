@@ -475,6 +475,26 @@ final class Wiring {
           JsonNode pattern = filter.path("Pattern");
           filters.add(EventPattern.of(pattern.isTextual() ? Json.parse(pattern.asText()) : pattern));
         }
+        // Lambda's range: up to ten batches of one shard at once, ordered per partition key.
+        int parallelization = 1;
+        if (p.has("ParallelizationFactor")) {
+          JsonNode factor = p.path("ParallelizationFactor");
+          String text = factor.asText();
+          if (!(factor.isIntegralNumber() || factor.isTextual()) || !text.matches("\\d{1,2}")
+              || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 10) {
+            throw TemplateException.at(where + ".ParallelizationFactor", "must be a whole number from 1 to 10, not " + factor);
+          }
+          parallelization = Integer.parseInt(text);
+        }
+        // An A/B switch for the benchmark (docs/benchmarks.md): every mapping at one factor, the
+        // template unchanged. Lambda's range still applies.
+        String override = System.getProperty("nudge.local.streamParallelization");
+        if (override != null) {
+          if (!override.matches("\\d{1,2}") || Integer.parseInt(override) < 1 || Integer.parseInt(override) > 10) {
+            throw new IllegalArgumentException("-Dnudge.local.streamParallelization must be from 1 to 10, not " + override);
+          }
+          parallelization = Integer.parseInt(override);
+        }
         String destination = p.path("DestinationConfig").path("OnFailure").path("Destination").asText(null);
         if (!p.path("Enabled").asBoolean(true)) {
           log.add("stream", function.logicalId() + "." + e.getKey() + " is disabled in the template", null);
@@ -482,7 +502,7 @@ final class Wiring {
         }
         pollers.add(new StreamPoller(new StreamPoller.Config(function.logicalId(), e.getKey(), table.name(),
             table.streamArn(), position, p.path("BatchSize").asInt(100), p.path("MaximumRetryAttempts").asInt(-1),
-            p.path("BisectBatchOnFunctionError").asBoolean(false), reportFailures, destination, filters),
+            p.path("BisectBatchOnFunctionError").asBoolean(false), reportFailures, destination, filters, parallelization),
             function, functions, dynamo, log, clock, dataDir));
       });
     }

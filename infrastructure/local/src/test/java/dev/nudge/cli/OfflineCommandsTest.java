@@ -148,6 +148,22 @@ class OfflineCommandsTest {
     }
 
     @Test
+    void handsAPacedRateToTheBenchmark() {
+      BenchCommand bench = parse(new BenchCommand(), "--no-starts", "--rate", "150");
+
+      assertThat(bench.benchmarkArguments()).containsExactly("--seconds", "20", "--clients", "8", "--no-starts",
+          "--rate", "150");
+    }
+
+    @Test
+    void aRateBelowOneIsAUsageError() {
+      Cli.Result result = cli.run("bench", "--rate", "0");
+
+      assertThat(result.code()).isEqualTo(2);
+      assertThat(result.err()).contains("--rate");
+    }
+
+    @Test
     void anUnknownOptionIsAUsageError() {
       Cli.Result result = cli.run("bench", "--rounds", "3");
 

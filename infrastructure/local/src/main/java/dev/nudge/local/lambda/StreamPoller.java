@@ -23,6 +23,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One DynamoDB stream event source mapping, run as Lambda runs it: poll the stream (four times
@@ -34,11 +39,31 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * SNS are not emulated, so the destination is named in the record, not delivered to.
  * Shards are read parents first; the position reached is kept in {@code checkpoints/} so a
  * restart does not replay the stream.
+ *
+ * <p>ParallelizationFactor N (1–10) is honoured as Lambda does: a page of up to BatchSize × N
+ * records is split into N lanes by the hash of each record's partition key (the table's HASH key),
+ * each lane delivered in stream order as batches of up to BatchSize on its own thread, with its own
+ * retries, bisection and item failures; the page is checkpointed once every lane is done. A key's
+ * records therefore keep their order, and a lane still retrying holds the checkpoint before the
+ * page, so a restart replays it rather than skipping it. With N = 1 the poller thread delivers the
+ * page (of up to BatchSize records) itself, as one batch.
  */
 public final class StreamPoller implements AutoCloseable {
   public record Config(String functionLogicalId, String eventName, String tableName, String streamArn,
       String startingPosition, int batchSize, int maximumRetryAttempts, boolean bisect, boolean reportItemFailures,
-      String onFailureDestination, List<dev.nudge.local.events.EventPattern> filters) {}
+      String onFailureDestination, List<dev.nudge.local.events.EventPattern> filters, int parallelizationFactor) {
+
+    /** The mapping as Lambda's defaults have it for what the template leaves out: one batch at a time. */
+    public Config(String functionLogicalId, String eventName, String tableName, String streamArn,
+        String startingPosition, int batchSize, int maximumRetryAttempts, boolean bisect, boolean reportItemFailures,
+        String onFailureDestination, List<dev.nudge.local.events.EventPattern> filters) {
+      this(functionLogicalId, eventName, tableName, streamArn, startingPosition, batchSize, maximumRetryAttempts, bisect,
+          reportItemFailures, onFailureDestination, filters, 1);
+    }
+  }
+
+  /** GetRecords returns at most 1,000 records a call. */
+  private static final int MAX_PAGE = 1000;
 
   private final Config config;
   private final LocalFunction function;
@@ -54,6 +79,10 @@ public final class StreamPoller implements AutoCloseable {
   private volatile boolean closed;
   private volatile long processedRecords;
   private Thread thread;
+  /** The lanes' threads when ParallelizationFactor is above 1; null otherwise. */
+  private final ExecutorService lanes;
+  /** The table's partition (HASH) key attribute, read once by DescribeTable when there are lanes. */
+  private volatile String partitionKey;
   // Idle detection (LocalCloud.awaitIdle): polls are numbered as they start; a poll is clean when it
   // read every open shard to its end and found nothing (no record, no stale cursor, no shard closed).
   private final Object idleLock = new Object();
@@ -74,6 +103,16 @@ public final class StreamPoller implements AutoCloseable {
     this.clock = clock;
     this.dataDir = dataDir;
     loadCheckpoints();
+    if (config.parallelizationFactor() > 1) {
+      AtomicInteger lane = new AtomicInteger();
+      this.lanes = Executors.newFixedThreadPool(config.parallelizationFactor(), task -> {
+        Thread t = new Thread(task, "nudge-stream-" + function.logicalId() + "-lane-" + lane.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+    } else {
+      this.lanes = null;
+    }
   }
 
   public Config config() {
@@ -208,7 +247,7 @@ public final class StreamPoller implements AutoCloseable {
       JsonNode page;
       try {
         page = dynamo.call("DynamoDBStreams_20120810.GetRecords",
-            Json.object().put("ShardIterator", iterator).put("Limit", config.batchSize()));
+            Json.object().put("ShardIterator", iterator).put("Limit", pageSize()));
       } catch (DynamoDbServer.DynamoDbError e) {
         if (!STALE_ITERATOR.contains(e.type())) {
           throw e;
@@ -225,6 +264,11 @@ public final class StreamPoller implements AutoCloseable {
       if (!records.isEmpty()) {
         worked = true;
         deliver(shardId, records);
+        if (closed) {
+          // Stopped while a batch was still being retried: what it held is not done, so the
+          // checkpoint stays before the page and the next start delivers it again.
+          return worked;
+        }
         checkpoint(shardId, records.get(records.size() - 1).path("dynamodb").path("SequenceNumber").asText());
       }
       String next = page.path("NextShardIterator").asText(null);
@@ -268,9 +312,103 @@ public final class StreamPoller implements AutoCloseable {
       }
     }
     if (!records.isEmpty()) {
-      process(shardId, records, 0);
+      if (lanes == null) {
+        process(shardId, records, 0);
+      } else {
+        deliverInLanes(shardId, records);
+      }
     }
     processedRecords += raw.size();
+  }
+
+  /** A page's records: BatchSize with one lane (as before lanes), BatchSize × N with N, at most 1,000. */
+  private int pageSize() {
+    int factor = config.parallelizationFactor();
+    return factor <= 1 ? config.batchSize() : (int) Math.min(MAX_PAGE, (long) config.batchSize() * factor);
+  }
+
+  /**
+   * Splits the page by partition key into the lanes and delivers each lane's records in order, as
+   * batches of up to BatchSize, all lanes at once; returns when every lane is done (delivered or
+   * given up), so the caller's checkpoint never passes a record still being retried.
+   */
+  private void deliverInLanes(String shardId, List<JsonNode> records) throws InterruptedException {
+    int factor = config.parallelizationFactor();
+    String key = partitionKey();
+    List<List<JsonNode>> byLane = new ArrayList<>();
+    for (int i = 0; i < factor; i++) {
+      byLane.add(new ArrayList<>());
+    }
+    for (JsonNode record : records) {
+      byLane.get(lane(record.path("dynamodb").path("Keys").path(key), factor)).add(record);
+    }
+    List<Future<?>> running = new ArrayList<>();
+    for (List<JsonNode> lane : byLane) {
+      if (lane.isEmpty()) {
+        continue;
+      }
+      running.add(lanes.submit(() -> {
+        for (int from = 0; from < lane.size() && !closed; from += config.batchSize()) {
+          process(shardId, new ArrayList<>(lane.subList(from, Math.min(lane.size(), from + config.batchSize()))), 0);
+        }
+        return null;
+      }));
+    }
+    RuntimeException failed = null;
+    try {
+      for (Future<?> lane : running) {
+        try {
+          lane.get();
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof InterruptedException interrupted) {
+            throw interrupted;
+          }
+          if (e.getCause() instanceof Error error) {
+            throw error;
+          }
+          // Every lane is awaited before the error is raised: the page is read again from the
+          // last checkpoint, and a lane still running must not overlap its own redelivery.
+          failed = failed == null ? (RuntimeException) e.getCause() : failed;
+        }
+      }
+    } catch (InterruptedException e) {
+      running.forEach(lane -> lane.cancel(true));
+      throw e;
+    }
+    if (failed != null) {
+      throw failed;
+    }
+  }
+
+  /**
+   * The lane of a record by its partition key value (its attribute value as JSON, e.g.
+   * {@code {"S":"c-1"}}): one key always maps to one lane, so its records keep their order.
+   */
+  public static int lane(JsonNode partitionKeyValue, int lanes) {
+    int h = partitionKeyValue.toString().hashCode();
+    // Spread the bits: String.hashCode of ids that differ in their last character differ by little.
+    h ^= h >>> 16;
+    h *= 0x45d9f3b;
+    h ^= h >>> 16;
+    return Math.floorMod(h, lanes);
+  }
+
+  private String partitionKey() {
+    String key = partitionKey;
+    if (key == null) {
+      JsonNode schema = dynamo.call("DynamoDB_20120810.DescribeTable", Json.object().put("TableName", config.tableName()))
+          .path("Table").path("KeySchema");
+      for (JsonNode element : schema) {
+        if (element.path("KeyType").asText().equals("HASH")) {
+          key = element.path("AttributeName").asText();
+        }
+      }
+      if (key == null) {
+        throw new IllegalStateException("table " + config.tableName() + " has no HASH key");
+      }
+      partitionKey = key;
+    }
+    return key;
   }
 
   /** Delivers {@code records}, retrying and bisecting until they succeed or are given up. */
@@ -371,7 +509,7 @@ public final class StreamPoller implements AutoCloseable {
     return lowest;
   }
 
-  private void recordFailure(String shardId, List<JsonNode> records, Invocation invocation, int attempts) {
+  private synchronized void recordFailure(String shardId, List<JsonNode> records, Invocation invocation, int attempts) {
     ObjectNode failure = Json.object();
     ObjectNode requestContext = failure.putObject("requestContext");
     requestContext.put("requestId", UUID.randomUUID().toString());
@@ -445,6 +583,9 @@ public final class StreamPoller implements AutoCloseable {
     closed = true;
     if (thread != null) {
       thread.interrupt();
+    }
+    if (lanes != null) {
+      lanes.shutdownNow();
     }
     synchronized (idleLock) {
       idleLock.notifyAll();

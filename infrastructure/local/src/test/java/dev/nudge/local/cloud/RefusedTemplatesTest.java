@@ -83,6 +83,26 @@ class RefusedTemplatesTest {
   }
 
   @Test
+  void refusesAStreamParallelizationFactorOutsideLambdasRange() throws Exception {
+    refuses("""
+          T:
+            Type: AWS::DynamoDB::Table
+            Properties:
+              AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]
+              KeySchema: [{ AttributeName: id, KeyType: HASH }]
+              StreamSpecification: { StreamViewType: NEW_IMAGE }
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: dev.nudge.local.testing.RecordingHandler::handleRequest
+              Events:
+                S:
+                  Type: DynamoDB
+                  Properties: { Stream: !GetAtt T.StreamArn, StartingPosition: LATEST, ParallelizationFactor: 11 }
+        """, "Resources.Fn.Properties.Events.S.Properties.ParallelizationFactor", "1 to 10");
+  }
+
+  @Test
   void refusesATableProperyItCannotHonour() throws Exception {
     refuses("""
           T:
