@@ -673,6 +673,18 @@ public final class ContactRepository {
     throw new ConcurrentChangeException(contactId);
   }
 
+  /**
+   * Counts the first event of {@code type} of a profile just created (no counter can exist yet,
+   * so the update {@link #countEvent} tries first would fail): the creation alone, with its profile
+   * check. Anything but {@link Counted#FIRST_OF_TYPE} (the item appeared meanwhile, the profile is
+   * gone or merged) falls back to {@link #countEvent}.
+   */
+  public Counted countFirstEvent(String contactId, String sourceId, String type, Instant occurredAt, String seq) {
+    Counted created = createCounter(contactId, key(contactId, COUNT_PREFIX + type), type,
+        AttributeValue.fromS(Times.format(occurredAt)), seqAttribute(contactId, sourceId), AttributeValue.fromS(seq));
+    return created == Counted.FIRST_OF_TYPE ? created : countEvent(contactId, sourceId, type, occurredAt, seq);
+  }
+
   /** The counter's first event, with the profile check; null when the item appeared meanwhile. */
   private Counted createCounter(String contactId, Map<String, AttributeValue> k, String type, AttributeValue at,
       String seqName, AttributeValue sequence) {

@@ -39,7 +39,10 @@ public final class EventCounters {
     String target = contactId;
     boolean ensured = false;
     for (int hop = 0; hop < MAX_HOPS; hop++) {
-      switch (contacts.countEvent(target, contactId, type, occurredAt, seq)) {
+      // A profile this loop just created has no counter yet: create it without the failing update first.
+      var counted = ensured && target.equals(contactId) ? contacts.countFirstEvent(target, contactId, type, occurredAt, seq)
+          : contacts.countEvent(target, contactId, type, occurredAt, seq);
+      switch (counted) {
         case COUNTED:
           return Outcome.COUNTED;
         case FIRST_OF_TYPE:

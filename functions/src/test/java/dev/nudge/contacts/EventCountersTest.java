@@ -51,6 +51,20 @@ class EventCountersTest {
   }
 
   @Test
+  void theFirstEventOfAContactWithoutAProfileCreatesItAndItsCounterWithoutASecondFailedUpdate() {
+    store("new", "e1", "page.viewed", t0, null);
+    CountingDynamoDb counting = new CountingDynamoDb();
+    EventCounters counters = new EventCounters(new ContactRepository(counting.client(), stack.contactsTable),
+        new EventRepository(counting.client(), stack.eventsTable));
+
+    assertThat(counters.count("new", "e1", "page.viewed", t0, "101")).isEqualTo(EventCounters.Outcome.FIRST_OF_TYPE);
+
+    // The update that finds no counter, once: after creating the profile, the counter is created directly.
+    assertThat(counting.operations().stream().filter("UpdateItem"::equals)).hasSize(1);
+    assertThat(stats("new", "page.viewed").count()).isEqualTo(1);
+  }
+
+  @Test
   void anEventInOrderCostsTheConsumerOneWriteOfOneUnit() {
     stack.contacts.createIfAbsent("c1", t0);
     stack.counters.count("c1", "e1", "page.viewed", t0, "101");

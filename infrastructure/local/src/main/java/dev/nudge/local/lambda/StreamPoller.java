@@ -90,6 +90,17 @@ public final class StreamPoller implements AutoCloseable {
   private long lastCleanPoll;
   private boolean wakeRequested;
   private boolean pollUnclean;
+  /** Set by {@link #requestCleanPoll} until a clean poll: polls start at once, unpaced, meanwhile. */
+  private boolean cleanPollRequested;
+  /** Whether the last poll read a full page from some shard (more is waiting: read again at once). */
+  private volatile boolean lastPageFull;
+  /**
+   * The shortest time between two reads of the stream while records trickle in. Without it a
+   * consumer that keeps up re-reads the stream after every few records (each read a DescribeStream
+   * and a GetRecords, which DynamoDB Local makes costly), taking the CPU the writes need. Lambda
+   * reads a shard about four times a second; 50 ms keeps event to first e-mail short.
+   */
+  static final long MIN_POLL_INTERVAL_MILLIS = 50;
 
   private static final Set<String> STALE_ITERATOR = Set.of("TrimmedDataAccessException", "ExpiredIteratorException");
 
@@ -127,6 +138,13 @@ public final class StreamPoller implements AutoCloseable {
     return processedRecords;
   }
 
+  /** How many times the stream has been read (each poll reads every open shard once). */
+  public long pollsStarted() {
+    synchronized (idleLock) {
+      return pollsStarted;
+    }
+  }
+
   public void start() {
     dynamo.addWriteListener(this::wake);
     thread = new Thread(this::run, "nudge-stream-" + function.logicalId());
@@ -136,18 +154,30 @@ public final class StreamPoller implements AutoCloseable {
 
   private void run() {
     long backoff = 0;
+    long lastPollStarted = System.nanoTime() - 2 * MIN_POLL_INTERVAL_MILLIS * 1_000_000;
     while (!closed) {
       long poll;
-      synchronized (idleLock) {
-        poll = ++pollsStarted;
-      }
       try {
+        synchronized (idleLock) {
+          // Paced unless the last read filled a page or a clean poll is awaited (tests, awaitIdle).
+          long due = lastPollStarted + MIN_POLL_INTERVAL_MILLIS * 1_000_000;
+          while (!closed && !lastPageFull && !cleanPollRequested) {
+            long left = (due - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+              break;
+            }
+            idleLock.wait(left); // a write's wake does not end it: only a clean-poll request does
+          }
+          poll = ++pollsStarted;
+        }
+        lastPollStarted = System.nanoTime();
         pollUnclean = false;
         boolean worked = pollOnce();
         backoff = 0;
         synchronized (idleLock) {
           if (!worked && !pollUnclean) {
             lastCleanPoll = poll;
+            cleanPollRequested = false; // the awaited clean poll happened: pace again
           }
           idleLock.notifyAll();
           // A write (the listener registered in the constructor) or a clean-poll request wakes it at
@@ -192,6 +222,7 @@ public final class StreamPoller implements AutoCloseable {
   public long requestCleanPoll() {
     synchronized (idleLock) {
       wakeRequested = true;
+      cleanPollRequested = true;
       idleLock.notifyAll();
       return pollsStarted;
     }
@@ -218,6 +249,7 @@ public final class StreamPoller implements AutoCloseable {
 
   /** Reads each open shard once; true when any records were processed. */
   boolean pollOnce() throws InterruptedException {
+    lastPageFull = false;
     List<JsonNode> shards = new ArrayList<>();
     String startAfter = null;
     do {
@@ -263,6 +295,7 @@ public final class StreamPoller implements AutoCloseable {
       page.path("Records").forEach(records::add);
       if (!records.isEmpty()) {
         worked = true;
+        lastPageFull |= records.size() >= pageSize();
         deliver(shardId, records);
         if (closed) {
           // Stopped while a batch was still being retried: what it held is not done, so the

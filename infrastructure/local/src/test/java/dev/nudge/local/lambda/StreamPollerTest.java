@@ -62,6 +62,28 @@ class StreamPollerTest {
   }
 
   @Test
+  void whileRecordsTrickleInTheStreamIsReadAtMostEveryFiftyMilliseconds() throws Exception {
+    StreamPoller wired = cloud.pollers().get(0);
+    String table = wired.config().tableName();
+    cloud.awaitIdle();
+    long pollsBefore = wired.pollsStarted();
+    long start = System.nanoTime();
+    int records = 40;
+    for (int i = 0; i < records; i++) {
+      String key = "trickle-" + i;
+      dynamo.putItem(b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS(key))));
+      Thread.sleep(10);
+    }
+    long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+    long polls = wired.pollsStarted() - pollsBefore;
+
+    // Every write wakes the poller; unpaced it would read the stream after nearly each one. Only a
+    // full page (BatchSize x factor = 8 records) is read again at once.
+    assertThat(polls).isPositive()
+        .isLessThanOrEqualTo(elapsedMillis / 50 + records / (BATCH_SIZE * FACTOR) + 2);
+  }
+
+  @Test
   void takesTheParallelizationFactorFromTheTemplatesMapping() {
     assertThat(cloud.pollers()).singleElement()
         .satisfies(p -> assertThat(p.config().parallelizationFactor()).isEqualTo(FACTOR));
