@@ -85,6 +85,16 @@ final class LocalPage {
         }
         return Reply.json(200, cloud.dynamo().capacity().toJson(), "application/json");
       }
+      if (method.equals("GET") && path.equals("/_local/api/streams")) {
+        // Each stream event source mapping's progress: what a benchmark compares with what it wrote.
+        ObjectNode streams = Json.object();
+        var consumers = streams.putArray("consumers");
+        for (var poller : cloud.pollers()) {
+          consumers.addObject().put("consumer", poller.consumerName()).put("table", poller.config().tableName())
+              .put("processedRecords", poller.processedRecords());
+        }
+        return Reply.json(200, streams, "application/json");
+      }
       if (method.equals("GET") && path.equals("/_local/api/journeys")) {
         return Reply.json(200, journeys(), "application/json");
       }

@@ -138,6 +138,11 @@ public final class StreamPoller implements AutoCloseable {
     return processedRecords;
   }
 
+  /** The mapping's name as its checkpoint file has it: {@code <function name>.<event name>}. */
+  public String consumerName() {
+    return function.name() + "." + config.eventName();
+  }
+
   /** How many times the stream has been read (each poll reads every open shard once). */
   public long pollsStarted() {
     synchronized (idleLock) {

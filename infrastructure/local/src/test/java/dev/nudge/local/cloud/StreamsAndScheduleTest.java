@@ -69,6 +69,30 @@ class StreamsAndScheduleTest {
     assertThat(delivered.toString()).isEqualTo("fine|fine too|");
   }
 
+  private static JsonNode streams() throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(cloud.endpoint() + "/_local/api/streams")).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("consumers").get(0);
+  }
+
+  @Test
+  void reportsTheRecordsEachStreamMappingDelivered() throws Exception {
+    cloud.awaitIdle();
+    long before = streams().path("processedRecords").asLong();
+    try (DynamoDbClient dynamo = client(DynamoDbClient.builder(), cloud)) {
+      put(dynamo, "counted-1", "fine");
+      put(dynamo, "counted-2", "fine");
+    }
+    cloud.awaitIdle();
+
+    JsonNode consumer = streams();
+    assertThat(consumer.path("table").asText()).isEqualTo("nudge-ItemsTable");
+    assertThat(consumer.path("consumer").asText()).isEqualTo(cloud.pollers().get(0).consumerName());
+    assertThat(consumer.path("processedRecords").asLong()).isEqualTo(before + 2);
+    RecordingHandler.received("nudge-StreamFunction").clear(); // the other tests read what was delivered
+  }
+
   @Test
   void firesARateScheduleWhenTheClockIsAdvanced() throws Exception {
     RecordingHandler.received("nudge-TickFunction").clear();
