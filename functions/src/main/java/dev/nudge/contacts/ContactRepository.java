@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -631,17 +632,20 @@ public final class ContactRepository {
     Map<String, String> names = Map.of("#count", "count", "#seq", seqName);
     String fresh = "(attribute_not_exists(#seq) OR #seq < :seq)";
     for (int attempt = 0; attempt < TRANSACTION_ATTEMPTS; attempt++) {
+      Map<String, AttributeValue> item;
       try {
         ddb.updateItem(b -> b.tableName(table).key(k)
             .updateExpression("SET #count = #count + :one, lastAt = :at, #seq = :seq")
             .conditionExpression("attribute_exists(pk) AND " + fresh + " AND lastAt <= :at")
             .expressionAttributeNames(names)
-            .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":at", at, ":seq", sequence)));
+            .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":at", at, ":seq", sequence))
+            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
         return Counted.COUNTED;
       } catch (ConditionalCheckFailedException notTheCommonCase) {
-        // absent, applied already, or older than the newest counted: read which
+        // Absent, applied already, or older than the newest counted: the refusal carries the item
+        // as it stood (none when absent), so telling which costs no read.
+        item = notTheCommonCase.hasItem() ? notTheCommonCase.item() : Map.of();
       }
-      Map<String, AttributeValue> item = ddb.getItem(b -> b.tableName(table).key(k).consistentRead(true)).item();
       if (item == null || item.isEmpty()) {
         Counted created = createCounter(contactId, k, type, at, seqName, sequence);
         if (created != null) {
@@ -699,17 +703,19 @@ public final class ContactRepository {
           TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
               .conditionExpression("attribute_not_exists(pk)").build()).build(),
           TransactWriteItem.builder().conditionCheck(c -> c.tableName(table).key(key(contactId, PROFILE))
-              .conditionExpression("attribute_exists(pk) AND attribute_not_exists(mergedInto)")).build()));
+              .conditionExpression("attribute_exists(pk) AND attribute_not_exists(mergedInto)")
+              .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build()));
       return Counted.FIRST_OF_TYPE;
     } catch (TransactionCanceledException e) {
       List<String> codes = e.hasCancellationReasons()
           ? e.cancellationReasons().stream().map(r -> r.code() == null ? "None" : r.code()).toList() : List.of();
       if (codes.size() == 2 && isConditionFailure(codes.get(1))) {
-        Optional<ProfileRef> ref = findRef(contactId);
-        if (ref.isEmpty()) {
+        // The refused check carries the profile as it stood: none, or merged away.
+        var profile = e.cancellationReasons().get(1);
+        if (!profile.hasItem() || profile.item().isEmpty()) {
           return Counted.NO_PROFILE;
         }
-        if (ref.get().mergedInto() != null) {
+        if (profile.item().containsKey("mergedInto")) {
           return Counted.MERGED;
         }
       }
