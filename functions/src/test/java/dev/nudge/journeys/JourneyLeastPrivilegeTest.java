@@ -380,14 +380,7 @@ class JourneyLeastPrivilegeTest {
 
   @Test
   void theBroadcastFunctionsPolicyCoversAPage() {
-    stack.publish("""
-        id: product-news
-        name: Product news
-        trigger: { api: true }
-        steps:
-          - id: news
-            email: { template: cart-reminder }
-        """);
+    stack.publish(JourneyStack.PRODUCT_NEWS);
     stack.contact("reader");
     new dev.nudge.audiences.SegmentMembers(stack.ddb, stack.variables.get("SEGMENTS_TABLE"))
         .enter("readers", "reader", stack.clock.instant());

@@ -40,6 +40,16 @@ public final class JourneyStack {
           waitFor: { event: page.viewed, timeout: P2D }
       """;
 
+  /** A workflow started by broadcasts (an API trigger) that sends one e-mail. */
+  public static final String PRODUCT_NEWS = """
+      id: product-news
+      name: Product news
+      trigger: { api: true }
+      steps:
+        - id: news
+          email: { template: cart-reminder }
+      """;
+
   public final DynamoDbClient ddb = LocalDynamoDb.client();
   public final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T10:00:00Z"));
   public final RecordingExecutions executions = new RecordingExecutions();
@@ -77,7 +87,8 @@ public final class JourneyStack {
     int live = store.find(workflow.id()).orElseThrow().liveVersion();
     String sm = stateMachineArn(workflow.id());
     boolean recorded = store.recordPublished(workflow.id(), live,
-        new WorkflowStore.Version(live + 1, yaml, sm + ":" + (live + 1), clock.instant(), null), sm, sm + ":live", false);
+        new WorkflowStore.Version(live + 1, yaml, sm + ":" + (live + 1), clock.instant(), null), workflow.waitedEvents(),
+        sm, sm + ":live", false);
     if (!recorded) {
       throw new IllegalStateException("publish lost a race in a single-threaded test");
     }

@@ -102,7 +102,7 @@ public final class WorkflowAdmin {
     Instant now = clock.instant();
     boolean recorded = store.recordPublished(id, meta.liveVersion(),
         new WorkflowStore.Version(next, meta.draft(), published.versionArn(), now, description),
-        published.stateMachineArn(), published.aliasArn(), meta.status() == WorkflowStore.Status.PAUSED);
+        parsed.workflow().waitedEvents(), published.stateMachineArn(), published.aliasArn(), meta.status() == WorkflowStore.Status.PAUSED);
     if (!recorded) {
       throw conflict("another publish of this workflow happened at the same time; retry");
     }

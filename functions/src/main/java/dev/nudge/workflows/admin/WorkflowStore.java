@@ -113,11 +113,13 @@ public final class WorkflowStore {
   /**
    * Records a published version and makes it live, in one transaction conditional on the live
    * version still being {@code expectedLive}: two concurrent publishes cannot both claim a number.
+   * {@code waited}: the event types the version's {@code waitFor} steps wait for
+   * ({@link Workflow#waitedEvents()}), added to the workflow's {@code waitedEvents}.
    *
    * @return false if another publish won
    */
-  public boolean recordPublished(String id, int expectedLive, Version version, String stateMachineArn, String aliasArn,
-      boolean keepPaused) {
+  public boolean recordPublished(String id, int expectedLive, Version version, java.util.Set<String> waited,
+      String stateMachineArn, String aliasArn, boolean keepPaused) {
     Map<String, AttributeValue> item = new HashMap<>(key(id, versionKey(version.version())));
     item.put("version", AttributeValue.fromN(Integer.toString(version.version())));
     item.put("definition", AttributeValue.fromS(version.definition()));
@@ -138,7 +140,6 @@ public final class WorkflowStore {
     values.put(":status", AttributeValue.fromS((keepPaused ? Status.PAUSED : Status.ACTIVE).wireName()));
     // The union of every version's waited event types, from the first version this code published
     // (waitsFrom): the router skips an event no version can be waiting for without a Query.
-    java.util.Set<String> waited = WorkflowParser.parse(version.definition()).workflow().waitedEvents();
     values.put(":first", AttributeValue.fromN(Integer.toString(version.version())));
     if (!waited.isEmpty()) {
       values.put(":waited", AttributeValue.fromSs(List.copyOf(waited)));

@@ -16,14 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code POST /v1/workflows/{id}/broadcast} and the run's {@code GET}, through the admin handler on DynamoDB Local. */
 class BroadcastApiTest {
-  private static final String NEWS = """
-      id: product-news
-      name: Product news
-      trigger: { api: true }
-      steps:
-        - id: news
-          email: { template: cart-reminder }
-      """;
+  private static final String NEWS = JourneyStack.PRODUCT_NEWS;
   private final JourneyStack stack = new JourneyStack();
   private final BroadcastRuns runs = new BroadcastRuns(stack.ddb, stack.variables.get("WORKFLOWS_TABLE"));
   private final WorkflowsAdminHandler handler = new WorkflowsAdminHandler(new WorkflowAdmin(stack.runtime.store(),

@@ -20,14 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Broadcast runs against DynamoDB Local: every member once, paced, resumable, counted once. */
 class BroadcastsTest {
-  private static final String NEWS = """
-      id: product-news
-      name: Product news
-      trigger: { api: true }
-      steps:
-        - id: news
-          email: { template: cart-reminder }
-      """;
+  private static final String NEWS = JourneyStack.PRODUCT_NEWS;
   private final JourneyStack stack = new JourneyStack();
   private final SegmentMembers members = new SegmentMembers(stack.ddb, stack.variables.get("SEGMENTS_TABLE"));
   private final BroadcastRuns runs = new BroadcastRuns(stack.ddb, stack.variables.get("WORKFLOWS_TABLE"));

@@ -47,8 +47,6 @@ public final class Benchmark {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final String ADMIN_AUTHORIZATION =
       "AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=0";
-  private static final String DYNAMODB_AUTHORIZATION =
-      "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0";
 
   private Benchmark() {}
 
@@ -104,12 +102,8 @@ public final class Benchmark {
       System.out.printf("command to ready, measured start:          %d ms%n", ready);
       String[] key = signingKey(data);
       URI base = URI.create("http://127.0.0.1:" + port);
-      String streamArn = inMemory ? null : dynamo(base, "DynamoDB_20120810.DescribeTable",
-          Json.object().put("TableName", "nudge-EventsTable")).path("Table").path("LatestStreamArn").asText();
-      track(base, key, clients, rate, seconds, inMemory, cloud, data, streamArn);
-      if (!inMemory) {
-        streamLag(base, data, streamArn);
-      }
+      track(base, key, clients, rate, seconds, inMemory, cloud);
+      streamLag(base);
       if (emails > 0) {
         firstEmail(base, key, data, emails, inMemory);
       }
@@ -200,27 +194,25 @@ public final class Benchmark {
     return process.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
   }
 
-  private static void track(URI base, String[] key, int clients, int rate, int seconds, boolean inMemoryRun, Process cloud,
-      Path data, String streamArn) throws Exception {
+  private static void track(URI base, String[] key, int clients, int rate, int seconds, boolean inMemoryRun, Process cloud)
+      throws Exception {
     URI uri = base.resolve("/v1/track");
     AtomicLong sequence = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     // Warm-up: the first request constructs the handler (a cold start), then a few seconds of the
     // same load so the JIT has compiled the hot path before the measured part.
-    send(uri, key, trackBody("warmup-" + System.nanoTime(), "page.viewed", "bench-0"), errors);
+    sendEvent(uri, key, trackBody("warmup-" + System.nanoTime(), "page.viewed", "bench-0"), errors);
     // Paced like the measured part (when --rate is given), so the warm-up leaves no backlog behind.
     load(uri, key, clients, rate, WARM_UP_SECONDS, "warmup-", new AtomicLong(), new AtomicLong(),
         Collections.synchronizedList(new ArrayList<>()));
     long cpuBefore = cpuMillis(cloud);
     long started = System.nanoTime();
-    LagSampler sampler = streamArn == null ? null : LagSampler.start(base, data, streamArn, started);
+    LagSampler sampler = LagSampler.start(base, started);
     try {
       load(uri, key, clients, rate, seconds, "bench-", sequence, errors, latencies);
     } finally {
-      if (sampler != null) {
-        sampler.stop();
-      }
+      sampler.stop();
     }
     double elapsed = (System.nanoTime() - started) / 1e9;
     long cpu = cpuMillis(cloud) - cpuBefore;
@@ -233,9 +225,7 @@ public final class Benchmark {
         sorted.size(), sorted.size() / elapsed, sorted.get(sorted.size() / 2) / 1000.0,
         sorted.get((int) (sorted.size() * 0.99)) / 1000.0, errors.get(), (double) cpu / sorted.size(),
         100.0 * cpu / 1000.0 / elapsed / Runtime.getRuntime().availableProcessors());
-    if (sampler != null) {
-      sampler.print();
-    }
+    sampler.print();
   }
 
   /**
@@ -250,7 +240,7 @@ public final class Benchmark {
     private volatile long readingSince;
     private final long started;
 
-    private LagSampler(URI base, Path data, String streamArn, long started) {
+    private LagSampler(URI base, long started) {
       this.started = started;
       thread = new Thread(() -> {
         for (long next = started + EVERY_NANOS; !stopped; next += EVERY_NANOS) {
@@ -263,7 +253,7 @@ public final class Benchmark {
           }
           readingSince = System.nanoTime();
           try {
-            Map<String, Long> lag = lag(base, data, streamArn);
+            Map<String, Long> lag = lag(base);
             readingSince = 0;
             long at = System.nanoTime();
             if (stopped) {
@@ -283,8 +273,8 @@ public final class Benchmark {
       thread.setDaemon(true);
     }
 
-    static LagSampler start(URI base, Path data, String streamArn, long started) {
-      LagSampler sampler = new LagSampler(base, data, streamArn, started);
+    static LagSampler start(URI base, long started) {
+      LagSampler sampler = new LagSampler(base, started);
       sampler.thread.start();
       return sampler;
     }
@@ -342,9 +332,7 @@ public final class Benchmark {
             }
           }
           String id = prefix + sequence.incrementAndGet();
-          if (send(uri, key, trackBody(id, "page.viewed", "bench-" + (id.hashCode() & 1023)), errors).statusCode() == 200) {
-            CREATED.incrementAndGet();
-          }
+          sendEvent(uri, key, trackBody(id, "page.viewed", "bench-" + (id.hashCode() & 1023)), errors);
           latencies.add((System.nanoTime() - t) / 1000);
         }
       }));
@@ -358,6 +346,13 @@ public final class Benchmark {
   private static String trackBody(String id, String type, String contactId) {
     return "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"contactId\":\"" + contactId
         + "\",\"properties\":{\"path\":\"/pricing\"}}";
+  }
+
+  /** A track request of the load: a new event (the ids are distinct) when answered 200, counted in {@link #CREATED}. */
+  private static void sendEvent(URI uri, String[] key, String body, AtomicLong errors) throws Exception {
+    if (send(uri, key, body, errors).statusCode() == 200) {
+      CREATED.incrementAndGet();
+    }
   }
 
   private static HttpResponse<String> send(URI uri, String[] key, String body, AtomicLong errors) throws Exception {
@@ -376,9 +371,9 @@ public final class Benchmark {
    * How far each stream consumer is behind the events table's stream when the load stops, and how
    * long until it caught up (see {@link #lag}).
    */
-  private static void streamLag(URI base, Path data, String streamArn) throws Exception {
+  private static void streamLag(URI base) throws Exception {
     long stopped = System.nanoTime();
-    Map<String, Long> atStop = lag(base, data, streamArn);
+    Map<String, Long> atStop = lag(base);
     Map<String, Long> caughtUp = new LinkedHashMap<>();
     atStop.forEach((consumer, behind) -> {
       if (behind == 0) {
@@ -386,7 +381,7 @@ public final class Benchmark {
       }
     });
     while (caughtUp.size() < atStop.size() && System.nanoTime() - stopped < Duration.ofMinutes(5).toNanos()) {
-      Map<String, Long> now = lag(base, data, streamArn);
+      Map<String, Long> now = lag(base);
       now.forEach((consumer, behind) -> {
         if (behind == 0) {
           caughtUp.putIfAbsent(consumer, (System.nanoTime() - stopped) / 1_000_000);
@@ -406,7 +401,7 @@ public final class Benchmark {
    * Reading the stream itself to count would cost DynamoDB Local a GetRecords pass over the whole
    * backlog per reading, taking the CPU the consumers need to catch up.
    */
-  private static Map<String, Long> lag(URI base, Path data, String streamArn) throws Exception {
+  private static Map<String, Long> lag(URI base) throws Exception {
     HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(base.resolve("/_local/api/streams")).GET().build(),
         HttpResponse.BodyHandlers.ofByteArray());
     long created = CREATED.get();
@@ -417,17 +412,6 @@ public final class Benchmark {
       }
     }
     return lag;
-  }
-
-  private static JsonNode dynamo(URI base, String target, JsonNode body) throws Exception {
-    HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(base).header("X-Amz-Target", target)
-        .header("Content-Type", "application/x-amz-json-1.0").header("Authorization", DYNAMODB_AUTHORIZATION)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))).build(), HttpResponse.BodyHandlers.ofByteArray());
-    JsonNode json = Json.parse(response.body());
-    if (response.statusCode() != 200) {
-      throw new IllegalStateException(target + ": " + response.statusCode() + " " + json);
-    }
-    return json;
   }
 
   /** The workflow the first-e-mail measurement triggers: an e-mail at once. */
